@@ -1,0 +1,2 @@
+import { describeError } from '@release/shared'
+console.log(describeError(new Error('hello')))

@@ -1,0 +1,26 @@
+// Bundles every action's src/index.ts with ncc into actions/<name>/dist/, the files runners
+// execute directly. Actions with a post step run the same bundle twice (see runAction in
+// packages/shared), so one entry per action is enough.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
+const only = process.argv.slice(2)
+
+for (const name of readdirSync(join(root, 'actions'))) {
+  if (only.length > 0 && !only.includes(name)) continue
+  const actionDir = join(root, 'actions', name)
+  if (!existsSync(join(actionDir, 'src', 'index.ts'))) continue
+  const dist = join(actionDir, 'dist')
+  rmSync(dist, { recursive: true, force: true })
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', join(actionDir, 'src', 'index.ts'), '-o', dist, '--minify', '--license', 'licenses.txt', '--quiet'],
+    { cwd: root, stdio: 'inherit' }
+  )
+  // Runners execute dist/index.js as ESM only when the nearest package.json says so.
+  writeFileSync(join(dist, 'package.json'), '{ "type": "module" }\n')
+  console.log(`built actions/${name}/dist`)
+}
