@@ -1,4 +1,4 @@
-import { ActionError, InputError, describeError } from '../src/errors.js'
+import { ActionError, InputError, describeError } from '../src/errors.ts'
 
 describe('describeError', () => {
   it('joins the message and the fix into one line', () => {
