@@ -7,6 +7,7 @@ const config: Config = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@release/shared$': '<rootDir>/packages/shared/src/index.ts',
+    '^@release/shared/(.*)$': '<rootDir>/packages/shared/src/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1'
   },
   transform: {

@@ -1,2 +1,4 @@
-import { describeError } from '@release/shared'
-console.log(describeError(new Error('hello')))
+import { runAction } from '@release/shared/run-action'
+import { getInputs } from './inputs.ts'
+
+await runAction({ getInputs, loadMain: () => import('./main.ts') })

@@ -1,0 +1,52 @@
+import { authenticatedUrl } from '@release/shared'
+import type { IndexMode, Tool } from './inputs.ts'
+
+export interface IndexAccess {
+  indexUrl: string
+  registryUrl: string
+  username: string
+  token: string
+}
+
+/** uv and poetry read per-index credentials from variables named after the index. */
+export function envNameStem(indexName: string): string {
+  return indexName.toUpperCase().replace(/[^A-Z0-9]/g, '_')
+}
+
+// The variable names come from each tool's documentation:
+// pip: PIP_<OPTION> for every command-line option (pip "Configuration: Environment Variables");
+// uv: UV_DEFAULT_INDEX / UV_INDEX take `name=url`, credentials in UV_INDEX_<NAME>_USERNAME /
+//     _PASSWORD, uploads in UV_PUBLISH_URL / _USERNAME / _PASSWORD ("Environment variables");
+// twine: TWINE_REPOSITORY_URL / TWINE_USERNAME / TWINE_PASSWORD;
+// poetry: POETRY_REPOSITORIES_<NAME>_URL and POETRY_HTTP_BASIC_<NAME>_USERNAME / _PASSWORD.
+export function toolEnvironment(tools: readonly Tool[], access: IndexAccess, mode: IndexMode, indexName: string): Record<string, string> {
+  const stem = envNameStem(indexName)
+  const env: Record<string, string> = {}
+  for (const tool of tools) {
+    switch (tool) {
+      case 'pip':
+        // pip has no per-index credential variables, so the token rides inside the URL.
+        env[mode === 'replace' ? 'PIP_INDEX_URL' : 'PIP_EXTRA_INDEX_URL'] = authenticatedUrl(access.indexUrl, access.username, access.token)
+        break
+      case 'uv':
+        env[mode === 'replace' ? 'UV_DEFAULT_INDEX' : 'UV_INDEX'] = `${indexName}=${access.indexUrl}`
+        env[`UV_INDEX_${stem}_USERNAME`] = access.username
+        env[`UV_INDEX_${stem}_PASSWORD`] = access.token
+        env['UV_PUBLISH_URL'] = access.registryUrl
+        env['UV_PUBLISH_USERNAME'] = access.username
+        env['UV_PUBLISH_PASSWORD'] = access.token
+        break
+      case 'twine':
+        env['TWINE_REPOSITORY_URL'] = access.registryUrl
+        env['TWINE_USERNAME'] = access.username
+        env['TWINE_PASSWORD'] = access.token
+        break
+      case 'poetry':
+        env[`POETRY_REPOSITORIES_${stem}_URL`] = access.registryUrl
+        env[`POETRY_HTTP_BASIC_${stem}_USERNAME`] = access.username
+        env[`POETRY_HTTP_BASIC_${stem}_PASSWORD`] = access.token
+        break
+    }
+  }
+  return env
+}

@@ -1,0 +1,32 @@
+// Settings every SDK client shares. Endpoints are left to the SDK: it honours the standard
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> variables, which is how the tests reach the
+// loopback stand-ins. The SDK's own retries are turned off (maxAttempts 1) because withRetry
+// classifies errors and bounds the whole loop by a deadline.
+
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
+
+export interface AwsSession {
+  region: string
+  /** Undefined means the SDK's default provider chain (environment, profile, IMDS, ...). */
+  credentials?: AwsCredentials
+  /** How the credentials were obtained, for logs and summaries. */
+  source: 'oidc' | 'ambient'
+  /** The assumed role, when `source` is oidc. */
+  roleArn?: string
+  /** Known from AssumeRoleWithWebIdentity; saves a GetCallerIdentity round trip. */
+  accountId?: string
+}
+
+export function clientConfig(session: Pick<AwsSession, 'region' | 'credentials'>) {
+  return {
+    region: session.region,
+    credentials: session.credentials,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 }
+  }
+}

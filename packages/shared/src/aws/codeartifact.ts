@@ -1,0 +1,165 @@
+import type { CodeartifactClient } from '@aws-sdk/client-codeartifact'
+import { ActionError } from '../errors.ts'
+import { withRetry } from '../retry.ts'
+import { registerSecret } from '../secrets.ts'
+import { type AwsSession, clientConfig } from './client-config.ts'
+import { explainCredentialError, getAccountId, logRetry } from './credentials.ts'
+
+export const CODEARTIFACT_USERNAME = 'aws'
+
+export interface RepositoryRef {
+  domain: string
+  /** Defaults to the caller's account. */
+  domainOwner?: string
+  repository: string
+}
+
+export interface RepositoryAccess {
+  domainOwner: string
+  /** Authorization token, already masked. */
+  token: string
+  expiration: Date
+  /** Upload endpoint (twine/uv publish), ends with `/`. */
+  registryUrl: string
+  /** Simple index without credentials, ends with `/simple/`. */
+  indexUrl: string
+}
+
+export interface AccessOptions extends RepositoryRef {
+  /** 0 (the session's remaining lifetime) or 900..43200 seconds. */
+  durationSeconds: number
+  deadlineMs?: number
+}
+
+// Loaded on first use, like the STS client (see credentials.ts).
+const loadCodeArtifact = () => import('@aws-sdk/client-codeartifact')
+
+async function createClient(session: AwsSession): Promise<CodeartifactClient> {
+  const { CodeartifactClient } = await loadCodeArtifact()
+  return new CodeartifactClient(clientConfig(session))
+}
+
+export async function getRepositoryAccess(session: AwsSession, options: AccessOptions): Promise<RepositoryAccess> {
+  const [domainOwner, client, { GetAuthorizationTokenCommand, GetRepositoryEndpointCommand }] = await Promise.all([
+    options.domainOwner ?? getAccountId(session, options.deadlineMs),
+    createClient(session),
+    loadCodeArtifact()
+  ])
+  const retry = { deadlineMs: options.deadlineMs, onRetry: logRetry }
+  try {
+    // The token and the endpoint are independent: ask for both at once.
+    const [tokenResponse, endpointResponse] = await Promise.all([
+      withRetry(async () => {
+        const response = await client.send(
+          new GetAuthorizationTokenCommand({ domain: options.domain, domainOwner, durationSeconds: options.durationSeconds })
+        )
+        // Masked at birth: before anything else can print it.
+        if (response.authorizationToken) registerSecret(response.authorizationToken)
+        return response
+      }, { ...retry, label: 'CodeArtifact GetAuthorizationToken' }).catch((error: unknown) => {
+        throw explainCodeArtifactError(error, 'GetAuthorizationToken', options, domainOwner, session.region)
+      }),
+      withRetry(
+        () =>
+          client.send(
+            new GetRepositoryEndpointCommand({ domain: options.domain, domainOwner, repository: options.repository, format: 'pypi' })
+          ),
+        { ...retry, label: 'CodeArtifact GetRepositoryEndpoint' }
+      ).catch((error: unknown) => {
+        throw explainCodeArtifactError(error, 'GetRepositoryEndpoint', options, domainOwner, session.region)
+      })
+    ])
+    const token = tokenResponse.authorizationToken
+    const endpoint = endpointResponse.repositoryEndpoint
+    if (!token) throw new ActionError('CodeArtifact returned no authorization token.')
+    if (!endpoint) throw new ActionError('CodeArtifact returned no repository endpoint.')
+    const registryUrl = endpoint.endsWith('/') ? endpoint : `${endpoint}/`
+    return {
+      domainOwner,
+      token,
+      expiration: tokenResponse.expiration ?? new Date(Date.now() + options.durationSeconds * 1000),
+      registryUrl,
+      indexUrl: `${registryUrl}simple/`
+    }
+  } finally {
+    client.destroy()
+  }
+}
+
+/** Versions of a package in the repository (ListPackageVersions), newest first as AWS orders them. */
+export async function listPackageVersions(
+  session: AwsSession,
+  ref: RepositoryRef & { domainOwner: string },
+  packageName: string,
+  deadlineMs?: number
+): Promise<string[]> {
+  const [client, { ListPackageVersionsCommand }] = await Promise.all([createClient(session), loadCodeArtifact()])
+  try {
+    const versions: string[] = []
+    let nextToken: string | undefined
+    do {
+      const page = await withRetry(
+        () =>
+          client.send(
+            new ListPackageVersionsCommand({
+              domain: ref.domain,
+              domainOwner: ref.domainOwner,
+              repository: ref.repository,
+              format: 'pypi',
+              package: packageName,
+              nextToken
+            })
+          ),
+        { label: 'CodeArtifact ListPackageVersions', deadlineMs, onRetry: logRetry }
+      ).catch((error: unknown) => {
+        throw explainCodeArtifactError(error, 'ListPackageVersions', ref, ref.domainOwner, session.region)
+      })
+      for (const summary of page.versions ?? []) if (summary.version) versions.push(summary.version)
+      nextToken = page.nextToken
+    } while (nextToken)
+    return versions
+  } finally {
+    client.destroy()
+  }
+}
+
+const PERMISSION_HINTS: Record<string, (arn: { domain: string; repository: string }) => string> = {
+  GetAuthorizationToken: ({ domain }) =>
+    `the role needs \`codeartifact:GetAuthorizationToken\` on ${domain} and \`sts:GetServiceBearerToken\` (condition \`sts:AWSServiceName\` = codeartifact.amazonaws.com)`,
+  GetRepositoryEndpoint: ({ repository }) => `the role needs \`codeartifact:GetRepositoryEndpoint\` on ${repository}`,
+  ListPackageVersions: ({ repository }) => `the role needs \`codeartifact:ListPackageVersions\` on the packages of ${repository}`
+}
+
+function explainCodeArtifactError(
+  error: unknown,
+  operation: string,
+  ref: RepositoryRef,
+  domainOwner: string,
+  region: string
+): unknown {
+  const credentialError = explainCredentialError(error)
+  if (credentialError !== error) return credentialError
+  const name = (error as Error).name
+  const message = (error as Error).message
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
+  const arns = {
+    domain: `arn:${partition}:codeartifact:${region}:${domainOwner}:domain/${ref.domain}`,
+    repository: `arn:${partition}:codeartifact:${region}:${domainOwner}:repository/${ref.domain}/${ref.repository}`
+  }
+  if (name === 'AccessDeniedException') {
+    return new ActionError(`CodeArtifact ${operation} was denied: ${message}`, {
+      hint: PERMISSION_HINTS[operation]?.(arns) ?? `grant codeartifact:${operation}`,
+      cause: error
+    })
+  }
+  if (name === 'ResourceNotFoundException') {
+    return new ActionError(
+      `CodeArtifact ${operation}: domain "${ref.domain}" (owner ${domainOwner}) or repository "${ref.repository}" was not found in ${region}: ${message}`,
+      { hint: 'check `domain`, `domain-owner`, `repository` and `aws-region`', cause: error }
+    )
+  }
+  if (name === 'ValidationException') {
+    return new ActionError(`CodeArtifact ${operation} rejected the request: ${message}`, { cause: error })
+  }
+  return error
+}

@@ -1,0 +1,167 @@
+import * as core from '@actions/core'
+import { ActionError } from '../errors.ts'
+import { withRetry } from '../retry.ts'
+import { registerSecret } from '../secrets.ts'
+import { type AwsSession, clientConfig } from './client-config.ts'
+import { accountIdFromArn } from './names.ts'
+
+
+
+// The SDK is loaded on first use, not at start-up: it is most of the bundle, and an action
+// whose inputs are wrong should fail before paying for it.
+const loadSts = () => import('@aws-sdk/client-sts')
+
+export interface CredentialOptions {
+  region: string
+  /** Assume this role with the job's GitHub OIDC token; empty: use the ambient chain. */
+  roleToAssume?: string
+  roleSessionName: string
+  roleDurationSeconds: number
+  audience: string
+  /** Retry budget for STS calls. */
+  deadlineMs?: number
+}
+
+const ID_TOKEN_PERMISSION_HINT =
+  'add `permissions: id-token: write` to the job (or the calling workflow) so GitHub issues an OIDC token; pull requests from forks never get one'
+
+export async function resolveAwsSession(options: CredentialOptions): Promise<AwsSession> {
+  if (!options.roleToAssume) return { region: options.region, source: 'ambient' }
+  const idToken = await requestGitHubIdToken(options.audience)
+  return assumeRoleWithWebIdentity(options, options.roleToAssume, idToken)
+}
+
+async function requestGitHubIdToken(audience: string): Promise<string> {
+  if (!process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+    throw new ActionError('GitHub did not give this job an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set).', {
+      hint: ID_TOKEN_PERMISSION_HINT
+    })
+  }
+  try {
+    // getIDToken masks the token itself before returning it.
+    return await core.getIDToken(audience)
+  } catch (error) {
+    throw new ActionError(`Could not get the GitHub OIDC token for audience "${audience}": ${(error as Error).message}`, {
+      hint: ID_TOKEN_PERMISSION_HINT,
+      cause: error
+    })
+  }
+}
+
+/** The claims that decide a trust policy match; they are not secret and help fix one. */
+function describeTokenClaims(idToken: string): string {
+  try {
+    const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: string; aud?: string }
+    return `the token has sub "${payload.sub ?? '?'}" and aud "${payload.aud ?? '?'}"`
+  } catch {
+    return 'the token claims could not be read'
+  }
+}
+
+async function assumeRoleWithWebIdentity(options: CredentialOptions, roleArn: string, idToken: string): Promise<AwsSession> {
+  // AssumeRoleWithWebIdentity is unsigned (the SDK picks its noAuth scheme): the OIDC token is
+  // the credential, so no ambient credentials are looked up for it.
+  const { STSClient, AssumeRoleWithWebIdentityCommand } = await loadSts()
+  const sts = new STSClient(clientConfig({ region: options.region }))
+  try {
+    const response = await withRetry(
+      () =>
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: roleArn,
+            RoleSessionName: options.roleSessionName,
+            DurationSeconds: options.roleDurationSeconds,
+            WebIdentityToken: idToken
+          })
+        ),
+      { label: 'STS AssumeRoleWithWebIdentity', deadlineMs: options.deadlineMs, onRetry: logRetry }
+    )
+    const credentials = response.Credentials
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
+      throw new ActionError(`STS returned no credentials for ${roleArn}.`)
+    }
+    registerSecret(credentials.SecretAccessKey)
+    registerSecret(credentials.SessionToken)
+    // Masked like aws-actions/configure-aws-credentials does: it identifies the session.
+    registerSecret(credentials.AccessKeyId)
+    return {
+      region: options.region,
+      source: 'oidc',
+      roleArn,
+      accountId: accountIdFromArn(response.AssumedRoleUser?.Arn ?? roleArn),
+      credentials: {
+        accessKeyId: credentials.AccessKeyId,
+        secretAccessKey: credentials.SecretAccessKey,
+        sessionToken: credentials.SessionToken,
+        expiration: credentials.Expiration
+      }
+    }
+  } catch (error) {
+    throw explainStsError(error, roleArn, idToken, options.audience)
+  } finally {
+    sts.destroy()
+  }
+}
+
+function explainStsError(error: unknown, roleArn: string, idToken: string, audience: string): unknown {
+  if (error instanceof ActionError) return error
+  const name = (error as Error).name
+  const message = (error as Error).message
+  if (name === 'AccessDenied' || name === 'AccessDeniedException') {
+    return new ActionError(`STS refused to let this workflow assume ${roleArn}: ${message}`, {
+      hint: `the role's trust policy must allow sts:AssumeRoleWithWebIdentity for the GitHub OIDC provider with \`token.actions.githubusercontent.com:aud\` = "${audience}" and a \`token.actions.githubusercontent.com:sub\` condition that matches this run (${describeTokenClaims(idToken)})`,
+      cause: error
+    })
+  }
+  if (name === 'InvalidIdentityToken' || name === 'IDPRejectedClaim' || name === 'ExpiredTokenException') {
+    return new ActionError(`STS rejected the GitHub OIDC token (${name}): ${message}`, {
+      hint: `register https://token.actions.githubusercontent.com as an IAM OIDC identity provider with audience "${audience}" in the role's account`,
+      cause: error
+    })
+  }
+  return error
+}
+
+function logRetry(info: { attempt: number; delayMs: number; reason: string }): void {
+  core.info(`  retrying after ${info.reason} (attempt ${info.attempt}, waiting ${info.delayMs} ms)`)
+}
+
+/** The account the session belongs to; from AssumeRole when known, else GetCallerIdentity. */
+export async function getAccountId(session: AwsSession, deadlineMs?: number): Promise<string> {
+  if (session.accountId) return session.accountId
+  const { STSClient, GetCallerIdentityCommand } = await loadSts()
+  const sts = new STSClient(clientConfig(session))
+  try {
+    const identity = await withRetry(() => sts.send(new GetCallerIdentityCommand({})), {
+      label: 'STS GetCallerIdentity',
+      deadlineMs,
+      onRetry: logRetry
+    })
+    if (!identity.Account) throw new ActionError('STS GetCallerIdentity returned no account.')
+    return identity.Account
+  } catch (error) {
+    throw explainCredentialError(error)
+  } finally {
+    sts.destroy()
+  }
+}
+
+/** Maps "no credentials anywhere" from the SDK's default chain to the fix. */
+export function explainCredentialError(error: unknown): unknown {
+  const name = (error as Error)?.name
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test((error as Error)?.message ?? '')) {
+    return new ActionError('No AWS credentials: none were given and none were found in the environment.', {
+      hint: 'set `role-to-assume` (with `permissions: id-token: write`), or run aws-actions/configure-aws-credentials in an earlier step',
+      cause: error
+    })
+  }
+  if (name === 'InvalidClientTokenId' || name === 'UnrecognizedClientException' || name === 'ExpiredToken' || name === 'ExpiredTokenException') {
+    return new ActionError(`AWS rejected the ambient credentials (${name}): ${(error as Error).message}`, {
+      hint: 'refresh the credentials (they may have expired) or use `role-to-assume`',
+      cause: error
+    })
+  }
+  return error
+}
+
+export { logRetry }

@@ -1,0 +1,138 @@
+// Classified retries. Throttling, 5xx and network errors are worth another try after a
+// jittered back-off; auth and validation errors never get better by waiting, so they fail
+// at once. Every retry loop is bounded by a deadline rather than an attempt count, which is
+// what keeps a dead endpoint from hanging a job for minutes.
+
+export interface Classification {
+  retryable: boolean
+  /** Short reason for the log line, e.g. "HTTP 503" or "ECONNRESET". */
+  reason: string
+  /** Server-requested wait (Retry-After), when known. */
+  retryAfterMs?: number
+}
+
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  'TransactionInProgressException',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException'
+])
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT'
+])
+
+const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError'])
+
+interface ErrorLike {
+  name?: string
+  code?: string
+  status?: number
+  statusCode?: number
+  $metadata?: { httpStatusCode?: number }
+  $retryable?: { throttling?: boolean }
+  $response?: { headers?: Record<string, string> }
+  retryAfterMs?: number
+  cause?: unknown
+}
+
+function statusOf(error: ErrorLike): number | undefined {
+  return error.$metadata?.httpStatusCode ?? error.statusCode ?? error.status
+}
+
+/** Decides whether an error from the AWS SDK, fetch, or a child process is transient. */
+export function classifyError(error: unknown): Classification {
+  // Walk the cause chain: fetch wraps socket errors as `TypeError: fetch failed` with a cause.
+  for (let current = error as ErrorLike | undefined, depth = 0; current && depth < 5; current = current.cause as ErrorLike, depth++) {
+    if (typeof current !== 'object') break
+    if (current.code && NETWORK_CODES.has(current.code)) return { retryable: true, reason: current.code }
+    if (current.name && NETWORK_NAMES.has(current.name)) return { retryable: true, reason: current.name }
+    if (current.name && THROTTLING_NAMES.has(current.name)) {
+      return { retryable: true, reason: current.name, retryAfterMs: current.retryAfterMs }
+    }
+    if (current.$retryable?.throttling) return { retryable: true, reason: current.name ?? 'throttled' }
+    const status = statusOf(current)
+    if (status !== undefined && status > 0) {
+      if (status === 429 || status >= 500) return { retryable: true, reason: `HTTP ${status}`, retryAfterMs: current.retryAfterMs }
+      return { retryable: false, reason: `HTTP ${status}` }
+    }
+  }
+  return { retryable: false, reason: 'not transient' }
+}
+
+export interface RetryOptions {
+  /** What is being attempted, for the progress line ("CodeArtifact GetAuthorizationToken"). */
+  label: string
+  /** Total time budget from the first attempt; no new attempt starts after it. */
+  deadlineMs?: number
+  initialDelayMs?: number
+  maxDelayMs?: number
+  classify?: (error: unknown) => Classification
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string; error: unknown }) => void
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+  random?: () => number
+}
+
+/** Raised when the deadline runs out; carries the last error as `cause` and in the message. */
+export class RetryDeadlineError extends Error {
+  readonly attempts: number
+  constructor(label: string, attempts: number, elapsedMs: number, lastError: unknown) {
+    const last = lastError instanceof Error ? lastError.message || lastError.name : String(lastError)
+    super(`${label} still failing after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s; last error: ${last}`, {
+      cause: lastError
+    })
+    this.name = 'RetryDeadlineError'
+    this.attempts = attempts
+  }
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const {
+    deadlineMs = 60_000,
+    initialDelayMs = 250,
+    maxDelayMs = 8_000,
+    classify = classifyError,
+    sleep = defaultSleep,
+    now = Date.now,
+    random = Math.random
+  } = options
+  const started = now()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt)
+    } catch (error) {
+      const classification = classify(error)
+      if (!classification.retryable) throw error
+      // Full jitter (AWS architecture blog): spreads concurrent clients apart after an outage.
+      const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1))
+      const delayMs = Math.max(classification.retryAfterMs ?? 0, Math.round(random() * ceiling))
+      const elapsed = now() - started
+      if (elapsed + delayMs >= deadlineMs) throw new RetryDeadlineError(options.label, attempt, elapsed, error)
+      options.onRetry?.({ attempt, delayMs, reason: classification.reason, error })
+      await sleep(delayMs)
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { describeError } from './errors.ts'
+
+// The entry every action's index.ts calls. Inputs are parsed before the action's main module
+// (the toolkit, the AWS SDK) is loaded, so a bad input fails in a few milliseconds and a good
+// run pays the load cost once.
+//
+// Actions with a post step run the same bundle twice (action.yml points `main` and `post` at
+// dist/index.js): the main run saves a state flag first thing, and the runner hands saved
+// state back to the post run as STATE_<name>.
+
+const POST_FLAG = 'isPost'
+
+export interface ActionModules<I> {
+  getInputs: () => I
+  loadMain: () => Promise<{ run: (inputs: I) => Promise<void> }>
+  loadPost?: () => Promise<{ post: () => Promise<void> }>
+}
+
+export async function runAction<I>(modules: ActionModules<I>): Promise<void> {
+  try {
+    if (modules.loadPost) {
+      const core = await import('@actions/core')
+      if (core.getState(POST_FLAG) === 'true') {
+        await (await modules.loadPost()).post()
+        return
+      }
+      // Saved before anything can fail, so the post run never mistakes itself for main.
+      core.saveState(POST_FLAG, 'true')
+    }
+    const inputs = modules.getInputs()
+    await (await modules.loadMain()).run(inputs)
+  } catch (error) {
+    const core = await import('@actions/core')
+    core.setFailed(describeError(error))
+  }
+}

@@ -1,0 +1,73 @@
+import * as core from '@actions/core'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+// Every secret this process holds is registered here the moment it exists. Registration
+// masks it (and each printable form derived from it) in the runner log, and lets the exec
+// and summary helpers refuse or redact it on the other channels.
+const secrets = new Set<string>()
+
+function mask(value: string): void {
+  if (!value || secrets.has(value)) return
+  secrets.add(value)
+  core.setSecret(value)
+}
+
+/** Masks a secret and the forms it takes when printed inside URLs and HTTP headers. */
+export function registerSecret(value: string): void {
+  mask(value)
+  mask(encodeURIComponent(value))
+  mask(Buffer.from(value).toString('base64'))
+}
+
+/** `https://user:password@host/path` with the password (and the whole URL) masked. */
+export function authenticatedUrl(url: string, username: string, password: string): string {
+  registerSecret(password)
+  const withCredentials = new URL(url)
+  withCredentials.username = encodeURIComponent(username)
+  withCredentials.password = encodeURIComponent(password)
+  const text = withCredentials.toString()
+  mask(text)
+  mask(Buffer.from(`${username}:${password}`).toString('base64'))
+  return text
+}
+
+export function registeredSecrets(): readonly string[] {
+  return [...secrets]
+}
+
+export function containsSecret(text: string): boolean {
+  for (const secret of secrets) if (text.includes(secret)) return true
+  return false
+}
+
+/** Replaces every registered secret with `***`, longest first so derived forms go whole. */
+export function redact(text: string): string {
+  let result = text
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) result = result.split(secret).join('***')
+  return result
+}
+
+/** Forgets registered secrets: for tests only; the runner keeps its masks regardless. */
+export function resetSecretsForTests(): void {
+  secrets.clear()
+}
+
+/** A private (0700) directory under RUNNER_TEMP for files that hold secrets. */
+export async function createPrivateDir(prefix: string): Promise<string> {
+  const base = process.env['RUNNER_TEMP'] || tmpdir()
+  // mkdtemp creates the directory with mode 0700.
+  return mkdtemp(join(base, `${prefix}-`))
+}
+
+/** Writes a secret to a new 0600 file in `dir` (never overwriting) and returns its path. */
+export async function writeSecretFile(dir: string, name: string, content: string): Promise<string> {
+  const path = join(dir, name)
+  await writeFile(path, content, { mode: 0o600, flag: 'wx' })
+  return path
+}
+
+export async function removePrivateDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+}

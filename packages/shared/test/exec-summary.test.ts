@@ -1,0 +1,72 @@
+import { jest } from '@jest/globals'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runCommand } from '../src/exec.ts'
+import { registerSecret, resetSecretsForTests } from '../src/secrets.ts'
+import { renderSummary, writeJobSummary } from '../src/summary.ts'
+
+const TOKEN = 'known-token-0123456789abcdef'
+
+beforeEach(() => {
+  resetSecretsForTests()
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+})
+afterEach(() => jest.restoreAllMocks())
+
+describe('runCommand', () => {
+  it('passes argv as an array (no shell) and secrets through env', async () => {
+    registerSecret(TOKEN)
+    const result = await runCommand(process.execPath, ['-e', 'process.stdout.write(process.argv[1] + "|" + process.env.SECRET_VALUE.length)', 'a b;$(echo hi)'], {
+      env: { SECRET_VALUE: TOKEN },
+      silent: true
+    })
+    expect(result.stdout).toBe(`a b;$(echo hi)|${TOKEN.length}`)
+  })
+
+  it('refuses to put a registered secret into argv', async () => {
+    registerSecret(TOKEN)
+    await expect(runCommand('echo', [`--password=${TOKEN}`])).rejects.toThrow(
+      'Refusing to run echo: a secret would appear in its command line. Fix'.replace(' Fix', '')
+    )
+    await expect(runCommand('echo', [`https://aws:${encodeURIComponent(TOKEN)}@host/`])).rejects.toThrow(/Refusing to run echo/)
+  })
+
+  it('fails with the command, exit code and the tail of stderr', async () => {
+    await expect(runCommand(process.execPath, ['-e', 'console.error("boom"); process.exit(3)'], { silent: true })).rejects.toThrow(
+      /exited with code 3: boom$/
+    )
+    const result = await runCommand(process.execPath, ['-e', 'process.exit(4)'], { silent: true, ignoreReturnCode: true })
+    expect(result.exitCode).toBe(4)
+  })
+
+  it('feeds stdin', async () => {
+    const result = await runCommand(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], { input: 'from-stdin', silent: true })
+    expect(result.stdout).toBe('from-stdin')
+  })
+})
+
+describe('job summary', () => {
+  it('renders tables, lists and code, escaping pipes, and redacts registered secrets', () => {
+    registerSecret(TOKEN)
+    const markdown = renderSummary('Title', [
+      { table: { header: ['File', 'sha256'], rows: [['a|b.whl', `leak ${TOKEN}`]] } },
+      { heading: 'Install', code: { lang: 'sh', lines: ['pip install x==1.0'] }, list: ['one'] }
+    ])
+    expect(markdown).toBe(
+      ['## Title', '', '| File | sha256 |', '| --- | --- |', '| a\\|b.whl | leak *** |', '', '### Install', '', '- one', '', '```sh', 'pip install x==1.0', '```', ''].join('\n')
+    )
+  })
+
+  it('appends to GITHUB_STEP_SUMMARY when the runner provides one', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'summary-')), 'summary.md')
+    writeFileSync(file, '')
+    process.env['GITHUB_STEP_SUMMARY'] = file
+    try {
+      await writeJobSummary('Done', [{ text: 'all good' }])
+    } finally {
+      delete process.env['GITHUB_STEP_SUMMARY']
+    }
+    expect(readFileSync(file, 'utf8')).toContain('## Done\n\nall good')
+  })
+})

@@ -1,0 +1,110 @@
+import { getBoolean, getEnum, getEnumList, getInteger, getList, getString, parseList } from '../src/inputs.ts'
+import { getCodeArtifactInputs, getCredentialInputs } from '../src/aws/inputs.ts'
+
+const saved = { ...process.env }
+function setInputs(inputs: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_') || key.startsWith('AWS_')) delete process.env[key]
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+}
+afterEach(() => {
+  process.env = { ...saved }
+})
+
+describe('typed inputs', () => {
+  it('reads strings with defaults, trims them, and enforces patterns with one line', () => {
+    setInputs({ name: '  hello  ', bad: 'x y' })
+    expect(getString('name')).toBe('hello')
+    expect(getString('missing', { default: 'fallback' })).toBe('fallback')
+    expect(() => getString('missing', { required: true })).toThrow('Input `missing`: is required but empty; set it in the step’s `with:`.')
+    expect(() => getString('bad', { pattern: { regex: /^\w+$/, accepted: 'a single word' } })).toThrow(
+      'Input `bad`: "x y" is not valid; expected a single word.'
+    )
+  })
+
+  it.each([
+    ['true', true],
+    ['False', false],
+    ['yes', true],
+    ['0', false]
+  ])('parses boolean %s', (value, expected) => {
+    setInputs({ flag: value })
+    expect(getBoolean('flag', !expected)).toBe(expected)
+  })
+
+  it('rejects a non-boolean and names the accepted values', () => {
+    setInputs({ flag: 'maybe' })
+    expect(() => getBoolean('flag', true)).toThrow('Input `flag`: "maybe" is not a boolean; use true or false.')
+  })
+
+  it('accepts enum values case-insensitively and lists the choices on error', () => {
+    setInputs({ mode: 'EXTRA', other: 'both' })
+    expect(getEnum('mode', ['replace', 'extra'] as const, 'replace')).toBe('extra')
+    expect(() => getEnum('other', ['replace', 'extra'] as const, 'replace')).toThrow(
+      'Input `other`: "both" is not accepted; use one of replace, extra.'
+    )
+  })
+
+  it('splits lists on newlines and commas, skipping blanks and comments', () => {
+    expect(parseList('pip, uv\n\n# note\n twine ')).toEqual(['pip', 'uv', 'twine'])
+    expect(parseList('A=1,2\nB=x', { linesOnly: true })).toEqual(['A=1,2', 'B=x'])
+    setInputs({ tools: 'pip\nuv,pip', wrong: 'pip, npm' })
+    expect(getList('nothing', { default: ['a'] })).toEqual(['a'])
+    expect(getEnumList('tools', ['pip', 'uv', 'twine', 'poetry'] as const, ['pip'])).toEqual(['pip', 'uv'])
+    expect(() => getEnumList('wrong', ['pip', 'uv', 'twine', 'poetry'] as const, ['pip'])).toThrow(
+      'Input `wrong`: "npm" is not accepted; use any of pip, uv, twine, poetry.'
+    )
+  })
+
+  it('checks integer ranges, including values allowed outside them', () => {
+    setInputs({ zero: '0', big: '50000', text: '12h', ok: '900' })
+    const range = { default: 43200, min: 900, max: 43200, also: [0] }
+    expect(getInteger('zero', range)).toBe(0)
+    expect(getInteger('ok', range)).toBe(900)
+    expect(getInteger('unset', range)).toBe(43200)
+    expect(() => getInteger('big', range)).toThrow('Input `big`: 50000 is out of range; use 0 or a whole number from 900 to 43200.')
+    expect(() => getInteger('text', range)).toThrow('Input `text`: "12h" is not a whole number; use 0 or a whole number from 900 to 43200.')
+  })
+})
+
+describe('AWS inputs', () => {
+  it('takes the region from AWS_REGION when the input is empty', () => {
+    setInputs({})
+    process.env['AWS_REGION'] = 'eu-west-1'
+    expect(getCredentialInputs()).toEqual({
+      region: 'eu-west-1',
+      roleToAssume: undefined,
+      roleSessionName: 'GitHubActions',
+      roleDurationSeconds: 3600,
+      audience: 'sts.amazonaws.com'
+    })
+  })
+
+  it.each([
+    [{ 'aws-region': 'us-east' }, 'Input `aws-region`: "us-east" is not valid; expected an AWS region such as us-east-1.'],
+    [{}, 'Input `aws-region`: is empty and AWS_REGION is not set; set `aws-region`, e.g. us-east-1.'],
+    [
+      { 'aws-region': 'us-east-1', 'role-to-assume': 'github-publish' },
+      'Input `role-to-assume`: "github-publish" is not valid; expected an IAM role ARN such as arn:aws:iam::111122223333:role/github-publish.'
+    ],
+    [{ 'aws-region': 'us-east-1', 'role-duration-seconds': '60' }, 'Input `role-duration-seconds`: 60 is out of range; use a whole number from 900 to 43200.']
+  ])('rejects bad credential inputs %j', (inputs, message) => {
+    setInputs(inputs)
+    expect(() => getCredentialInputs()).toThrow(message)
+  })
+
+  it.each([
+    [{ domain: 'Acme', repository: 'r1' }, 'Input `domain`: "Acme" is not valid'],
+    [{ domain: 'acme', repository: 'r' }, 'Input `repository`: "r" is not valid'],
+    [{ domain: 'acme', repository: 'python' , 'domain-owner': '1234' }, 'Input `domain-owner`: "1234" is not valid; expected a 12-digit AWS account id.'],
+    [{ domain: 'acme', repository: 'python', 'duration-seconds': '600' }, 'Input `duration-seconds`: 600 is out of range; use 0 or a whole number from 900 to 43200.'],
+    [{ repository: 'python' }, 'Input `domain`: is required but empty']
+  ])('rejects bad CodeArtifact inputs %j', (inputs, message) => {
+    setInputs(inputs)
+    expect(() => getCodeArtifactInputs()).toThrow(message)
+  })
+
+  it('returns nothing when the target is optional and no domain is set', () => {
+    setInputs({})
+    expect(getCodeArtifactInputs({ required: false })).toBeUndefined()
+  })
+})
