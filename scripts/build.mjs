@@ -8,7 +8,12 @@ import { minify } from 'terser'
 
 const root = new URL('..', import.meta.url).pathname
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-const only = process.argv.slice(2)
+// `--out-root DIR` builds into DIR/<name>/dist instead, so the check-dist test can compare a
+// fresh build with the committed bundles without touching them.
+const args = process.argv.slice(2)
+const outRootIndex = args.indexOf('--out-root')
+const outRoot = outRootIndex >= 0 ? args.splice(outRootIndex, 2)[1] : undefined
+const only = args
 
 // ncc minifies the entry file only; the chunks it splits off at dynamic imports (the AWS SDK,
 // loaded after the inputs are parsed) would ship at full size without this pass.
@@ -25,7 +30,7 @@ for (const name of readdirSync(join(root, 'actions')).sort()) {
   if (only.length > 0 && !only.includes(name)) continue
   const actionDir = join(root, 'actions', name)
   if (!existsSync(join(actionDir, 'src', 'index.ts'))) continue
-  const dist = join(actionDir, 'dist')
+  const dist = outRoot ? join(outRoot, name, 'dist') : join(actionDir, 'dist')
   rmSync(dist, { recursive: true, force: true })
   execFileSync(
     process.execPath,

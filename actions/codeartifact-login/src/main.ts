@@ -20,7 +20,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<void> {
   })
 
   const access = await core.group('CodeArtifact token and endpoint', async () => {
-    const result = await getRepositoryAccess(session, { ...inputs.repository, deadlineMs: 60_000 })
+    const result = await getRepositoryAccess(session, { ...inputs.repository, deadlineMs: inputs.credentials.deadlineMs })
     core.info(`Repository ${inputs.repository.domain}/${inputs.repository.repository} (owner ${result.domainOwner}) in ${session.region}`)
     core.info(`Index ${result.indexUrl}; token valid until ${result.expiration.toISOString()}`)
     return result

@@ -53,6 +53,8 @@ interface ErrorLike {
   $retryable?: { throttling?: boolean }
   $response?: { headers?: Record<string, string> }
   retryAfterMs?: number
+  /** CodeArtifact's ThrottlingException carries the wait it wants. */
+  retryAfterSeconds?: number
   cause?: unknown
 }
 
@@ -68,7 +70,8 @@ export function classifyError(error: unknown): Classification {
     if (current.code && NETWORK_CODES.has(current.code)) return { retryable: true, reason: current.code }
     if (current.name && NETWORK_NAMES.has(current.name)) return { retryable: true, reason: current.name }
     if (current.name && THROTTLING_NAMES.has(current.name)) {
-      return { retryable: true, reason: current.name, retryAfterMs: current.retryAfterMs }
+      const retryAfterMs = current.retryAfterMs ?? (current.retryAfterSeconds === undefined ? undefined : current.retryAfterSeconds * 1000)
+      return { retryable: true, reason: current.name, retryAfterMs }
     }
     if (current.$retryable?.throttling) return { retryable: true, reason: current.name ?? 'throttled' }
     const status = statusOf(current)

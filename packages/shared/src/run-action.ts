@@ -1,4 +1,5 @@
 import { describeError } from './errors.ts'
+import { setFailed } from './workflow-commands.ts'
 
 // The entry every action's index.ts calls. Inputs are parsed before the action's main module
 // (the toolkit, the AWS SDK) is loaded, so a bad input fails in a few milliseconds and a good
@@ -30,7 +31,7 @@ export async function runAction<I>(modules: ActionModules<I>): Promise<void> {
     const inputs = modules.getInputs()
     await (await modules.loadMain()).run(inputs)
   } catch (error) {
-    const core = await import('@actions/core')
-    core.setFailed(describeError(error))
+    // The light writer, so that a bad input fails without loading the toolkit at all.
+    setFailed(describeError(error))
   }
 }

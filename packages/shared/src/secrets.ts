@@ -1,17 +1,19 @@
-import * as core from '@actions/core'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setSecret } from './workflow-commands.ts'
 
 // Every secret this process holds is registered here the moment it exists. Registration
 // masks it (and each printable form derived from it) in the runner log, and lets the exec
-// and summary helpers refuse or redact it on the other channels.
+// and summary helpers refuse or redact it on the other channels. The mask is written with the
+// light workflow-commands module, not @actions/core, so that every action importing exec.ts
+// does not also load the toolkit's HTTP stack.
 const secrets = new Set<string>()
 
 function mask(value: string): void {
   if (!value || secrets.has(value)) return
   secrets.add(value)
-  core.setSecret(value)
+  setSecret(value)
 }
 
 /** Masks a secret and the forms it takes when printed inside URLs and HTTP headers. */

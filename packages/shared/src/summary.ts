@@ -1,5 +1,5 @@
-import * as core from '@actions/core'
 import { redact } from './secrets.ts'
+import { appendStepSummary } from './workflow-commands.ts'
 
 // Job summaries are read by people deciding what to do next, so each action writes one.
 // The runner does not promise to mask the summary file, so every cell passes through
@@ -40,5 +40,5 @@ export function renderSummary(title: string, sections: readonly SummarySection[]
 /** Appends to GITHUB_STEP_SUMMARY; a no-op where there is none (local runs). */
 export async function writeJobSummary(title: string, sections: readonly SummarySection[]): Promise<void> {
   if (!process.env['GITHUB_STEP_SUMMARY']) return
-  await core.summary.addRaw(renderSummary(title, sections), true).write()
+  await appendStepSummary(renderSummary(title, sections))
 }

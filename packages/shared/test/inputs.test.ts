@@ -75,7 +75,8 @@ describe('AWS inputs', () => {
       roleToAssume: undefined,
       roleSessionName: 'GitHubActions',
       roleDurationSeconds: 3600,
-      audience: 'sts.amazonaws.com'
+      audience: 'sts.amazonaws.com',
+      deadlineMs: 60_000
     })
   })
 

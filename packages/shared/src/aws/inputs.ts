@@ -17,8 +17,14 @@ export function getCredentialInputs(): CredentialOptions {
     roleToAssume: getOptionalString('role-to-assume', { pattern: AWS_NAME_PATTERNS.roleArn }),
     roleSessionName: getString('role-session-name', { default: 'GitHubActions', pattern: AWS_NAME_PATTERNS.roleSessionName }),
     roleDurationSeconds: getInteger('role-duration-seconds', { default: 3600, min: 900, max: 43200 }),
-    audience: getString('audience', { default: DEFAULT_AUDIENCE })
+    audience: getString('audience', { default: DEFAULT_AUDIENCE }),
+    deadlineMs: getRetryTimeoutMs()
   }
+}
+
+/** `retry-timeout-seconds`: how long one AWS call may keep retrying transient failures. */
+export function getRetryTimeoutMs(): number {
+  return getInteger('retry-timeout-seconds', { default: 60, min: 1, max: 900 }) * 1000
 }
 
 export interface CodeArtifactInputs {

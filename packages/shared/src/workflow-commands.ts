@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto'
+import { appendFileSync, existsSync } from 'node:fs'
+import { appendFile } from 'node:fs/promises'
+import { EOL } from 'node:os'
+
+// The runner's workflow-command protocol (stdout `::name::message` lines and the GITHUB_* files),
+// written out byte for byte as @actions/core writes it. @actions/core pulls in its OIDC client and
+// with it an HTTP stack of about half a megabyte, which costs a bundle a few hundred milliseconds
+// to load; actions that only log, mask and set outputs (bump-version runs in a tight loop next to
+// plain git) use these instead. Formats: "Workflow commands for GitHub Actions" in the GitHub docs
+// and @actions/core's command.ts / file-command.ts.
+
+function escapeData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+/** `::command key=value,...::message`, escaped as the runner unescapes it. */
+export function issueCommand(command: string, properties: Record<string, string | undefined>, message: string): void {
+  const props = Object.entries(properties)
+    .filter((entry): entry is [string, string] => Boolean(entry[1]))
+    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+  process.stdout.write(`::${command}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeData(message)}${EOL}`)
+}
+
+export function info(message: string): void {
+  process.stdout.write(message + EOL)
+}
+
+export function warning(message: string): void {
+  issueCommand('warning', {}, message)
+}
+
+export function error(message: string): void {
+  issueCommand('error', {}, message)
+}
+
+/** Marks the step failed with one error annotation; the process then exits 1. */
+export function setFailed(message: string): void {
+  process.exitCode = 1
+  error(message)
+}
+
+/** Masks `value` in the rest of the job's log. Prefer secrets.ts registerSecret, which calls this. */
+export function setSecret(value: string): void {
+  issueCommand('add-mask', {}, value)
+}
+
+/** Runs `fn` inside a collapsible log group, closing it however `fn` ends. */
+export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  issueCommand('group', {}, name)
+  try {
+    return await fn()
+  } finally {
+    issueCommand('endgroup', {}, '')
+  }
+}
+
+function appendFileCommand(variable: string, key: string, value: string): void {
+  const path = process.env[variable]
+  // The runner always sets these; without it (a local run) the value is just logged.
+  if (!path) {
+    info(`${key}=${value}`)
+    return
+  }
+  if (!existsSync(path)) throw new Error(`Missing file at path: ${path} (${variable})`)
+  // A fresh random delimiter per value, so no value can end the heredoc early.
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error(`Unexpected input: contains the delimiter "${delimiter}"`)
+  appendFileSync(path, `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' })
+}
+
+/** Sets a step output through GITHUB_OUTPUT (heredoc form, so values may span lines). */
+export function setOutput(name: string, value: string): void {
+  appendFileCommand('GITHUB_OUTPUT', name, value)
+}
+
+/** Appends markdown to the job summary; a no-op where the runner gives none (local runs). */
+export async function appendStepSummary(markdown: string): Promise<void> {
+  const path = process.env['GITHUB_STEP_SUMMARY']
+  if (!path) return
+  await appendFile(path, markdown + EOL, { encoding: 'utf8' })
+}

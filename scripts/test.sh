@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then typechecks and runs every test
+# (unit, integration against the local stack, check-dist, action metadata).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install.sh
+# npm scripts put node_modules/.bin first on PATH, so Node 24 runs the build and the tests.
+echo "== typecheck"
+npm run --silent typecheck
+echo "== tests"
+results=$(mktemp)
+status=0
+npm run --silent jest -- --ci --json --outputFile="$results" "$@" || status=$?
+# One plain closing line for CI, whatever jest printed above it.
+node_modules/.bin/node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+' "$results" || true
+rm -f "$results"
+exit "$status"

@@ -1,0 +1,226 @@
+import { spawn } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+
+// Runs an action's committed bundle the way the GitHub runner does: Node 24, inputs as
+// INPUT_<NAME> variables, and the runner's file commands (GITHUB_OUTPUT, GITHUB_ENV,
+// GITHUB_STATE, GITHUB_STEP_SUMMARY) as real files read back afterwards.
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '')
+export const NODE24 = join(ROOT, 'node_modules', '.bin', 'node')
+export const VENV_BIN = join(ROOT, '.venv', 'bin')
+
+export interface ActionRunOptions {
+  inputs?: Record<string, string>
+  /** Extra environment (merged over a clean base: PATH, HOME and the venv, no INPUT_*). */
+  env?: Record<string, string | undefined>
+  cwd?: string
+  /** Reuse the files of an earlier run (same job), e.g. for the post step. */
+  job?: JobFiles
+  /** Run as the post step: STATE_* from the job's state file. */
+  post?: boolean
+  /** Commands whose argv is recorded by PATH shims (to prove secrets never reach argv). */
+  recordArgvOf?: string[]
+  timeoutMs?: number
+}
+
+export interface JobFiles {
+  dir: string
+  runnerTemp: string
+  output: string
+  env: string
+  state: string
+  summary: string
+  path: string
+  argvLog: string
+  spawnLog: string
+  shimDir: string
+}
+
+export interface ActionRunResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  exportedEnv: Record<string, string>
+  state: Record<string, string>
+  summary: string
+  /** Raw text of every runner file, for leak checks. */
+  files: { output: string; env: string; state: string; summary: string }
+  /** One entry per command recorded by a PATH shim: its argv joined by spaces. */
+  childArgv: string[]
+  /** argv of every child process the action itself started (spawn-trace.mjs). */
+  spawned: string[][]
+  job: JobFiles
+  /** ::error:: lines, unescaped. */
+  errors: string[]
+  warnings: string[]
+}
+
+export function newJob(): JobFiles {
+  const dir = mkdtempSync(join(tmpdir(), 'action-job-'))
+  const job: JobFiles = {
+    dir,
+    runnerTemp: join(dir, 'runner-temp'),
+    output: join(dir, 'output'),
+    env: join(dir, 'env'),
+    state: join(dir, 'state'),
+    summary: join(dir, 'summary.md'),
+    path: join(dir, 'path'),
+    argvLog: join(dir, 'argv.log'),
+    spawnLog: join(dir, 'spawn.log'),
+    shimDir: join(dir, 'shims')
+  }
+  mkdirSync(job.runnerTemp)
+  mkdirSync(job.shimDir)
+  for (const file of [job.output, job.env, job.state, job.summary, job.path, job.argvLog, job.spawnLog]) writeFileSync(file, '')
+  return job
+}
+
+/** Parses the runner's file-command format: `name=value` lines and `name<<DELIM` heredocs. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const value: string[] = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '')
+      result[name as string] = value.join('\n')
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=')
+      result[line.slice(0, at)] = line.slice(at + 1)
+    }
+  }
+  return result
+}
+
+function unescapeCommandData(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+/** Lines of a given workflow command (`::error::`, `::add-mask::`), unescaped. */
+export function commandLines(stdout: string, command: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith(`::${command}`))
+    .map((line) => unescapeCommandData(line.slice(line.indexOf('::', 2) + 2)))
+}
+
+function writeShims(job: JobFiles, commands: string[], basePath: string): void {
+  for (const command of commands) {
+    const shim = join(job.shimDir, command)
+    if (existsSync(shim)) continue
+    // Find the real binary on the base PATH, skipping the shim directory itself.
+    const real = basePath
+      .split(delimiter)
+      .map((dir) => join(dir, command))
+      .find((candidate) => existsSync(candidate))
+    if (!real) continue
+    writeFileSync(
+      shim,
+      `#!/bin/sh\nprintf '%s\\n' "${command} $*" >> '${job.argvLog}'\nexec '${real}' "$@"\n`
+    )
+    chmodSync(shim, 0o755)
+  }
+}
+
+export function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const key of ['HOME', 'LANG', 'TMPDIR', 'USER']) if (process.env[key]) env[key] = process.env[key] as string
+  env['PATH'] = [VENV_BIN, join(ROOT, 'node_modules', '.bin'), process.env['PATH'] ?? '/usr/bin:/bin'].join(delimiter)
+  env['AWS_EC2_METADATA_DISABLED'] = 'true'
+  // Keep the developer's AWS config files out of the credential chain.
+  env['AWS_CONFIG_FILE'] = '/dev/null'
+  env['AWS_SHARED_CREDENTIALS_FILE'] = '/dev/null'
+  return env
+}
+
+export async function runBundledAction(action: string, options: ActionRunOptions = {}): Promise<ActionRunResult> {
+  const job = options.job ?? newJob()
+  const env: Record<string, string> = { ...baseEnv() }
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+  if (options.recordArgvOf?.length) {
+    writeShims(job, options.recordArgvOf, env['PATH'] as string)
+    env['PATH'] = `${job.shimDir}${delimiter}${env['PATH']}`
+  }
+  Object.assign(env, {
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: job.runnerTemp,
+    RUNNER_OS: 'Linux',
+    GITHUB_OUTPUT: job.output,
+    GITHUB_ENV: job.env,
+    GITHUB_STATE: job.state,
+    GITHUB_STEP_SUMMARY: job.summary,
+    GITHUB_PATH: job.path,
+    GITHUB_WORKSPACE: options.cwd ?? ROOT,
+    SPAWN_TRACE_FILE: job.spawnLog,
+    NODE_OPTIONS: `--import ${join(ROOT, 'test', 'harness', 'spawn-trace.mjs')}`
+  })
+  for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  if (options.post) {
+    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.state, 'utf8')))) env[`STATE_${name}`] = value
+  }
+
+  const child = spawn(NODE24, [join(ROOT, 'actions', action, 'dist', 'index.js')], { cwd: options.cwd ?? job.dir, env })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)))
+  clearTimeout(timeout)
+
+  const files = {
+    output: readFileSync(job.output, 'utf8'),
+    env: readFileSync(job.env, 'utf8'),
+    state: readFileSync(job.state, 'utf8'),
+    summary: readFileSync(job.summary, 'utf8')
+  }
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(files.output),
+    exportedEnv: parseFileCommands(files.env),
+    state: parseFileCommands(files.state),
+    summary: files.summary,
+    files,
+    childArgv: readFileSync(job.argvLog, 'utf8').split('\n').filter(Boolean),
+    spawned: readFileSync(job.spawnLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as string[]),
+    job,
+    errors: commandLines(stdout, 'error'),
+    warnings: commandLines(stdout, 'warning')
+  }
+}
+
+/**
+ * The first stdout offset where `secret` appears, and the offset of its first ::add-mask::.
+ * A secret is safe in stdout only if it was masked before it was ever printed.
+ */
+export function firstUnmaskedUse(stdout: string, secret: string): { maskedAt: number; firstPrintedAt: number } {
+  const maskLine = `::add-mask::${secret.replace(/%/g, '%25')}`
+  const maskedAt = stdout.indexOf(maskLine)
+  let firstPrintedAt = -1
+  for (let from = 0; ; ) {
+    const at = stdout.indexOf(secret, from)
+    if (at < 0) break
+    const lineStart = stdout.lastIndexOf('\n', at) + 1
+    if (!stdout.startsWith('::add-mask::', lineStart)) {
+      firstPrintedAt = at
+      break
+    }
+    from = at + secret.length
+  }
+  return { maskedAt, firstPrintedAt }
+}
