@@ -76,8 +76,10 @@ export function classifyError(error: unknown): Classification {
     if (current.$retryable?.throttling) return { retryable: true, reason: current.name ?? 'throttled' }
     const status = statusOf(current)
     if (status !== undefined && status > 0) {
-      if (status === 429 || status >= 500) return { retryable: true, reason: `HTTP ${status}`, retryAfterMs: current.retryAfterMs }
-      return { retryable: false, reason: `HTTP ${status}` }
+      // Name the error when the service gave one: "InternalServerException (HTTP 500)".
+      const reason = current.name && current.name !== 'Error' ? `${current.name} (HTTP ${status})` : `HTTP ${status}`
+      if (status === 429 || status >= 500) return { retryable: true, reason, retryAfterMs: current.retryAfterMs }
+      return { retryable: false, reason }
     }
   }
   return { retryable: false, reason: 'not transient' }
