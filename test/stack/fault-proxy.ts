@@ -57,6 +57,10 @@ export interface FaultProxyOptions {
 }
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']
+// pypiserver (wsgiref) serves one request at a time with an accept backlog of 5; a burst of
+// parallel downloads (uv, pip) past that gets SYNs dropped and stalls a second per retry.
+// Queuing here instead keeps bursts fast.
+const MAX_UPSTREAM = 4
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target)
@@ -94,6 +98,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     else proceed()
   })
 
+  let inFlight = 0
+  const waiting: Array<() => void> = []
+  const slot = (run: (release: () => void) => void): void => {
+    const start = (): void => {
+      inFlight++
+      let released = false
+      run(() => {
+        if (released) return
+        released = true
+        inFlight--
+        waiting.shift()?.()
+      })
+    }
+    if (inFlight < MAX_UPSTREAM) start()
+    else waiting.push(start)
+  }
+
   const pass = (req: IncomingMessage, res: ServerResponse): void => {
     let path = req.url ?? '/'
     const headers: IncomingHttpHeaders = { ...req.headers }
@@ -109,23 +130,27 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
     // A chunked client body must stay chunked upstream: keep the framing header then.
     if (req.headers['transfer-encoding'] && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked'
-    // pypiserver speaks HTTP/1.0 and closes each connection; a fresh socket per request
-    // avoids reusing one it just closed.
-    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path, headers, agent: false }, upstreamRes => {
-      const responseHeaders = { ...upstreamRes.headers }
-      for (const name of HOP_BY_HOP) delete responseHeaders[name]
-      res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders)
-      upstreamRes.pipe(res)
+    slot(release => {
+      // pypiserver speaks HTTP/1.0 and closes each connection; a fresh socket per request
+      // avoids reusing one it just closed.
+      const upstream = request({ host: target.hostname, port: target.port, method: req.method, path, headers, agent: false }, upstreamRes => {
+        const responseHeaders = { ...upstreamRes.headers }
+        for (const name of HOP_BY_HOP) delete responseHeaders[name]
+        res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders)
+        upstreamRes.pipe(res)
+      })
+      upstream.on('close', release)
+      upstream.on('error', () => {
+        if (res.headersSent) res.destroy()
+        else res.writeHead(502, { 'content-type': 'text/plain' }).end('Bad Gateway: index unreachable\n')
+      })
+      // The client went away mid-exchange: do not leave the upstream request hanging.
+      res.on('close', () => {
+        if (!res.writableFinished) upstream.destroy()
+      })
+      if (res.destroyed) upstream.destroy()
+      req.pipe(upstream)
     })
-    upstream.on('error', () => {
-      if (res.headersSent) res.destroy()
-      else res.writeHead(502, { 'content-type': 'text/plain' }).end('Bad Gateway: index unreachable\n')
-    })
-    // The client went away mid-exchange: do not leave the upstream request hanging.
-    res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy()
-    })
-    req.pipe(upstream)
   }
 
   const { url, port } = await listen(server)

@@ -48,9 +48,3 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   })
   res.end(text)
 }
-
-/** First value of a header or query parameter that may repeat. */
-export function first(value: string | string[] | undefined | null): string | undefined {
-  if (Array.isArray(value)) return value[0]
-  return value ?? undefined
-}

@@ -72,7 +72,8 @@ export async function startOidcFixture(options: OidcFixtureOptions = {}): Promis
       ...claims,
       nbf: now,
       iat: now,
-      exp: now + ttl,
+      // A claimed exp (setClaims({ exp })) wins, so tests can make every issued token stale.
+      exp: typeof claims['exp'] === 'number' ? claims['exp'] : now + ttl,
       ...extra
     }
     const signingInput = `${b64(header)}.${b64(payload)}`

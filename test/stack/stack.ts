@@ -45,7 +45,8 @@ export interface StackOptions {
   oidc?: OidcFixtureOptions
 }
 
-export interface StackEnv {
+// Type aliases, not interfaces: they stay assignable to Record<string, string> (env objects).
+export type StackEnv = {
   AWS_ENDPOINT_URL_STS: string
   AWS_ENDPOINT_URL_CODEARTIFACT: string
   AWS_ENDPOINT_URL_ECR: string
@@ -54,7 +55,7 @@ export interface StackEnv {
   AWS_EC2_METADATA_DISABLED: 'true'
 }
 
-export interface AmbientCredentials {
+export type AmbientCredentials = {
   AWS_ACCESS_KEY_ID: string
   AWS_SECRET_ACCESS_KEY: string
   AWS_SESSION_TOKEN: string

@@ -14,7 +14,8 @@ afterAll(() => stack?.stop())
 afterEach(() => {
   stack.codeartifact.clearFaults()
   stack.codeartifact.denyOperations.clear()
-  stack.oidc.setClaims({ sub: 'repo:acme/widgets:ref:refs/tags/v1.0.0' })
+  stack.oidc.setClaims({ sub: 'repo:acme/widgets:ref:refs/tags/v1.0.0', exp: undefined })
+  stack.stsGate.clearFaults()
 })
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
@@ -86,6 +87,21 @@ describe('credential problems name the fix', () => {
           ".*trust policy.*the token has sub \"repo:evil/fork:ref:refs/heads/main\" and aud \"sts.amazonaws.com\"\\)$"
       )
     )
+  })
+
+  it('STS rejects an expired OIDC token', async () => {
+    stack.oidc.setClaims({ exp: 1_000_000_000 })
+    await expectOneError(
+      runBundledAction('codeartifact-login', { inputs: inputs(), env: stack.env }),
+      /^STS rejected the GitHub OIDC token as expired: .* Fix: the token lives about 5 minutes/
+    )
+  })
+
+  it('STS throttling is retried', async () => {
+    stack.stsGate.injectFaults([{ status: 400, code: 'Throttling', message: 'Rate exceeded' }])
+    const result = await runBundledAction('codeartifact-login', { inputs: inputs(), env: stack.env })
+    expect(result.errors).toEqual([])
+    expect(result.stdout).toMatch(/retrying after Throttling/)
   })
 })
 

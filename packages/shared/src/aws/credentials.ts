@@ -113,7 +113,14 @@ function explainStsError(error: unknown, roleArn: string, idToken: string, audie
       cause: error
     })
   }
-  if (name === 'InvalidIdentityToken' || name === 'IDPRejectedClaim' || name === 'ExpiredTokenException') {
+  if (name === 'ExpiredTokenException') {
+    return new ActionError(`STS rejected the GitHub OIDC token as expired: ${message}`, {
+      hint: 'the token lives about 5 minutes from the request; re-run the job, and check the runner clock if it keeps happening',
+      cause: error
+    })
+  }
+  // The SDK names these after its exception classes (`InvalidIdentityToken` on the wire).
+  if (['InvalidIdentityTokenException', 'IDPRejectedClaimException', 'InvalidIdentityToken', 'IDPRejectedClaim'].includes(name)) {
     return new ActionError(`STS rejected the GitHub OIDC token (${name}): ${message}`, {
       hint: `register https://token.actions.githubusercontent.com as an IAM OIDC identity provider with audience "${audience}" in the role's account`,
       cause: error
