@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { appendFileSync, existsSync } from 'node:fs'
 import { appendFile } from 'node:fs/promises'
 import { EOL } from 'node:os'
@@ -67,9 +66,12 @@ function appendFileCommand(variable: string, key: string, value: string): void {
     return
   }
   if (!existsSync(path)) throw new Error(`Missing file at path: ${path} (${variable})`)
-  // A fresh random delimiter per value, so no value can end the heredoc early.
-  const delimiter = `ghadelimiter_${randomUUID()}`
-  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error(`Unexpected input: contains the delimiter "${delimiter}"`)
+  // A fresh delimiter per value that the value does not contain, so no value can end the heredoc
+  // early. What keeps values from injecting outputs is that check, not unpredictability, so
+  // Math.random serves (node:crypto would cost every action its load time, a few milliseconds).
+  let delimiter: string
+  do delimiter = `ghadelimiter_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`
+  while (key.includes(delimiter) || value.includes(delimiter))
   appendFileSync(path, `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' })
 }
 

@@ -1,0 +1,155 @@
+// Only light modules here: index.ts parses inputs before main.ts (git, file edits) loads, so a
+// bad input fails in milliseconds with one line.
+import { InputError } from '@release/shared/errors'
+import { getBoolean, getInteger, getList, getString } from '@release/shared/inputs'
+import { BUMP_KINDS, type BumpKind, VersionError, bumpVersion, isBumpKind, normalizeVersion } from '@release/shared/pep440'
+import type { ExtraFile } from '@release/shared/version-sources/discover'
+
+export interface Inputs {
+  /** The bump kinds (one, or a release kind plus a pre-release kind); empty when `version` is set. */
+  bump: BumpKind[]
+  /** An explicit target version, normalized; undefined when `bump` is set. */
+  version?: string
+  workingDirectory: string
+  files: ExtraFile[]
+  commit: boolean
+  commitMessage: string
+  tag: boolean
+  /** The tag name with `{version}` in it, e.g. `v{version}`. */
+  tagTemplate: string
+  annotatedTag: boolean
+  tagMessage: string
+  push: boolean
+  pushAttempts: number
+  /** The branch to push to; undefined means the checked-out branch. */
+  branch?: string
+  gitUserName: string
+  gitUserEmail: string
+  token?: string
+  dryRun: boolean
+  allowDirty: boolean
+}
+
+export const DEFAULT_COMMIT_MESSAGE = 'Bump version: {old} → {new}'
+const PLACEHOLDERS = ['{old}', '{new}', '{version}', '{tag}']
+
+// A version that every accepted combination of bump kinds increases (release kinds, stable,
+// pre-release, post and dev alike), so a trial bump of it fails only for combinations uv refuses.
+const PROBE_VERSION = '1.0.0a1.dev1'
+
+function getBump(): BumpKind[] {
+  const raw = getString('bump')
+  if (!raw) return []
+  const kinds = raw
+    .split(/[\s,+]+/)
+    .map(kind => kind.toLowerCase())
+    .filter(Boolean)
+  const unknown = kinds.find(kind => !isBumpKind(kind))
+  if (unknown !== undefined) throw new InputError('bump', `"${unknown}" is not a bump kind`, `use one of ${BUMP_KINDS.join(', ')}, or a release kind plus a pre-release kind such as \`minor, rc\``)
+  try {
+    bumpVersion(PROBE_VERSION, kinds as BumpKind[])
+  } catch (error) {
+    if (!(error instanceof VersionError)) throw error
+    throw new InputError('bump', `"${raw}" is not an accepted combination (${error.message})`, 'use one kind, or one of major/minor/patch plus one of alpha/beta/rc/dev')
+  }
+  return kinds as BumpKind[]
+}
+
+function getVersion(): string | undefined {
+  const raw = getString('version')
+  if (!raw) return undefined
+  try {
+    return normalizeVersion(raw)
+  } catch (error) {
+    throw new InputError('version', `"${raw}" is not a PEP 440 version (${(error as Error).message.replace(/^Invalid PEP 440 version "[^"]*": /, '')})`, 'use a version such as 1.4.0, 2.0.0rc1 or 1.4.0.post1')
+  }
+}
+
+/** A template whose `{...}` placeholders are all from `allowed`. */
+function getTemplate(name: string, defaultValue: string, allowed: readonly string[]): string {
+  const value = getString(name, { default: defaultValue })
+  const unknown = value.match(/\{[^{}]*\}/g)?.find(placeholder => !allowed.includes(placeholder))
+  if (unknown) throw new InputError(name, `the placeholder ${unknown} is not known`, `use ${allowed.join(', ')}`)
+  return value
+}
+
+// git check-ref-format's rules for one ref name, applied to the text around {version}.
+function refNameProblem(name: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'contains a space or one of ~ ^ : ? * [ \\'
+  if (name.includes('..') || name.includes('@{') || name.includes('//')) return 'contains "..", "@{" or "//"'
+  if (/^[-/.]|[/.]$|\.lock$|\/\./.test(name)) return 'starts or ends with "-", "/" or ".", or ends with ".lock"'
+  return undefined
+}
+
+function getTagTemplate(): string {
+  const template = getString('tag-template')
+  const prefix = getString('tag-prefix', { default: 'v' })
+  if (template && prefix !== 'v') {
+    throw new InputError('tag-template', 'is set together with a non-default `tag-prefix`', 'set only one: `tag-template` (e.g. `shared-v{version}`) or `tag-prefix`')
+  }
+  const chosen = template || `${prefix}{version}`
+  const name = template ? 'tag-template' : 'tag-prefix'
+  if (chosen.split('{version}').length !== 2) {
+    throw new InputError(name, `"${chosen}" must contain {version} exactly once`, 'use e.g. v{version} or shared-v{version}')
+  }
+  const problem = refNameProblem(chosen.replace('{version}', '1.0.0'))
+  if (problem) throw new InputError(name, `"${chosen}" ${problem}, so it cannot name a git tag`, 'use letters, digits, ".", "-", "_" and "/" around {version}')
+  return chosen
+}
+
+function getFiles(): ExtraFile[] {
+  return getList('files', { linesOnly: true }).map(line => {
+    // `path` or `path: pattern`; the first colon separates them (paths are relative, so no drive letters).
+    const colon = line.indexOf(':')
+    const path = (colon === -1 ? line : line.slice(0, colon)).trim()
+    const pattern = colon === -1 ? undefined : line.slice(colon + 1).trim()
+    if (!path) throw new InputError('files', `"${line}" has no path`, 'use `path` or `path: text with {version}`, one per line')
+    if (pattern !== undefined && pattern.split('{version}').length !== 2) {
+      throw new InputError('files', `the pattern "${pattern}" for ${path} must contain {version} exactly once`, 'use e.g. `docs/conf.py: release = "{version}"`')
+    }
+    return pattern === undefined ? { path } : { path, pattern }
+  })
+}
+
+export function getInputs(): Inputs {
+  const bump = getBump()
+  const version = getVersion()
+  if (bump.length > 0 && version !== undefined) {
+    throw new InputError('version', 'is set together with `bump`', 'set only one: `bump` (e.g. patch) or `version` (e.g. 1.4.0)')
+  }
+  if (bump.length === 0 && version === undefined) {
+    throw new InputError('bump', 'is empty and so is `version`', `set \`bump\` to one of ${BUMP_KINDS.join(', ')}, or \`version\` to an explicit version`)
+  }
+  const commit = getBoolean('commit', true)
+  const tag = getBoolean('tag', true)
+  const tagTemplate = getTagTemplate()
+  const email = getString('git-user-email', { default: '41898282+github-actions[bot]@users.noreply.github.com' })
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email)) throw new InputError('git-user-email', `"${email}" is not an email address`, 'use e.g. ci@example.com')
+  const branch = getString('branch') || undefined
+  if (branch !== undefined) {
+    const problem = refNameProblem(branch)
+    if (problem) throw new InputError('branch', `"${branch}" ${problem}`, 'use a branch name such as main')
+  }
+  const token = getString('token') || undefined
+  return {
+    bump,
+    version,
+    workingDirectory: getString('working-directory', { default: '.' }),
+    files: getFiles(),
+    commit,
+    commitMessage: getTemplate('commit-message', DEFAULT_COMMIT_MESSAGE, PLACEHOLDERS),
+    tag,
+    tagTemplate,
+    annotatedTag: getBoolean('annotated-tag', true),
+    tagMessage: getTemplate('tag-message', 'Release {version}', PLACEHOLDERS),
+    push: getBoolean('push', true),
+    pushAttempts: getInteger('push-attempts', { default: 5, min: 1, max: 20 }),
+    branch: branch?.replace(/^refs\/heads\//, ''),
+    gitUserName: getString('git-user-name', { default: 'github-actions[bot]' }),
+    gitUserEmail: email,
+    token,
+    dryRun: getBoolean('dry-run', false),
+    allowDirty: getBoolean('allow-dirty', false)
+  }
+}

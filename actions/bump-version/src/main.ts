@@ -1,0 +1,136 @@
+import { existsSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { ActionError, InputError } from '@release/shared/errors'
+import { dirtyFiles, gitRepo, headInfo, remoteUrl, tokenAuthEnv } from '@release/shared/git'
+import { writeJobSummary } from '@release/shared/summary'
+import { describeSource, renderVersionEdits } from '@release/shared/version-sources/index'
+import * as log from '@release/shared/workflow-commands'
+import { type Bump, type Context, applyBump, checkRefs, planVersion, remoteTagLookup, repoPath } from './bump.ts'
+import { type Inputs, getInputs } from './inputs.ts'
+import { type PushOutcome, pushWithRetry } from './push.ts'
+
+async function checkWorkingDirectory(path: string): Promise<void> {
+  if (!existsSync(path) || !statSync(path).isDirectory()) {
+    throw new InputError('working-directory', `"${path}" is not a directory`, 'use the path of the Python project, relative to the workspace')
+  }
+}
+
+/** The nearest directory holding `.git`, as git itself would find it in the usual layouts. */
+function findRepositoryRoot(start: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+function sourceLines(bump: Bump): string[] {
+  if (bump.mode === 'tag-only') return [`The version comes from git tags: ${bump.previousFrom}`]
+  return bump.sources.map(source => `${describeSource(source)} = ${source.raw}`)
+}
+
+export async function run(inputs: Inputs = getInputs()): Promise<void> {
+  const projectDir = resolve(inputs.workingDirectory)
+  await checkWorkingDirectory(projectDir)
+  const repo = gitRepo(projectDir)
+  const identity = { name: inputs.gitUserName, email: inputs.gitUserEmail }
+
+  const read = await log.group('Read the version', async () => {
+    // A token must be in place before git first talks to the remote (tag-only mode fetches tags
+    // while planning).
+    if (inputs.token) {
+      const url = await remoteUrl(repo)
+      const auth = url === undefined ? undefined : tokenAuthEnv(url, inputs.token)
+      if (auth) Object.assign(repo.env, auth)
+      else log.info(`Input \`token\` is ignored: the remote \`${repo.remote}\` is not an https URL, so git authenticates to it another way.`)
+    }
+    // The version files are read in-process while the git reads (HEAD, a clean tree) run side by
+    // side: each is a process start. HEAD is awaited first so that outside a repository its
+    // message (with the fix) is the one reported.
+    const planContext = { inputs, repo, projectDir, topLevel: findRepositoryRoot(projectDir) ?? projectDir }
+    const headRead = headInfo(repo)
+    const dirtyRead = inputs.allowDirty ? Promise.resolve([]) : dirtyFiles(repo)
+    for (const pending of [headRead, dirtyRead]) pending.catch(() => undefined)
+    const draft = await planVersion(planContext).catch(async error => {
+      await headRead
+      throw error
+    })
+    const remoteTagRead = remoteTagLookup(planContext, draft)
+    remoteTagRead?.catch(() => undefined)
+    const head = await headRead
+    const dirty = await dirtyRead
+    if (dirty.length > 0) {
+      const listed = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, and ${dirty.length - 10} more` : '')
+      throw new ActionError(`The working tree has uncommitted changes: ${listed}.`, {
+        hint: 'commit or stash them before bumping (only the version files go into the bump commit), or set `allow-dirty: true`'
+      })
+    }
+    const branch = inputs.branch ?? head.branch
+    const context: Context = { inputs, repo, projectDir, topLevel: head.topLevel, commonDir: head.commonDir, checkedOut: head.branch, branch, identity }
+    // `files` are checked against the repository root; the in-process guess is nearly always git's.
+    const planned = head.topLevel === planContext.topLevel ? draft : await planVersion(context)
+    planned.baseSha = head.sha
+    await checkRefs(context, planned, remoteTagRead)
+    if (inputs.push && !inputs.dryRun && !branch && (inputs.commit || planned.mode === 'tag-only')) {
+      throw new ActionError(`HEAD is detached (at ${head.sha.slice(0, 12)}), so there is no branch to push the bump to.`, {
+        hint: 'check out a branch (actions/checkout with `ref: main`), or name it in the `branch` input'
+      })
+    }
+    for (const line of sourceLines(planned)) log.info(line)
+    for (const note of planned.notes) log.info(`Note: ${note}`)
+    log.info(`${planned.previous ?? '(none)'} -> ${planned.version}${planned.tag ? `, tag ${planned.tag}` : ''}`)
+    return { ctx: context, bump: planned }
+  })
+  const { ctx, bump } = read
+  if (bump.remoteMoved) {
+    log.info(`Note: ${repo.remote}/${ctx.branch} has moved past this checkout; a real run would bump on top of it, from the version there.`)
+  }
+
+  if (inputs.dryRun) {
+    if (bump.mode === 'files') {
+      const rendered = await renderVersionEdits(bump.sources, bump.version)
+      bump.changed = [...rendered].filter(([, edit]) => edit.after !== edit.before).map(([path]) => path)
+    }
+    log.info(`Dry run: would change ${bump.changed.map(path => repoPath(ctx, path)).join(', ') || 'no files'}; nothing was written, committed, tagged or pushed.`)
+    await finish(ctx, bump, { pushed: false, attempts: 0, dryRun: true })
+    return
+  }
+
+  await log.group(bump.mode === 'files' ? 'Write, commit and tag' : 'Tag', () => applyBump(ctx, bump))
+
+  let outcome: PushOutcome = { pushed: false, attempts: 0 }
+  let final = bump
+  if (inputs.push && (bump.commitSha !== undefined || bump.tag !== undefined)) {
+    ;({ outcome, bump: final } = await log.group(`Push to ${repo.remote}`, () => pushWithRetry(ctx, bump)))
+  }
+  await finish(ctx, final, { ...outcome, dryRun: false })
+}
+
+async function finish(ctx: Context, bump: Bump, outcome: PushOutcome & { dryRun: boolean }): Promise<void> {
+  const changed = bump.changed.map(path => repoPath(ctx, path)).sort()
+  log.setOutput('previous-version', bump.previous ?? '')
+  log.setOutput('version', bump.version)
+  log.setOutput('tag', bump.tag ?? '')
+  log.setOutput('commit-sha', bump.commitSha ?? '')
+  log.setOutput('changed-files', changed.join('\n'))
+
+  const where = ctx.branch ? `${ctx.repo.remote}/${ctx.branch}` : ctx.repo.remote
+  const redone = outcome.attempts > 1 ? ` (attempt ${outcome.attempts}: redone on top of commits pushed meanwhile)` : ''
+  const pushed = outcome.dryRun ? 'no (dry run)' : outcome.pushed ? `yes, to \`${where}\`${redone}` : 'no (`push: false`)'
+  const commit = bump.mode === 'tag-only' ? `${bump.commitSha ?? ''} (tagged; no commit needed)` : (bump.commitSha ?? (outcome.dryRun ? '(dry run)' : 'none (`commit: false`)'))
+  await writeJobSummary(outcome.dryRun ? 'Version bump (dry run)' : 'Version bump', [
+    {
+      table: {
+        header: ['', ''],
+        rows: [
+          ['Version', `${bump.previous ?? '(none)'} → **${bump.version}**`],
+          ['Tag', bump.tag ? `\`${bump.tag}\`` : 'none (`tag: false`)'],
+          ['Commit', commit],
+          ['Pushed', pushed]
+        ]
+      }
+    },
+    bump.mode === 'files'
+      ? { heading: 'Files', list: changed.map(file => `\`${file}\``) }
+      : { text: `The version comes from git tags (${bump.previousFrom}); no file was edited.` }
+  ])
+}

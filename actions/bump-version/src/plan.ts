@@ -1,0 +1,74 @@
+// The pure part of a bump: from what the sources (or tags) say and the inputs, the new version,
+// the tag name and the messages. No git, no files: table-driven tests cover it directly.
+import { InputError } from '@release/shared/errors'
+import { type BumpKind, VersionError, bumpVersion, compareVersions, isValidVersion, normalizeVersion } from '@release/shared/pep440'
+
+export interface Templates {
+  old: string
+  new: string
+  tag: string
+}
+
+/** Fills `{old}`, `{new}`, `{version}` (= new) and `{tag}`. */
+export function renderTemplate(template: string, values: Templates): string {
+  return template.replace(/\{(old|new|version|tag)\}/g, (_, name: string) => (name === 'version' ? values.new : values[name as keyof Templates]))
+}
+
+export function tagName(template: string, version: string): string {
+  return template.replace('{version}', version)
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** The glob `git tag --list` takes for a template: `v{version}` gives `v*`. */
+export function tagGlob(template: string): string {
+  return template.replace('{version}', '*')
+}
+
+/** The PEP 440 version inside a tag made from `template`, or undefined for other tags. */
+export function versionFromTag(template: string, tag: string): string | undefined {
+  const [before, after] = template.split('{version}').map(escapeRegExp)
+  const match = new RegExp(`^${before}(.+)${after}$`).exec(tag)
+  if (!match || !isValidVersion(match[1])) return undefined
+  return normalizeVersion(match[1])
+}
+
+/** The highest version among `tags` made from `template`, with the tag that holds it. */
+export function latestTaggedVersion(template: string, tags: readonly string[]): { version: string; tag: string } | undefined {
+  let best: { version: string; tag: string } | undefined
+  for (const tag of tags) {
+    const version = versionFromTag(template, tag)
+    if (version !== undefined && (best === undefined || compareVersions(version, best.version) > 0)) best = { version, tag }
+  }
+  return best
+}
+
+export interface TargetRequest {
+  bump: readonly BumpKind[]
+  version?: string
+}
+
+/**
+ * The version to move to: `bump` applied as `uv version --bump` does, or the explicit `version`,
+ * which must be above the current one. `current` is undefined only for a first tag.
+ */
+export function targetVersion(current: string | undefined, request: TargetRequest, currentFrom: string): string {
+  if (request.version !== undefined) {
+    if (current !== undefined && compareVersions(request.version, current) <= 0) {
+      const problem = compareVersions(request.version, current) === 0 ? `${request.version} is already the current version` : `${request.version} is lower than the current version ${current}`
+      throw new InputError('version', `${problem} (${currentFrom}); versions only go forward`, `use a version above ${current}`)
+    }
+    return request.version
+  }
+  if (current === undefined) {
+    throw new InputError('bump', `there is no version to bump: ${currentFrom}`, 'set `version` for the first release, e.g. 0.1.0')
+  }
+  try {
+    return bumpVersion(current, request.bump)
+  } catch (error) {
+    if (!(error instanceof VersionError)) throw error
+    throw new InputError('bump', `"${request.bump.join(', ')}" cannot bump ${current}: ${error.message}`, 'add a release kind (e.g. `minor, rc`), or set `version`')
+  }
+}

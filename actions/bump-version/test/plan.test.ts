@@ -1,0 +1,158 @@
+import { jest } from '@jest/globals'
+import { describeError } from '@release/shared/errors'
+import { parsePushPorcelain, tokenAuthEnv } from '@release/shared/git'
+import { BUMP_KINDS, type BumpKind, bumpVersion } from '@release/shared/pep440'
+import { resetSecretsForTests } from '@release/shared/secrets'
+import { getInputs } from '../src/inputs.ts'
+import { latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion, versionFromTag } from '../src/plan.ts'
+
+beforeEach(() => {
+  resetSecretsForTests()
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+})
+afterEach(() => jest.restoreAllMocks())
+
+describe('templates and tags', () => {
+  it.each([
+    ['Bump version: {old} → {new}', 'Bump version: 1.2.3 → 1.3.0'],
+    ['release {version} ({tag}), was {old}', 'release 1.3.0 (v1.3.0), was 1.2.3'],
+    ['no placeholders', 'no placeholders']
+  ])('%s', (template, expected) => {
+    expect(renderTemplate(template, { old: '1.2.3', new: '1.3.0', tag: 'v1.3.0' })).toBe(expected)
+  })
+
+  it('reads versions back out of tags made from a template, ignoring other tags', () => {
+    expect(tagName('shared-v{version}', '1.0.0')).toBe('shared-v1.0.0')
+    expect(tagGlob('shared-v{version}')).toBe('shared-v*')
+    expect(versionFromTag('shared-v{version}', 'shared-v1.0.0rc1')).toBe('1.0.0rc1')
+    expect(versionFromTag('v{version}', 'v1.0-final')).toBeUndefined()
+    expect(versionFromTag('v{version}', 'shared-v1.0.0')).toBeUndefined()
+    expect(latestTaggedVersion('v{version}', ['v1.9.0', 'v1.10.0', 'v1.10.0rc1', 'vnext', 'v2.0.0.dev1'])).toEqual({ version: '2.0.0.dev1', tag: 'v2.0.0.dev1' })
+    expect(latestTaggedVersion('v{version}', ['x'])).toBeUndefined()
+  })
+})
+
+describe('targetVersion', () => {
+  it.each<[string, BumpKind[], string]>([
+    ['1.2.3', ['patch'], '1.2.4'],
+    ['1.2.3', ['minor', 'rc'], '1.3.0rc1'],
+    ['1.3.0rc1', ['rc'], '1.3.0rc2'],
+    ['1.3.0rc2', ['stable'], '1.3.0'],
+    ['1.0', ['patch'], '1.0.1'],
+    ['1!2.0.post3', ['post'], '1!2.0.post4']
+  ])('%s + %j = %s (as uv)', (current, kinds, expected) => {
+    expect(targetVersion(current, { bump: kinds }, 'pyproject.toml')).toBe(expected)
+  })
+
+  it('refuses an explicit version that is not above the current one', () => {
+    expect(() => targetVersion('1.2.3', { bump: [], version: '1.2.3' }, 'pyproject.toml')).toThrow(
+      'Input `version`: 1.2.3 is already the current version (pyproject.toml); versions only go forward; use a version above 1.2.3.'
+    )
+    expect(() => targetVersion('1.2.3', { bump: [], version: '1.2.3rc1' }, 'x')).toThrow('1.2.3rc1 is lower than the current version 1.2.3')
+    expect(targetVersion(undefined, { bump: [], version: '0.1.0' }, 'no tags')).toBe('0.1.0')
+  })
+})
+
+describe('inputs', () => {
+  const saved = { ...process.env }
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+    Object.assign(process.env, saved)
+  })
+
+  function inputs(values: Record<string, string>): ReturnType<typeof getInputs> {
+    for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
+    return getInputs()
+  }
+
+  it('parses the defaults the way action.yml states them', () => {
+    expect(inputs({ bump: 'patch' })).toEqual({
+      bump: ['patch'],
+      version: undefined,
+      workingDirectory: '.',
+      files: [],
+      commit: true,
+      commitMessage: 'Bump version: {old} → {new}',
+      tag: true,
+      tagTemplate: 'v{version}',
+      annotatedTag: true,
+      tagMessage: 'Release {version}',
+      push: true,
+      pushAttempts: 5,
+      branch: undefined,
+      gitUserName: 'github-actions[bot]',
+      gitUserEmail: '41898282+github-actions[bot]@users.noreply.github.com',
+      token: undefined,
+      dryRun: false,
+      allowDirty: false
+    })
+  })
+
+  it('accepts bump lists with commas, spaces or plus, a normalized explicit version, files with patterns', () => {
+    expect(inputs({ bump: 'Minor + RC' }).bump).toEqual(['minor', 'rc'])
+    delete process.env['INPUT_BUMP']
+    expect(inputs({ version: 'V1.0-ALPHA.01' }).version).toBe('1.0a1')
+    expect(inputs({ files: 'VERSION.txt\n# a comment\ndocs/conf.py: release = "{version}", copyright' }).files).toEqual([
+      { path: 'VERSION.txt' },
+      { path: 'docs/conf.py', pattern: 'release = "{version}", copyright' }
+    ])
+    expect(inputs({ 'tag-prefix': 'lib-' }).tagTemplate).toBe('lib-{version}')
+    expect(inputs({ branch: 'refs/heads/release/1.x' }).branch).toBe('release/1.x')
+  })
+
+  // The probe version must be increased by every combination uv accepts, so that probing it only
+  // ever fails for combinations uv refuses.
+  it('validates bump combinations exactly as uv accepts them', () => {
+    const combos: BumpKind[][] = [...BUMP_KINDS.map(k => [k]), ...BUMP_KINDS.flatMap(a => BUMP_KINDS.map(b => [a, b]))]
+    for (const kinds of combos) {
+      let uvAccepts = true
+      try {
+        bumpVersion('9.9.9', kinds)
+      } catch (error) {
+        uvAccepts = !/cannot be used with|Only one/.test((error as Error).message)
+      }
+      process.env['INPUT_BUMP'] = kinds.join(',')
+      let parsed = true
+      try {
+        getInputs()
+      } catch (error) {
+        parsed = false
+        expect(describeError(error)).toMatch(/^Input `bump`: ".*" is not an accepted combination/)
+      }
+      expect({ kinds, parsed }).toEqual({ kinds, parsed: uvAccepts })
+    }
+  })
+})
+
+describe('git helpers', () => {
+  it('parses git push --porcelain, including atomic and remote rejections', () => {
+    const out = 'To file:///o.git\n!\tHEAD:refs/heads/main\t[rejected] (fetch first)\n!\trefs/tags/v1:refs/tags/v1\t[rejected] (atomic push failed)\n=\trefs/tags/v0:refs/tags/v0\t[up to date]\n*\trefs/tags/v2:refs/tags/v2\t[new tag]\n!\tHEAD:refs/heads/x\t[remote rejected] (pre-receive hook declined)\nDone\n'
+    expect(parsePushPorcelain(out)).toEqual([
+      { ref: 'refs/heads/main', status: 'rejected', summary: '[rejected] (fetch first)' },
+      { ref: 'refs/tags/v1', status: 'atomic-failed', summary: '[rejected] (atomic push failed)' },
+      { ref: 'refs/tags/v0', status: 'up-to-date', summary: '[up to date]' },
+      { ref: 'refs/tags/v2', status: 'ok', summary: '[new tag]' },
+      { ref: 'refs/heads/x', status: 'remote-rejected', summary: '[remote rejected] (pre-receive hook declined)' }
+    ])
+  })
+
+  it('builds the token header for the remote’s origin, after any inherited GIT_CONFIG entries, and masks it', () => {
+    const written: string[] = []
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk))
+      return true
+    })
+    const basic = Buffer.from('x-access-token:tok123').toString('base64')
+    expect(tokenAuthEnv('https://github.com/o/r.git', 'tok123', { GIT_CONFIG_COUNT: '1' })).toEqual({
+      GIT_CONFIG_COUNT: '3',
+      GIT_CONFIG_KEY_1: 'http.https://github.com/.extraheader',
+      GIT_CONFIG_VALUE_1: '',
+      GIT_CONFIG_KEY_2: 'http.https://github.com/.extraheader',
+      GIT_CONFIG_VALUE_2: `AUTHORIZATION: basic ${basic}`
+    })
+    expect(written.join('')).toContain(`::add-mask::${basic}\n`)
+    expect(written.join('')).toContain('::add-mask::tok123\n')
+    expect(tokenAuthEnv('git@github.com:o/r.git', 'tok123')).toBeUndefined()
+    expect(tokenAuthEnv('file:///tmp/o.git', 'tok123')).toBeUndefined()
+  })
+})

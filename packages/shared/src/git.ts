@@ -1,0 +1,337 @@
+// Thin git operations over runCommand: argv arrays, no shell, and the push token only in the
+// environment (never in argv, never in a remote URL on disk). Each function is one git call so
+// callers can run the read-only ones side by side.
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { delimiter, isAbsolute, join } from 'node:path'
+import { ActionError } from './errors.ts'
+import { type CommandResult, runCommand } from './exec.ts'
+import { registerSecret } from './secrets.ts'
+
+export interface GitRepo {
+  /** Any directory inside the work tree. */
+  cwd: string
+  /** The remote to compare with and push to. */
+  remote: string
+  /** Added to every git call: identity, token header, prompts off. */
+  env: Record<string, string>
+}
+
+export interface GitIdentity {
+  name: string
+  email: string
+}
+
+export interface GitCallOptions {
+  /** Echo the command and its output to the log; read-only queries stay quiet. */
+  echo?: boolean
+  ignoreReturnCode?: boolean
+  env?: Record<string, string>
+}
+
+export function gitRepo(cwd: string, options: { remote?: string; env?: Record<string, string> } = {}): GitRepo {
+  // A git that wants to ask for a password on a runner would wait for ever.
+  return { cwd, remote: options.remote ?? 'origin', env: { GIT_TERMINAL_PROMPT: '0', ...options.env } }
+}
+
+let gitPath: string | undefined
+
+/**
+ * git's absolute path, looked up on PATH once. runCommand resolves a bare name on every call
+ * (a stat per PATH entry); an action that starts git a dozen times in a row feels that.
+ */
+function gitExecutable(): string {
+  if (gitPath === undefined) {
+    const names = process.platform === 'win32' ? ['git.exe', 'git.cmd', 'git'] : ['git']
+    const dirs = (process.env['PATH'] ?? '').split(delimiter).filter(dir => isAbsolute(dir))
+    gitPath = 'git'
+    search: for (const dir of dirs) {
+      for (const name of names) {
+        try {
+          if (statSync(join(dir, name)).isFile()) {
+            gitPath = join(dir, name)
+            break search
+          }
+        } catch {
+          // not in this directory
+        }
+      }
+    }
+  }
+  return gitPath
+}
+
+export async function git(repo: GitRepo, args: readonly string[], options: GitCallOptions = {}): Promise<CommandResult> {
+  return runCommand(gitExecutable(), args, {
+    cwd: repo.cwd,
+    env: { ...repo.env, ...options.env },
+    silent: !options.echo,
+    ignoreReturnCode: options.ignoreReturnCode
+  })
+}
+
+/** Author and committer for commits and annotated tags, whatever the checkout's config says. */
+export function identityEnv(identity: GitIdentity): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: identity.name,
+    GIT_AUTHOR_EMAIL: identity.email,
+    GIT_COMMITTER_NAME: identity.name,
+    GIT_COMMITTER_EMAIL: identity.email
+  }
+}
+
+/**
+ * Environment that makes git send `token` as HTTP basic auth (user `x-access-token`, as GitHub
+ * expects for installation and workflow tokens) to the remote's host, through git's
+ * GIT_CONFIG_COUNT/KEY/VALUE variables: nothing lands in argv, .git/config or the remote URL.
+ * The key is scoped to the remote's origin (`http.https://github.com/.extraheader`), the same
+ * key actions/checkout persists, and an empty value first clears what checkout set there:
+ * two Authorization headers make GitHub refuse the request. Undefined for non-HTTP remotes.
+ */
+export function tokenAuthEnv(remoteUrl: string, token: string, inherited: NodeJS.ProcessEnv = process.env): Record<string, string> | undefined {
+  let origin: string
+  try {
+    const url = new URL(remoteUrl)
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined
+    origin = `${url.protocol}//${url.host}/`
+  } catch {
+    return undefined
+  }
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64')
+  registerSecret(token)
+  registerSecret(basic)
+  // Entries already passed this way (by the runner or the workflow) keep their slots.
+  const base = Number.parseInt(inherited['GIT_CONFIG_COUNT'] ?? '0', 10) || 0
+  const key = `http.${origin}.extraheader`
+  return {
+    GIT_CONFIG_COUNT: String(base + 2),
+    [`GIT_CONFIG_KEY_${base}`]: key,
+    [`GIT_CONFIG_VALUE_${base}`]: '',
+    [`GIT_CONFIG_KEY_${base + 1}`]: key,
+    [`GIT_CONFIG_VALUE_${base + 1}`]: `AUTHORIZATION: basic ${basic}`
+  }
+}
+
+export interface HeadInfo {
+  topLevel: string
+  /** Where the shared refs live (the main .git directory, also for a linked worktree). */
+  commonDir: string
+  sha: string
+  /** The checked-out branch; undefined on a detached HEAD. */
+  branch?: string
+}
+
+export async function headInfo(repo: GitRepo): Promise<HeadInfo> {
+  const result = await git(repo, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir', 'HEAD', '--symbolic-full-name', 'HEAD'], {
+    ignoreReturnCode: true
+  })
+  if (result.exitCode !== 0) {
+    const notRepo = /not a git repository/i.test(result.stderr)
+    throw new ActionError(notRepo ? `${repo.cwd} is not inside a git repository.` : `Cannot read HEAD in ${repo.cwd}: ${result.stderr.trim().split('\n').pop()}`, {
+      hint: notRepo ? 'run actions/checkout first, and point `working-directory` into the checkout' : 'check out a commit first'
+    })
+  }
+  const [topLevel, commonDir, sha, ref] = result.stdout.trim().split('\n')
+  return { topLevel, commonDir, sha, branch: ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined }
+}
+
+/** Tracked files with uncommitted changes (staged or not); untracked files do not count. */
+export async function dirtyFiles(repo: GitRepo): Promise<string[]> {
+  const result = await git(repo, ['status', '--porcelain=v1', '-z', '--untracked-files=no'])
+  // Each entry is `XY path`; a rename adds the old path as the next NUL-separated field.
+  const files: string[] = []
+  const fields = result.stdout.split('\0')
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]
+    if (entry.length < 4) continue
+    files.push(entry.slice(3))
+    if (entry[0] === 'R' || entry[0] === 'C') i++
+  }
+  return files
+}
+
+/**
+ * A ref read straight from the files ref store (a loose file, else packed-refs): a few
+ * microseconds instead of a process. `null` when this store is not one it can read (reftable,
+ * or GIT_DIR and friends in the environment), so callers ask git instead.
+ */
+export function readRefFromFiles(commonDir: string, ref: string): string | undefined | null {
+  if (process.env['GIT_DIR'] || process.env['GIT_COMMON_DIR'] || existsSync(join(commonDir, 'reftable'))) return null
+  try {
+    const loose = readFileSync(join(commonDir, ref), 'utf8').trim()
+    return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(loose) ? loose : null
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return null
+  }
+  let packed: string
+  try {
+    packed = readFileSync(join(commonDir, 'packed-refs'), 'utf8')
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null
+  }
+  for (const line of packed.split('\n')) {
+    if (line.endsWith(` ${ref}`)) return line.slice(0, line.indexOf(' '))
+  }
+  return undefined
+}
+
+/** The object a local tag points at, or undefined; read from the ref files when `commonDir` is given. */
+export async function localTag(repo: GitRepo, tag: string, commonDir?: string): Promise<string | undefined> {
+  const fromFiles = commonDir === undefined ? null : readRefFromFiles(commonDir, `refs/tags/${tag}`)
+  if (fromFiles !== null) return fromFiles
+  const result = await git(repo, ['rev-parse', '-q', '--verify', `refs/tags/${tag}`], { ignoreReturnCode: true })
+  return result.exitCode === 0 ? result.stdout.trim() : undefined
+}
+
+/** `git ls-remote` for exact refs: ref name -> object id, only the refs that exist. */
+export async function lsRemote(repo: GitRepo, refs: readonly string[]): Promise<Map<string, string>> {
+  const result = await git(repo, ['ls-remote', repo.remote, ...refs], { ignoreReturnCode: true })
+  if (result.exitCode !== 0) {
+    throw new ActionError(`Cannot read the remote \`${repo.remote}\`: ${result.stderr.trim().split('\n').pop() ?? `exit code ${result.exitCode}`}`, {
+      hint: 'check the remote URL and that the token (input `token`, or the checkout’s credentials) may read the repository'
+    })
+  }
+  const found = new Map<string, string>()
+  for (const line of result.stdout.split('\n')) {
+    const [sha, ref] = line.split('\t')
+    if (sha && ref && refs.includes(ref)) found.set(ref, sha)
+  }
+  return found
+}
+
+/** Tags matching a glob, optionally only those reachable from `merged`. */
+export async function listTags(repo: GitRepo, glob: string, merged?: string): Promise<string[]> {
+  const result = await git(repo, ['tag', '--list', ...(merged ? ['--merged', merged] : []), glob])
+  return result.stdout.split('\n').filter(Boolean)
+}
+
+export async function revParse(repo: GitRepo, rev: string): Promise<string> {
+  return (await git(repo, ['rev-parse', '--verify', `${rev}^{commit}`])).stdout.trim()
+}
+
+export async function remoteUrl(repo: GitRepo): Promise<string | undefined> {
+  const result = await git(repo, ['remote', 'get-url', repo.remote], { ignoreReturnCode: true })
+  return result.exitCode === 0 ? result.stdout.trim() : undefined
+}
+
+/**
+ * Commits exactly `paths` with `message`, whatever else is staged (`git commit --only`);
+ * untracked paths are added first.
+ */
+export async function commitPaths(repo: GitRepo, paths: readonly string[], message: string, identity: GitIdentity): Promise<void> {
+  const env = identityEnv(identity)
+  const args = ['commit', '--quiet', '--only', '-m', message, '--', ...paths]
+  const first = await git(repo, args, { env, echo: true, ignoreReturnCode: true })
+  if (first.exitCode === 0) return
+  // `--only` takes tracked paths only; a version file that is new to git needs an add first.
+  if (/did not match any file/.test(first.stderr)) {
+    await git(repo, ['add', '--', ...paths], { echo: true })
+    await git(repo, args, { env, echo: true })
+    return
+  }
+  throw new ActionError(`\`git commit\` failed: ${(first.stderr.trim() || first.stdout.trim()).split('\n').slice(-3).join(' | ')}`, {
+    hint: 'a commit hook or signing setup may have refused the commit; see the log above'
+  })
+}
+
+/** An annotated tag when `message` is given, else a lightweight one, on HEAD. */
+export async function createTag(repo: GitRepo, tag: string, identity: GitIdentity, message?: string): Promise<void> {
+  const args = message === undefined ? ['tag', tag] : ['tag', '-a', '-m', message, tag]
+  await git(repo, args, { env: identityEnv(identity), echo: true })
+}
+
+export async function deleteLocalTag(repo: GitRepo, tag: string): Promise<void> {
+  await git(repo, ['tag', '-d', tag], { ignoreReturnCode: true })
+}
+
+/**
+ * Whether `commit` is known here and reachable from `ref`; false for a commit this clone has
+ * never fetched (how a remote tip that moved past us looks before a fetch).
+ */
+export async function containsCommit(repo: GitRepo, commit: string, ref: string): Promise<boolean> {
+  const result = await git(repo, ['merge-base', '--is-ancestor', commit, ref], { ignoreReturnCode: true })
+  return result.exitCode === 0
+}
+
+/** Fetches every tag of the remote (never overwriting a local tag that differs). */
+export async function fetchTags(repo: GitRepo): Promise<void> {
+  await git(repo, ['fetch', '--quiet', '--no-tags', repo.remote, 'refs/tags/*:refs/tags/*'], { echo: true })
+}
+
+/** Whether `ancestor` is reachable from `descendant`. */
+export async function isAncestor(repo: GitRepo, ancestor: string, descendant: string): Promise<boolean> {
+  const result = await git(repo, ['merge-base', '--is-ancestor', ancestor, descendant], { ignoreReturnCode: true })
+  if (result.exitCode > 1) throw new ActionError(`\`git merge-base\` failed: ${result.stderr.trim()}`)
+  return result.exitCode === 0
+}
+
+/** Fetches `branch` into refs/remotes/<remote>/<branch> (and all tags, when asked); returns its tip. */
+export async function fetchBranch(repo: GitRepo, branch: string, options: { tags?: boolean } = {}): Promise<string> {
+  const tracking = `refs/remotes/${repo.remote}/${branch}`
+  await git(repo, ['fetch', '--quiet', '--no-tags', repo.remote, `+refs/heads/${branch}:${tracking}`, ...(options.tags ? ['refs/tags/*:refs/tags/*'] : [])], {
+    echo: true
+  })
+  return revParse(repo, tracking)
+}
+
+/**
+ * Moves HEAD (and the branch) to `commit`, updating the work tree but refusing, rather than
+ * overwriting, local changes to files that differ (`git reset --keep`).
+ */
+export async function resetKeep(repo: GitRepo, commit: string): Promise<void> {
+  await git(repo, ['reset', '--quiet', '--keep', commit], { echo: true })
+}
+
+export type PushRefStatus = 'ok' | 'up-to-date' | 'rejected' | 'remote-rejected' | 'atomic-failed'
+
+export interface PushRef {
+  /** The destination ref, e.g. refs/heads/main. */
+  ref: string
+  status: PushRefStatus
+  /** git's own summary, e.g. `[rejected] (fetch first)`. */
+  summary: string
+}
+
+export interface PushResult {
+  ok: boolean
+  refs: PushRef[]
+  /** The remote moved (non-fast-forward) or already has a ref we are creating: worth fetching and retrying. */
+  raced: boolean
+  /** git's stderr tail when the push failed for another reason (auth, network, hooks). */
+  error?: string
+}
+
+function refStatus(flag: string, summary: string): PushRefStatus {
+  if (flag === '=') return 'up-to-date'
+  if (flag !== '!') return 'ok'
+  if (summary.includes('atomic push failed')) return 'atomic-failed'
+  if (summary.includes('[remote rejected]')) return 'remote-rejected'
+  return 'rejected'
+}
+
+/** Parses `git push --porcelain` lines: `<flag>\t<src>:<dst>\t<summary>`. */
+export function parsePushPorcelain(stdout: string): PushRef[] {
+  const refs: PushRef[] = []
+  for (const line of stdout.split('\n')) {
+    const match = /^(.)\t([^\t]*):([^\t]+)\t(.*)$/.exec(line)
+    if (match) refs.push({ ref: match[3], status: refStatus(match[1], match[4]), summary: match[4].trim() })
+  }
+  return refs
+}
+
+/**
+ * `git push --atomic`: either every ref updates or none does, so a tag never reaches the
+ * remote without its commit. Never forced.
+ */
+export async function pushAtomic(repo: GitRepo, refspecs: readonly string[]): Promise<PushResult> {
+  const result = await git(repo, ['push', '--atomic', '--porcelain', repo.remote, ...refspecs], { echo: true, ignoreReturnCode: true })
+  const refs = parsePushPorcelain(result.stdout)
+  if (result.exitCode === 0) return { ok: true, refs, raced: false }
+  // A race shows as a plain rejection (the remote moved or has the tag already) or, when two
+  // pushes reach the server at once, as a failed ref lock inside the receiving end.
+  const rejected = refs.filter(ref => ref.status === 'rejected' || ref.status === 'remote-rejected')
+  const raced =
+    rejected.length > 0 &&
+    rejected.every(ref => /fetch first|non-fast-forward|stale info|already exists|atomic transaction failed|cannot lock ref|incorrect old value/.test(ref.summary))
+  const error = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ')
+  return { ok: false, refs, raced, error }
+}
