@@ -1,4 +1,4 @@
-import { authenticatedUrl } from '@release/shared'
+import { authenticatedUrl } from '@release/shared/secrets'
 import type { IndexMode, Tool } from './inputs.ts'
 
 export interface IndexAccess {

@@ -1,3 +1,5 @@
+import { info } from './workflow-commands.ts'
+
 // Classified retries. Throttling, 5xx and network errors are worth another try after a
 // jittered back-off; auth and validation errors never get better by waiting, so they fail
 // at once. Every retry loop is bounded by a deadline rather than an attempt count, which is
@@ -110,6 +112,11 @@ export class RetryDeadlineError extends Error {
     this.name = 'RetryDeadlineError'
     this.attempts = attempts
   }
+}
+
+/** The progress line every retry loop prints, so a slow step says why it is slow. */
+export function logRetry(retry: { attempt: number; delayMs: number; reason: string }): void {
+  info(`  retrying after ${retry.reason} (attempt ${retry.attempt}, waiting ${retry.delayMs} ms)`)
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,5 +1,5 @@
 import { describeError } from './errors.ts'
-import { setFailed } from './workflow-commands.ts'
+import { getState, saveState, setFailed } from './workflow-commands.ts'
 
 // The entry every action's index.ts calls. Inputs are parsed before the action's main module
 // (the toolkit, the AWS SDK) is loaded, so a bad input fails in a few milliseconds and a good
@@ -20,13 +20,12 @@ export interface ActionModules<I> {
 export async function runAction<I>(modules: ActionModules<I>): Promise<void> {
   try {
     if (modules.loadPost) {
-      const core = await import('@actions/core')
-      if (core.getState(POST_FLAG) === 'true') {
+      if (getState(POST_FLAG) === 'true') {
         await (await modules.loadPost()).post()
         return
       }
       // Saved before anything can fail, so the post run never mistakes itself for main.
-      core.saveState(POST_FLAG, 'true')
+      saveState(POST_FLAG, 'true')
     }
     const inputs = modules.getInputs()
     await (await modules.loadMain()).run(inputs)

@@ -60,9 +60,10 @@ export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 function appendFileCommand(variable: string, key: string, value: string): void {
   const path = process.env[variable]
-  // The runner always sets these; without it (a local run) the value is just logged.
+  // The runner always sets these. Without one (a local run) nothing reads the value, and
+  // printing it could print a secret, so only the name is logged.
   if (!path) {
-    info(`${key}=${value}`)
+    info(`(no ${variable}: ${key} not recorded)`)
     return
   }
   if (!existsSync(path)) throw new Error(`Missing file at path: ${path} (${variable})`)
@@ -78,6 +79,27 @@ function appendFileCommand(variable: string, key: string, value: string): void {
 /** Sets a step output through GITHUB_OUTPUT (heredoc form, so values may span lines). */
 export function setOutput(name: string, value: string): void {
   appendFileCommand('GITHUB_OUTPUT', name, value)
+}
+
+/** Sets `name` for this process and for the job's later steps (GITHUB_ENV). */
+export function exportVariable(name: string, value: string): void {
+  process.env[name] = value
+  appendFileCommand('GITHUB_ENV', name, value)
+}
+
+/** Saves state for this action's post step, which reads it back with getState. */
+export function saveState(name: string, value: string): void {
+  appendFileCommand('GITHUB_STATE', name, value)
+}
+
+/** State the main step saved; the runner passes it to the post step as STATE_<name>. */
+export function getState(name: string): string {
+  return process.env[`STATE_${name}`] ?? ''
+}
+
+/** A debug line: the runner shows it only when debug logging is on (RUNNER_DEBUG=1). */
+export function debug(message: string): void {
+  issueCommand('debug', {}, message)
 }
 
 /** Appends markdown to the job summary; a no-op where the runner gives none (local runs). */

@@ -1,9 +1,9 @@
 import type { CodeartifactClient } from '@aws-sdk/client-codeartifact'
 import { ActionError } from '../errors.ts'
-import { withRetry } from '../retry.ts'
+import { logRetry, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
-import { explainCredentialError, getAccountId, logRetry } from './credentials.ts'
+import { explainCredentialError, getAccountId } from './credentials.ts'
 
 export const CODEARTIFACT_USERNAME = 'aws'
 

@@ -1,6 +1,5 @@
-import * as core from '@actions/core'
 import { ActionError } from '../errors.ts'
-import { withRetry } from '../retry.ts'
+import { logRetry, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
 import { accountIdFromArn } from './names.ts'
@@ -38,7 +37,9 @@ async function requestGitHubIdToken(audience: string): Promise<string> {
     })
   }
   try {
-    // getIDToken masks the token itself before returning it.
+    // The toolkit's OIDC client (with its HTTP stack) loads only on this path; getIDToken masks
+    // the token itself before returning it.
+    const core = await import('@actions/core')
     return await core.getIDToken(audience)
   } catch (error) {
     throw new ActionError(`Could not get the GitHub OIDC token for audience "${audience}": ${(error as Error).message}`, {
@@ -129,10 +130,6 @@ function explainStsError(error: unknown, roleArn: string, idToken: string, audie
   return error
 }
 
-function logRetry(info: { attempt: number; delayMs: number; reason: string }): void {
-  core.info(`  retrying after ${info.reason} (attempt ${info.attempt}, waiting ${info.delayMs} ms)`)
-}
-
 /** The account the session belongs to; from AssumeRole when known, else GetCallerIdentity. */
 export async function getAccountId(session: AwsSession, deadlineMs?: number): Promise<string> {
   if (session.accountId) return session.accountId
@@ -171,4 +168,3 @@ export function explainCredentialError(error: unknown): unknown {
   return error
 }
 
-export { logRetry }
