@@ -1,0 +1,137 @@
+// Only light modules here: index.ts parses inputs before main.ts (the exec helper, the AWS SDK)
+// loads, so a bad input fails in milliseconds with one line.
+import type { CredentialOptions } from '@release/shared/aws/credentials'
+import { type CodeArtifactInputs, getCodeArtifactInputs, getCredentialInputs } from '@release/shared/aws/inputs'
+import { BUILDER_CHOICES, type BuilderChoice } from '@release/shared/container/build-argv'
+import { IMAGE_REF_ACCEPTED, parseImageRef } from '@release/shared/container/image-ref'
+import { InputError } from '@release/shared/errors'
+import { getBoolean, getEnum, getList, getOptionalString, getString } from '@release/shared/inputs'
+import { registerSecret } from '@release/shared/secrets'
+
+export const MODES = ['secret', 'build-arg'] as const
+export type Mode = (typeof MODES)[number]
+
+/** Where the index credentials come from. */
+export type IndexSource =
+  | { kind: 'codeartifact'; repository: CodeArtifactInputs }
+  | { kind: 'index-url'; url: string; username?: string; password?: string }
+  /** What an earlier codeartifact-login step left in the environment. */
+  | { kind: 'environment' }
+
+export interface Inputs {
+  context: string
+  /** The Dockerfile; `<context>/Dockerfile` when the input is empty. */
+  file: string
+  tags: string[]
+  buildArgs: string[]
+  target?: string
+  platforms: string[]
+  labels: string[]
+  push: boolean
+  load: boolean
+  index: IndexSource
+  secretId: string
+  mode: Mode
+  buildArgName: string
+  builder: BuilderChoice
+  ecrLogin: boolean
+  /** Registries to log in to with the ECR token instead of the ECR registries the tags name. */
+  ecrRegistries: string[]
+  /** Set when CodeArtifact or ECR is reached (then `aws-region` or AWS_REGION is required). */
+  credentials?: CredentialOptions
+}
+
+const ARG_NAME = { regex: /^[A-Za-z_][A-Za-z0-9_]*$/, accepted: 'a variable name: letters, digits and _, not starting with a digit' }
+// BuildKit and buildah accept any id; these characters survive the `id=...,src=...` csv and a
+// file name in /run/secrets unchanged.
+const SECRET_ID = { regex: /^[A-Za-z0-9_.-]{1,128}$/, accepted: 'letters, digits, `_`, `.` and `-`, e.g. pip_index_url' }
+const STAGE = { regex: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, accepted: 'the name of a build stage (`FROM ... AS <name>`)' }
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/
+
+/** `NAME=value` items (build args, labels); the value may hold commas and `=`. */
+function getPairs(name: string, key: { regex: RegExp; accepted: string }): string[] {
+  const items = getList(name, { linesOnly: true })
+  for (const item of items) {
+    const at = item.indexOf('=')
+    const itemKey = at < 0 ? item : item.slice(0, at)
+    if (at < 0 || !key.regex.test(itemKey)) throw new InputError(name, `"${itemKey}" is not a \`NAME=value\` line`, `write one NAME=value per line, NAME being ${key.accepted}`)
+  }
+  return items
+}
+
+function getTags(): string[] {
+  const tags = getList('tags')
+  for (const tag of tags) if (!parseImageRef(tag)) throw new InputError('tags', `"${tag}" is not a valid tag`, `use ${IMAGE_REF_ACCEPTED}`)
+  return [...new Set(tags)]
+}
+
+function getPlatforms(): string[] {
+  const platforms = getList('platforms')
+  for (const platform of platforms) {
+    if (!PLATFORM.test(platform)) throw new InputError('platforms', `"${platform}" is not a platform`, 'use os/arch[/variant], e.g. linux/amd64, linux/arm64')
+  }
+  return platforms
+}
+
+function getIndexSource(): IndexSource {
+  const indexUrl = getOptionalString('index-url')
+  const username = getOptionalString('index-username')
+  const password = getOptionalString('index-password')
+  // Masked before any check below can put it in an error line.
+  if (password) registerSecret(password)
+  const repository = getCodeArtifactInputs({ required: false })
+  if (indexUrl && repository) {
+    throw new InputError('index-url', 'is set together with `domain`', 'set either `index-url` (any PyPI-compatible index) or `domain` and `repository` (CodeArtifact), not both')
+  }
+  if (repository) return { kind: 'codeartifact', repository }
+  if (!indexUrl) {
+    if (username || password) throw new InputError(username ? 'index-username' : 'index-password', 'is set without `index-url`', 'set `index-url` to the simple index they are for')
+    return { kind: 'environment' }
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(indexUrl)
+  } catch {
+    throw new InputError('index-url', 'is not a URL', 'use the simple index URL, e.g. https://pypi.example.com/simple/')
+  }
+  if (parsed.password) {
+    registerSecret(decodeURIComponent(parsed.password))
+    registerSecret(indexUrl)
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new InputError('index-url', `uses ${parsed.protocol}`, 'use an http(s) simple index URL')
+  }
+  if (password && !username) throw new InputError('index-username', 'is empty while `index-password` is set', 'set the user name the index expects (CodeArtifact: aws)')
+  return { kind: 'index-url', url: indexUrl, username, password }
+}
+
+export function getInputs(): Inputs {
+  const context = getString('context', { default: '.' })
+  const tags = getTags()
+  const push = getBoolean('push', false)
+  if (push && tags.length === 0) throw new InputError('push', 'is true but `tags` is empty', 'set `tags` to the image names to push')
+  const index = getIndexSource()
+  const ecrLogin = getBoolean('ecr-login', false)
+  return {
+    context,
+    file: getString('file') || `${context.replace(/\/+$/, '') || '.'}/Dockerfile`,
+    tags,
+    buildArgs: getPairs('build-args', ARG_NAME),
+    target: getOptionalString('target', { pattern: STAGE }),
+    platforms: getPlatforms(),
+    labels: getPairs('labels', { regex: /^[^\s=]+$/, accepted: 'a label key without spaces, e.g. org.opencontainers.image.source' }),
+    push,
+    load: getBoolean('load', false),
+    index,
+    secretId: getString('secret-id', { default: 'pip_index_url', pattern: SECRET_ID }),
+    mode: getEnum('mode', MODES, 'secret'),
+    buildArgName: getString('build-arg-name', { default: 'PIP_INDEX_URL', pattern: ARG_NAME }),
+    builder: getEnum('builder', BUILDER_CHOICES, 'auto'),
+    ecrLogin,
+    ecrRegistries: getList('ecr-registry').map((host) => {
+      if (!/^[a-z0-9.-]+(:\d+)?$/i.test(host)) throw new InputError('ecr-registry', `"${host}" is not a registry host`, 'use a host name with an optional port, e.g. ecr.internal.example.com')
+      return host.toLowerCase()
+    }),
+    credentials: index.kind === 'codeartifact' || ecrLogin ? getCredentialInputs() : undefined
+  }
+}

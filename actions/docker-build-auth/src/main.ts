@@ -1,0 +1,180 @@
+import { readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AwsSession } from '@release/shared/aws/client-config'
+import { resolveAwsSession } from '@release/shared/aws/credentials'
+import { type BuildSpec, buildArgs, loginArgs, pushArgs, unsupportedReason } from '@release/shared/container/build-argv'
+import { type Builder, detectBuilder } from '@release/shared/container/builder'
+import type { DockerfileInfo } from '@release/shared/container/dockerfile'
+import { getEcrAuthorization } from '@release/shared/container/ecr'
+import { ecrLoginRegistries } from '@release/shared/container/image-ref'
+import { ActionError } from '@release/shared/errors'
+import { runCommand } from '@release/shared/exec'
+import { createPrivateDir, removePrivateDir, writeSecretFile } from '@release/shared/secrets'
+import * as log from '@release/shared/workflow-commands'
+import { buildFailureHint, readDockerfile, unusedCredentials } from './dockerfile-check.ts'
+import { type IndexAccess, resolveIndexAccess } from './index-access.ts'
+import type { Inputs } from './inputs.ts'
+import { SECRET_DIR_PREFIX, STATE } from './state.ts'
+import { type BuildResult, writeSummary } from './summary.ts'
+
+const BUILD_ARG_WARNING = (name: string): string =>
+  `mode: build-arg passes the index URL with its token as \`--build-arg ${name}\`: every RUN step after \`ARG ${name}\` records it in the image history, where anyone who can pull the image reads it (\`docker history --no-trunc\`), and it lands in the build cache. Use the default \`mode: secret\` (a BuildKit secret mount; see examples/docker/MIGRATION.md).`
+
+export async function run(inputs: Inputs): Promise<void> {
+  // Everything that can fail without credentials fails before any exist.
+  const { dockerfile, builder } = await log.group('Check the build', async () => {
+    const [info, found] = await Promise.all([readDockerfile(inputs), detectBuilder(inputs.builder)])
+    const unsupported = unsupportedReason(found.kind, inputs)
+    if (unsupported) throw new ActionError(`${found.version} cannot run this build: ${unsupported}.`)
+    log.info(`Builder: ${found.version}`)
+    log.info(`Dockerfile: ${inputs.file} (context ${inputs.context}); ${describeMounts(info, inputs)}`)
+    return { dockerfile: info, builder: found }
+  })
+  if (inputs.mode === 'build-arg') log.warning(BUILD_ARG_WARNING(inputs.buildArgName))
+
+  const session = inputs.credentials ? await log.group('AWS credentials', () => awsSession(inputs)) : undefined
+  const index = await log.group('Index credentials', async () => {
+    const access = await resolveIndexAccess(inputs.index, session, inputs.credentials?.deadlineMs)
+    log.info(`Index ${access.displayUrl}, credentials from ${access.source}${access.expiration ? `, valid until ${access.expiration.toISOString()}` : ''}`)
+    return access
+  })
+
+  // The post run removes this directory if this run never gets to (cancelled, killed).
+  const dir = await createPrivateDir(SECRET_DIR_PREFIX)
+  log.saveState(STATE.secretDir, dir)
+  try {
+    if (inputs.ecrLogin) await log.group('ECR login', () => ecrLogin(inputs, builder, session as AwsSession))
+    const result = await build(inputs, builder, dockerfile, index, dir)
+    if (inputs.push && builder.kind === 'podman') result.digest = await log.group('Push', () => pushWithPodman(inputs.tags, dir))
+    const metadata = result.metadata ?? podmanMetadata(result, inputs.tags)
+    log.setOutput('image-id', result.imageId)
+    log.setOutput('digest', result.digest ?? '')
+    log.setOutput('tags', inputs.tags.join('\n'))
+    log.setOutput('metadata', JSON.stringify(metadata))
+    if (result.digest) log.info(`Pushed ${inputs.tags.join(', ')} as ${result.digest}`)
+    const unused = unusedCredentials(dockerfile, inputs)
+    if (unused) log.warning(unused)
+    await writeSummary(inputs, builder, dockerfile, index, result)
+  } finally {
+    await removePrivateDir(dir)
+  }
+}
+
+async function awsSession(inputs: Inputs): Promise<AwsSession> {
+  const session = await resolveAwsSession(inputs.credentials as NonNullable<Inputs['credentials']>)
+  log.info(session.source === 'oidc' ? `Assumed ${session.roleArn} with the GitHub OIDC token` : 'Using the credentials from the environment')
+  return session
+}
+
+function describeMounts(info: DockerfileInfo, inputs: Inputs): string {
+  if (inputs.mode === 'build-arg') return info.args.includes(inputs.buildArgName) ? `declares ARG ${inputs.buildArgName}` : `no ARG ${inputs.buildArgName}`
+  const lines = info.secretMounts.filter((mount) => mount.id === inputs.secretId).map((mount) => mount.line)
+  return lines.length > 0 ? `secret \`${inputs.secretId}\` mounted by the RUN step(s) at line ${lines.join(', ')}` : `no RUN step mounts \`${inputs.secretId}\``
+}
+
+async function ecrLogin(inputs: Inputs, builder: Builder, session: AwsSession): Promise<void> {
+  const auth = await getEcrAuthorization(session, inputs.credentials?.deadlineMs)
+  const registries = ecrLoginRegistries(inputs.tags, inputs.ecrRegistries)
+  // No ECR registry among the tags (e.g. only a private base image is pulled): the account's own.
+  if (registries.length === 0 && auth.proxyEndpoint) registries.push(new URL(auth.proxyEndpoint).host)
+  log.saveState(STATE.builder, builder.command)
+  const done: string[] = []
+  for (const registry of registries) {
+    // The password travels on stdin: argv is readable by every process on the runner.
+    const result = await runCommand(builder.command, loginArgs(registry, auth.username), { input: auth.password, ignoreReturnCode: true })
+    if (result.exitCode !== 0) {
+      throw new ActionError(`Logging in to ${registry} with the ECR token failed: ${lastErrorLine(result.stderr, result.stdout)}`, {
+        hint: 'ecr-login logs in to the ECR registries the tags name (or those in `ecr-registry`); the role needs ecr:GetAuthorizationToken and the registry must be ECR in the same account and partition'
+      })
+    }
+    done.push(registry)
+    // Saved after each login, so the post run logs out of exactly these.
+    log.saveState(STATE.registries, JSON.stringify(done))
+  }
+  log.info(`Logged in to ${done.join(', ')}${auth.expiresAt ? ` (token valid until ${auth.expiresAt.toISOString()})` : ''}`)
+}
+
+async function build(inputs: Inputs, builder: Builder, dockerfile: DockerfileInfo, index: IndexAccess, dir: string): Promise<BuildResult> {
+  const secretFile = inputs.mode === 'secret' ? await writeSecretFile(dir, inputs.secretId, index.url) : undefined
+  const spec: BuildSpec = {
+    context: inputs.context,
+    file: inputs.file,
+    tags: inputs.tags,
+    buildArgs: inputs.buildArgs,
+    envBuildArgs: inputs.mode === 'build-arg' ? [inputs.buildArgName] : [],
+    labels: inputs.labels,
+    target: inputs.target,
+    platforms: inputs.platforms,
+    secrets: secretFile ? [{ id: inputs.secretId, src: secretFile }] : [],
+    iidFile: join(dir, 'image-id'),
+    metadataFile: builder.kind === 'docker' ? join(dir, 'metadata.json') : undefined,
+    push: inputs.push,
+    load: inputs.load
+  }
+  if (builder.kind === 'podman' && inputs.load) log.info('podman keeps every image in its local storage: `load` changes nothing')
+  const started = Date.now()
+  const result = await log.group(`Build with ${builder.command}`, async () => {
+    try {
+      // build-arg mode: `--build-arg NAME` without a value makes the builder read it from here.
+      const env = inputs.mode === 'build-arg' ? { [inputs.buildArgName]: index.url } : undefined
+      return await runCommand(builder.command, buildArgs(builder.kind, spec), { env, ignoreReturnCode: true })
+    } finally {
+      // The builder has read it; nothing needs it any more.
+      if (secretFile) await rm(secretFile, { force: true })
+    }
+  })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  if (result.exitCode !== 0) {
+    throw new ActionError(`The image build failed after ${seconds} s: ${lastErrorLine(result.stderr, result.stdout)}`, {
+      hint: buildFailureHint(dockerfile, inputs, builder.kind)
+    })
+  }
+  const imageId = (await readFile(spec.iidFile, 'utf8')).trim()
+  const metadata = spec.metadataFile ? await readMetadata(spec.metadataFile) : undefined
+  const digest = inputs.push && typeof metadata?.['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : undefined
+  log.info(`Built ${imageId} in ${seconds} s`)
+  return { imageId, digest, metadata, seconds: Number(seconds) }
+}
+
+async function readMetadata(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+}
+
+async function pushWithPodman(tags: readonly string[], dir: string): Promise<string> {
+  const digests: string[] = []
+  for (const [i, tag] of tags.entries()) {
+    const digestFile = join(dir, `digest-${i}`)
+    const result = await runCommand('podman', pushArgs(tag, digestFile), { ignoreReturnCode: true })
+    if (result.exitCode !== 0) {
+      throw new ActionError(`Pushing ${tag} failed: ${lastErrorLine(result.stderr, result.stdout)}`, {
+        hint: /unauthorized|authentication required|denied/i.test(result.stderr)
+          ? 'log in to the registry before this step (docker/login-action), or set `ecr-login: true` for ECR'
+          : 'check the registry address in `tags` and that it is reachable from the runner'
+      })
+    }
+    digests.push((await readFile(digestFile, 'utf8')).trim())
+  }
+  return digests[0] as string
+}
+
+/** The same keys docker buildx writes with --metadata-file, so `metadata` reads alike. */
+function podmanMetadata(result: BuildResult, tags: readonly string[]): Record<string, unknown> {
+  return {
+    'containerimage.config.digest': result.imageId,
+    ...(result.digest ? { 'containerimage.digest': result.digest } : {}),
+    ...(tags.length > 0 ? { 'image.name': tags.join(',') } : {})
+  }
+}
+
+/** The builder's own error line: the last line that says error, else the last line. */
+function lastErrorLine(stderr: string, stdout: string): string {
+  const lines = `${stdout}\n${stderr}`
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  return [...lines].reverse().find((candidate) => /error/i.test(candidate)) ?? lines.at(-1) ?? 'no output'
+}

@@ -1,0 +1,197 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type ActionRunOptions, ROOT, newJob, runBundledAction } from '../../../test/harness/action-runner.ts'
+import { type Podman, setupPodman } from './support/containers.ts'
+
+// The failure paths and warnings, each one line, run through the bundled action with a real
+// podman. None of these builds reaches an index, so there is no stack: the credentials come
+// from `index-url` with a known token, which must still never show up anywhere.
+
+const TOKEN = 'idx-token/KNOWN+value=42'
+const INDEX = 'http://127.0.0.1:9/pypi/python-internal/simple/'
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'docker')
+const REAL_PODMAN = (process.env['PATH'] ?? '').split(':').map((dir) => join(dir, 'podman')).find((path) => existsSync(path)) ?? 'podman'
+
+let podman: Podman
+const scratch: string[] = []
+beforeAll(async () => {
+  podman = await setupPodman()
+}, 60_000)
+afterAll(async () => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
+  await podman?.cleanup()
+})
+
+function indexInputs(fixture: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { context: join(FIXTURES, fixture), 'index-url': INDEX, 'index-username': 'aws', 'index-password': TOKEN, ...extra }
+}
+
+function runAction(inputs: Record<string, string>, options: Omit<ActionRunOptions, 'inputs'> = {}) {
+  return runBundledAction('docker-build-auth', { inputs, recordArgvOf: ['podman'], ...options, env: { ...podman.env, ...options.env } })
+}
+
+function secretDirs(runnerTemp: string): string[] {
+  return readdirSync(runnerTemp).filter((name) => name.startsWith('docker-build-auth-'))
+}
+
+function expectTokenNowhere(result: Awaited<ReturnType<typeof runAction>>): void {
+  const everything = [result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n'), result.stderr, JSON.stringify(result.spawned), result.childArgv.join('\n'), ...Object.values(result.files)]
+  for (const text of everything) {
+    expect(text).not.toContain(TOKEN)
+    expect(text).not.toContain(encodeURIComponent(TOKEN))
+  }
+}
+
+it('fails in one line when the Dockerfile is missing, before any credentials or build', async () => {
+  const result = await runAction(indexInputs('service', { file: 'no/such/Dockerfile' }))
+  expect(result.exitCode).toBe(1)
+  expect(result.errors).toEqual([
+    'Dockerfile not found: `no/such/Dockerfile`. Fix: set `file` to the Dockerfile’s path relative to the workspace (the default is `<context>/Dockerfile`)'
+  ])
+  expect(result.spawned.filter((argv) => argv.includes('build'))).toEqual([])
+  expect(secretDirs(result.job.runnerTemp)).toEqual([])
+  expectTokenNowhere(result)
+})
+
+it('fails in one line for an unknown builder, without starting anything', async () => {
+  const result = await runAction(indexInputs('service', { builder: 'kaniko' }))
+  expect(result.exitCode).toBe(1)
+  expect(result.errors).toEqual(['Input `builder`: "kaniko" is not accepted; use one of auto, docker, podman.'])
+  expect(result.spawned).toEqual([])
+})
+
+it('fails in one line when no credentials were given and no codeartifact-login ran', async () => {
+  const result = await runAction({ context: join(FIXTURES, 'service') })
+  expect(result.exitCode).toBe(1)
+  expect(result.errors).toHaveLength(1)
+  expect(result.errors[0]).toMatch(/^No index credentials: `domain` and `index-url` are empty and no codeartifact-login step ran before this one\. Fix: set `domain`/)
+  expect(secretDirs(result.job.runnerTemp)).toEqual([])
+})
+
+describe('docker buildx detection', () => {
+  // A stand-in `docker` on PATH: answers `buildx version` like the plugin (or fails like a
+  // CLI without it) and, for `buildx build`, records its argv and the secret file it was given,
+  // then writes the files buildx writes. Real buildx needs a daemon this machine does not have.
+  function fakeDocker(withBuildx: boolean): string {
+    const bin = mkdtempSync(join(tmpdir(), 'fake-docker-'))
+    scratch.push(bin)
+    const script = [
+      '#!/bin/sh',
+      `printf '%s\\n' "$*" >> '${bin}/argv.log'`,
+      withBuildx ? '[ "$1 $2" = "buildx version" ] && { echo "github.com/docker/buildx v0.24.0 d0e5e86"; exit 0; }' : '[ "$1" = "buildx" ] && { echo "docker: unknown command: docker buildx" >&2; exit 1; }',
+      'while [ $# -gt 0 ]; do',
+      '  case "$1" in',
+      `    --secret) src="\${2#*src=}"; stat -c '%a' "$src" > '${bin}/secret-mode'; cp "$src" '${bin}/secret-copy'; shift ;;`,
+      '    --iidfile) echo "sha256:1111111111111111111111111111111111111111111111111111111111111111" > "$2"; shift ;;',
+      `    --metadata-file) printf '{"containerimage.config.digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","containerimage.digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","image.name":"registry.example.com/acme/service:1"}' > "$2"; shift ;;`,
+      '  esac',
+      '  shift',
+      'done',
+      'exit 0',
+      ''
+    ].join('\n')
+    writeFileSync(join(bin, 'docker'), script)
+    chmodSync(join(bin, 'docker'), 0o755)
+    return bin
+  }
+
+  it('`auto` prefers docker buildx, with the secret as a 0600 file and the exact argv', async () => {
+    const bin = fakeDocker(true)
+    const context = join(FIXTURES, 'service')
+    const result = await runAction(indexInputs('service', { tags: 'registry.example.com/acme/service:1', push: 'true', 'build-args': 'APP_ENV=prod,eu\nEMPTY=' }), {
+      env: { PATH: `${bin}:${process.env['PATH']}` }
+    })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    // @actions/exec resolves the command to its path on PATH.
+    const build = result.spawned.find((argv) => argv[0] === join(bin, 'docker') && argv[1] === 'buildx' && argv[2] === 'build') as string[]
+    const dir = /src=(.*)\/pip_index_url$/.exec(build[build.indexOf('--secret') + 1] as string)?.[1] as string
+    expect(dir.startsWith(join(result.job.runnerTemp, 'docker-build-auth-'))).toBe(true)
+    expect(build).toEqual([
+      join(bin, 'docker'), 'buildx', 'build',
+      '--file', `${context}/Dockerfile`,
+      '--tag', 'registry.example.com/acme/service:1',
+      '--build-arg', 'APP_ENV=prod,eu',
+      '--build-arg', 'EMPTY=',
+      '--secret', `id=pip_index_url,src=${dir}/pip_index_url`,
+      '--iidfile', `${dir}/image-id`,
+      '--metadata-file', `${dir}/metadata.json`,
+      '--push',
+      context
+    ])
+    expect(readFileSync(join(bin, 'secret-mode'), 'utf8').trim()).toBe('600')
+    expect(readFileSync(join(bin, 'secret-copy'), 'utf8')).toBe(`http://aws:${encodeURIComponent(TOKEN)}@127.0.0.1:9/pypi/python-internal/simple/`)
+    expect(result.outputs['digest']).toBe('sha256:2222222222222222222222222222222222222222222222222222222222222222')
+    expect(JSON.parse(result.outputs['metadata'] as string)).toMatchObject({ 'image.name': 'registry.example.com/acme/service:1' })
+    expect(existsSync(dir)).toBe(false)
+    expectTokenNowhere(result)
+  })
+
+  it('`builder: docker` without the buildx plugin fails in one line', async () => {
+    const bin = fakeDocker(false)
+    const result = await runAction(indexInputs('service', { builder: 'docker' }), { env: { PATH: `${bin}:${process.env['PATH']}` } })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toEqual([
+      '`builder: docker` needs docker with the buildx plugin, and `docker buildx version` did not answer. Fix: run docker/setup-buildx-action before this step, or set `builder: podman`'
+    ])
+    // `auto` on the same PATH falls back to podman: covered by every podman build in this file.
+  })
+})
+
+it('warns when the Dockerfile never mounts the secret, and the build still succeeds', async () => {
+  const result = await runAction(indexInputs('no-mount', { tags: 'localhost/no-mount:test' }))
+  expect(result.errors).toEqual([])
+  expect(result.exitCode).toBe(0)
+  expect(result.warnings).toEqual([
+    `The Dockerfile \`${join(FIXTURES, 'no-mount')}/Dockerfile\` never mounts the secret \`pip_index_url\`, so the build did not use the index credentials. Mount it in the RUN steps that install private packages: \`RUN --mount=type=secret,id=pip_index_url PIP_INDEX_URL="$(cat /run/secrets/pip_index_url)" pip install ...\`.`
+  ])
+  expect(result.outputs['image-id']).toMatch(/^(sha256:)?[0-9a-f]{64}$/)
+  expect(secretDirs(result.job.runnerTemp)).toEqual([])
+  expectTokenNowhere(result)
+}, 60_000)
+
+it('reports a failed build in one line, streams the builder output, and removes the secret file', async () => {
+  const result = await runAction(indexInputs('fails'))
+  expect(result.exitCode).toBe(1)
+  expect(result.errors).toHaveLength(1)
+  expect(result.errors[0]).toMatch(
+    /^The image build failed after \d+\.\d s: Error: building at STEP "RUN --mount=type=secret,id=pip_index_url .*": (while running runtime: )?exit status 1 Fix: the build output above names the step that failed$/
+  )
+  // podman's own output reached the log as it ran.
+  expect(result.stdout).toContain('ERROR: No matching distribution found for acme-missing')
+  expect(secretDirs(result.job.runnerTemp)).toEqual([])
+  expectTokenNowhere(result)
+
+  const post = await runBundledAction('docker-build-auth', { job: result.job, post: true, env: podman.env })
+  expect(post.exitCode).toBe(0)
+  expect(post.stdout).toContain('The secret file was already removed when the build finished.')
+}, 60_000)
+
+it('explains that podman has no env-style secret mounts when such a build fails', async () => {
+  const result = await runAction(indexInputs('env-mount'))
+  expect(result.exitCode).toBe(1)
+  expect(result.errors).toHaveLength(1)
+  expect(result.errors[0]).toMatch(/^The image build failed after .*secret should have syntax id=id.* Fix: podman does not support `env=` on secret mounts/)
+  expect(secretDirs(result.job.runnerTemp)).toEqual([])
+}, 60_000)
+
+it('the post step removes the secret file when the main step was killed mid-build', async () => {
+  // A podman stand-in that kills the action (its parent) the moment the build starts, the
+  // way a cancelled or timed-out job ends a step.
+  const job = newJob()
+  writeFileSync(join(job.shimDir, 'podman'), `#!/bin/sh\nprintf '%s\\n' "podman $*" >> '${job.argvLog}'\n[ "$1" = build ] && kill -9 $PPID && exit 1\nexec ${REAL_PODMAN} "$@"\n`)
+  chmodSync(join(job.shimDir, 'podman'), 0o755)
+  const result = await runAction(indexInputs('service'), { job })
+  expect(result.exitCode).not.toBe(0)
+  const [dir] = secretDirs(job.runnerTemp)
+  expect(dir).toBeDefined()
+  const left = join(job.runnerTemp, dir as string)
+  expect(statSync(left).mode & 0o777).toBe(0o700)
+  expect(statSync(join(left, 'pip_index_url')).mode & 0o777).toBe(0o600)
+
+  const post = await runBundledAction('docker-build-auth', { job, post: true, env: podman.env })
+  expect(post.exitCode).toBe(0)
+  expect(post.stdout).toContain(`Removed the secret file's directory ${left}: the main step did not finish.`)
+  expect(existsSync(left)).toBe(false)
+}, 60_000)

@@ -1,0 +1,80 @@
+import { access, constants } from 'node:fs/promises'
+import { delimiter, join } from 'node:path'
+import { ActionError } from '../errors.ts'
+import { runCommand } from '../exec.ts'
+import type { BuilderChoice, BuilderKind } from './build-argv.ts'
+
+// Which docker-compatible builder runs the build. `auto` prefers docker buildx (BuildKit:
+// what GitHub's hosted runners and docker/setup-buildx-action provide) and falls back to
+// podman (preinstalled on the ubuntu images, and the builder where no Docker engine runs).
+
+export interface Builder {
+  kind: BuilderKind
+  /** The command to run: `docker` or `podman`. */
+  command: string
+  /** One line for logs and the summary, e.g. "podman version 4.3.1". */
+  version: string
+}
+
+/** The first executable named `command` on PATH, without starting anything. */
+export async function findOnPath(command: string, path = process.env['PATH'] ?? ''): Promise<string | undefined> {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue
+    const candidate = join(dir, command)
+    try {
+      await access(candidate, constants.X_OK)
+      return candidate
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+async function probe(command: string, args: string[]): Promise<string | undefined> {
+  try {
+    const result = await runCommand(command, args, { silent: true, ignoreReturnCode: true })
+    return result.exitCode === 0 ? result.stdout.trim().split('\n')[0] : undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function dockerBuildx(): Promise<Builder | undefined> {
+  if (!(await findOnPath('docker'))) return undefined
+  const version = await probe('docker', ['buildx', 'version'])
+  // podman-docker's `docker` wrapper answers `buildx version` too, but it is podman, which
+  // has no --metadata-file; only the real plugin prints its module path.
+  if (!version?.startsWith('github.com/docker/buildx')) return undefined
+  return { kind: 'docker', command: 'docker', version: `docker buildx ${version.split(/\s+/)[1] ?? ''}`.trim() }
+}
+
+async function podman(): Promise<Builder | undefined> {
+  if (!(await findOnPath('podman'))) return undefined
+  const version = await probe('podman', ['--version'])
+  return version ? { kind: 'podman', command: 'podman', version } : undefined
+}
+
+export async function detectBuilder(choice: BuilderChoice): Promise<Builder> {
+  if (choice === 'docker') {
+    const found = await dockerBuildx()
+    if (found) return found
+    throw new ActionError('`builder: docker` needs docker with the buildx plugin, and `docker buildx version` did not answer.', {
+      hint: 'run docker/setup-buildx-action before this step, or set `builder: podman`'
+    })
+  }
+  if (choice === 'podman') {
+    const found = await podman()
+    if (found) return found
+    throw new ActionError('`builder: podman` but podman is not installed (or `podman --version` failed).', {
+      hint: 'install podman (it is preinstalled on ubuntu-latest runners), or set `builder: docker`'
+    })
+  }
+  // auto: both probes at once; buildx wins when both answer.
+  const [docker, pod] = await Promise.all([dockerBuildx(), podman()])
+  const found = docker ?? pod
+  if (found) return found
+  throw new ActionError('No image builder found: neither `docker buildx` nor `podman` is available on this runner.', {
+    hint: 'run docker/setup-buildx-action before this step, or install podman'
+  })
+}
