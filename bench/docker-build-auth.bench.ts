@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { ROOT, VENV_BIN } from '../test/harness/action-runner.ts'
 import { startPypiServer } from '../test/stack/pypiserver.ts'
-import { type Podman, run, setupPodman } from '../actions/docker-build-auth/test/support/containers.ts'
+import { type Podman, run, setupPodman } from '../test/harness/containers.ts'
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10

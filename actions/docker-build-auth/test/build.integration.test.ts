@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { ROOT, VENV_BIN, firstUnmaskedUse, newJob, runBundledAction } from '../../../test/harness/action-runner.ts'
 import type { ActionRunResult, JobFiles } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
-import { type Podman, type Registry, run, searchSavedImage, searchTree, secretForms, setupPodman, startRegistry } from './support/containers.ts'
+import { type Podman, type Registry, run, searchSavedImage, searchTree, secretForms, setupPodman, startRegistry } from '../../../test/harness/containers.ts'
 
 // Real builds with podman, against the local stack: GitHub OIDC -> STS -> CodeArtifact token
 // -> the secret file -> a RUN step that reads it and fetches the private wheel from pypiserver

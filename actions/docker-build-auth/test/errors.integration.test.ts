@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ActionRunOptions, ROOT, newJob, runBundledAction } from '../../../test/harness/action-runner.ts'
-import { type Podman, setupPodman } from './support/containers.ts'
+import { type Podman, setupPodman } from '../../../test/harness/containers.ts'
 
 // The failure paths and warnings, each one line, run through the bundled action with a real
 // podman. None of these builds reaches an index, so there is no stack: the credentials come

@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile, copyFile, ls
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { freePort } from '../../../../test/stack/service-process.ts'
+import { freePort } from '../stack/service-process.ts'
 
 export interface RunResult {
   code: number
