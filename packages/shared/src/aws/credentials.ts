@@ -1,4 +1,5 @@
 import { ActionError } from '../errors.ts'
+import { jwtClaims, requestGitHubIdToken } from '../github-oidc.ts'
 import { logRetry, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
@@ -21,42 +22,16 @@ export interface CredentialOptions {
   deadlineMs?: number
 }
 
-const ID_TOKEN_PERMISSION_HINT =
-  'add `permissions: id-token: write` to the job (or the calling workflow) so GitHub issues an OIDC token; pull requests from forks never get one'
-
 export async function resolveAwsSession(options: CredentialOptions): Promise<AwsSession> {
   if (!options.roleToAssume) return { region: options.region, source: 'ambient' }
   const idToken = await requestGitHubIdToken(options.audience)
   return assumeRoleWithWebIdentity(options, options.roleToAssume, idToken)
 }
 
-async function requestGitHubIdToken(audience: string): Promise<string> {
-  if (!process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
-    throw new ActionError('GitHub did not give this job an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set).', {
-      hint: ID_TOKEN_PERMISSION_HINT
-    })
-  }
-  try {
-    // The toolkit's OIDC client (with its HTTP stack) loads only on this path; getIDToken masks
-    // the token itself before returning it.
-    const core = await import('@actions/core')
-    return await core.getIDToken(audience)
-  } catch (error) {
-    throw new ActionError(`Could not get the GitHub OIDC token for audience "${audience}": ${(error as Error).message}`, {
-      hint: ID_TOKEN_PERMISSION_HINT,
-      cause: error
-    })
-  }
-}
-
 /** The claims that decide a trust policy match; they are not secret and help fix one. */
 function describeTokenClaims(idToken: string): string {
-  try {
-    const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: string; aud?: string }
-    return `the token has sub "${payload.sub ?? '?'}" and aud "${payload.aud ?? '?'}"`
-  } catch {
-    return 'the token claims could not be read'
-  }
+  const claims = jwtClaims(idToken)
+  return `the token has sub "${String(claims['sub'] ?? '?')}" and aud "${String(claims['aud'] ?? '?')}"`
 }
 
 async function assumeRoleWithWebIdentity(options: CredentialOptions, roleArn: string, idToken: string): Promise<AwsSession> {

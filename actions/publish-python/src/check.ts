@@ -1,0 +1,76 @@
+// `twine check --strict` over every distribution in one interpreter start, its verdicts turned
+// into one line that names the files, the first problem and the fix.
+import { basename } from 'node:path'
+import { ActionError } from '@release/shared/errors'
+import { runCommand } from '@release/shared/exec'
+import * as log from '@release/shared/workflow-commands'
+import type { Dist } from './dists.ts'
+import type { Command } from './tools.ts'
+
+export interface CheckFailure {
+  file: string
+  problems: string[]
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
+
+/**
+ * Failed files and their problems from twine's output. Rich wraps long log records onto
+ * indented continuation lines; they are joined back to the record they belong to.
+ */
+export function parseTwineCheck(output: string): CheckFailure[] {
+  const failures: CheckFailure[] = []
+  let current: CheckFailure | undefined
+  let record: string[] | undefined
+  const flush = (): void => {
+    if (current && record) current.problems.push(record.join(' ').replace(/\s+/g, ' ').trim())
+    record = undefined
+  }
+  for (const raw of output.replace(ANSI, '').split('\n')) {
+    const line = raw.trimEnd()
+    const status = /^Checking (.+?): (PASSED|FAILED)(.*)$/.exec(line)
+    if (status) {
+      flush()
+      current = status[2] === 'FAILED' ? { file: basename(status[1] as string), problems: [] } : undefined
+      if (current) failures.push(current)
+      continue
+    }
+    const level = /^(ERROR|WARNING)\s+(.*)$/.exec(line)
+    if (level) {
+      flush()
+      record = [level[2] as string]
+      continue
+    }
+    if (record && /^\s+\S/.test(line)) record.push(line.trim())
+    else if (!line.trim()) flush()
+  }
+  flush()
+  return failures
+}
+
+function hintFor(problems: readonly string[]): string {
+  const text = problems.join(' ')
+  if (/long_description` missing/.test(text)) {
+    return 'add a README to the project metadata (`readme = "README.md"` under [project] in pyproject.toml) and rebuild, or set `check: false`'
+  }
+  return 'fix the README (the file `readme` names in pyproject.toml) so it renders, rebuild, or set `check: false` to publish anyway'
+}
+
+export async function checkDists(twine: Command, dists: readonly Dist[]): Promise<void> {
+  const args = [...twine.args, '--no-color', 'check', '--strict', ...dists.map(dist => dist.path)]
+  log.info(`[command]${[twine.command, ...args].join(' ')}`)
+  const result = await runCommand(twine.command, args, { silent: true, ignoreReturnCode: true, env: { COLUMNS: '200', NO_COLOR: '1' } })
+  const output = `${result.stdout}\n${result.stderr}`.replace(ANSI, '').trim()
+  log.info(output)
+  if (result.exitCode === 0) return
+  const failures = parseTwineCheck(output)
+  if (failures.length === 0) {
+    throw new ActionError(`\`twine check --strict\` failed: ${output.split('\n').filter(Boolean).pop() ?? `exit code ${result.exitCode}`}`, {
+      hint: 'see the twine output above'
+    })
+  }
+  const files = failures.map(failure => failure.file)
+  const problem = failures[0]?.problems.join('; ') || 'no details'
+  throw new ActionError(`\`twine check --strict\` failed for ${files.join(', ')}: ${problem}`, { hint: hintFor(failures.flatMap(f => f.problems)) })
+}

@@ -1,0 +1,36 @@
+// The CodeArtifact half of the action, in its own module so the AWS SDK (most of the bundle)
+// loads only when the target is CodeArtifact.
+import type { AwsSession } from '@release/shared/aws/client-config'
+import { getRepositoryAccess, listPackageVersions } from '@release/shared/aws/codeartifact'
+import type { RepositoryAccess } from '@release/shared/aws/codeartifact'
+import type { CodeArtifactInputs } from '@release/shared/aws/inputs'
+import { type CredentialOptions, resolveAwsSession } from '@release/shared/aws/credentials'
+
+export interface CodeArtifactAccess {
+  session: AwsSession
+  access: RepositoryAccess
+}
+
+export async function codeArtifactAccess(credentials: CredentialOptions, repository: CodeArtifactInputs): Promise<CodeArtifactAccess> {
+  const session = await resolveAwsSession(credentials)
+  const access = await getRepositoryAccess(session, { ...repository, deadlineMs: credentials.deadlineMs })
+  return { session, access }
+}
+
+/** The versions CodeArtifact lists for `project`; empty when it does not know the package (yet). */
+export async function listedVersions(
+  session: AwsSession,
+  ref: { domain: string; domainOwner: string; repository: string },
+  project: string,
+  deadlineMs: number
+): Promise<string[]> {
+  try {
+    return await listPackageVersions(session, ref, project, deadlineMs)
+  } catch (error) {
+    // An unknown package is ResourceNotFoundException, as is an unknown repository; the shared
+    // helper words both as a missing repository, so tell them apart by the original message.
+    const cause = (error as { cause?: { name?: string; message?: string } }).cause
+    if (cause?.name === 'ResourceNotFoundException' && /package/i.test(cause.message ?? '')) return []
+    throw error
+  }
+}

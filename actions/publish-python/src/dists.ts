@@ -1,0 +1,53 @@
+// The distributions this run publishes: name, version and kind from the file name, size and
+// SHA-256 from the file, in upload order.
+import { existsSync, statSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { ActionError } from '@release/shared/errors'
+import { type DistKind, compareDistFiles, listDistFiles, parseDistFilename } from '@release/shared/python/dist-files'
+import { digestFile } from '@release/shared/python/sha256'
+
+export interface Dist {
+  path: string
+  file: string
+  /** PEP 503-normalized project name. */
+  project: string
+  /** As written in the file name. */
+  version: string
+  kind: DistKind
+  size: number
+  sha256: string
+}
+
+/**
+ * Describes `paths` (already in upload order across projects); within a project, wheels go
+ * before the sdist so every run uploads in the same order.
+ */
+export async function describeDists(paths: readonly string[]): Promise<Dist[]> {
+  const dists = await Promise.all(
+    paths.map(async path => {
+      const parsed = parseDistFilename(basename(path))
+      if (!parsed) throw new ActionError(`${basename(path)} is not a wheel or sdist file name.`)
+      const digest = await digestFile(path)
+      return { path, file: parsed.file, project: parsed.project, version: parsed.version, kind: parsed.kind, size: digest.size, sha256: digest.sha256 }
+    })
+  )
+  const firstSeen = new Map<string, number>()
+  dists.forEach((dist, index) => firstSeen.has(dist.project) || firstSeen.set(dist.project, index))
+  return dists.sort((a, b) => (firstSeen.get(a.project) as number) - (firstSeen.get(b.project) as number) || compareDistFiles(a, b))
+}
+
+/** The wheels and sdists in an already-built `packages-dir`. */
+export async function distsInDirectory(dir: string, label: string): Promise<string[]> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ActionError(`\`packages-dir\` ${label} is not a directory (${dir}).`, {
+      hint: 'point `packages-dir` at the directory the build wrote (usually dist), relative to `working-directory`, or leave it empty to build here'
+    })
+  }
+  const files = await listDistFiles(dir)
+  if (files.length === 0) {
+    throw new ActionError(`\`packages-dir\` ${label} holds no wheel or sdist (no .whl, .tar.gz or .zip files in ${dir}).`, {
+      hint: 'build before this step (or leave `packages-dir` empty to let the action build), and check that the artifact was downloaded into that directory'
+    })
+  }
+  return files.map(file => join(dir, file))
+}

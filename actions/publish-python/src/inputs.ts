@@ -1,0 +1,201 @@
+// Only light modules here: index.ts parses inputs before main.ts (exec, the index client and,
+// for CodeArtifact, the AWS SDK) loads, so a bad input fails in milliseconds with one line.
+import { InputError } from '@release/shared/errors'
+import { getBoolean, getEnum, getEnumList, getList, getOptionalString, getString } from '@release/shared/inputs'
+import { type CodeArtifactInputs, getCodeArtifactInputs, getCredentialInputs, getRetryTimeoutMs } from '@release/shared/aws/inputs'
+import type { CredentialOptions } from '@release/shared/aws/credentials'
+import { HANDOFF_ENV, readHandoff } from '@release/shared/aws/handoff'
+import { normalizeVersion } from '@release/shared/pep440'
+import { registerSecret } from '@release/shared/secrets'
+
+export const BUILDERS = ['auto', 'uv', 'build'] as const
+export type Builder = (typeof BUILDERS)[number]
+export const DIST_TYPES = ['sdist', 'wheel'] as const
+export type DistType = (typeof DIST_TYPES)[number]
+export const EXISTING_MODES = ['skip-identical', 'fail'] as const
+export type ExistingMode = (typeof EXISTING_MODES)[number]
+export const VERIFY_MODES = ['index', 'install', 'none'] as const
+export type VerifyMode = (typeof VERIFY_MODES)[number]
+export const UPLOADERS = ['twine', 'uv'] as const
+export type Uploader = (typeof UPLOADERS)[number]
+
+export const PYPI_UPLOAD_URL = 'https://upload.pypi.org/legacy/'
+export const CODEARTIFACT_USERNAME = 'aws'
+
+/** Where the files go; decided once here so every later phase sees one answer. */
+export type Target =
+  | { kind: 'codeartifact'; credentials: CredentialOptions; repository: CodeArtifactInputs }
+  /** The token, upload URL and index an earlier codeartifact-login step left in the environment. */
+  | { kind: 'codeartifact-login'; uploadUrl: string; indexUrl: string; username: string; password: string }
+  | { kind: 'index'; uploadUrl: string; indexUrl: string; username: string; password?: string }
+  | { kind: 'trusted-publishing'; uploadUrl: string; indexUrl: string }
+  /** Only with dry-run: build, check and gate without an index. */
+  | { kind: 'none' }
+
+export interface Inputs {
+  workingDirectory: string
+  /** Project directories relative to working-directory, published in this order. */
+  packages: string[]
+  /** Already-built distributions (relative to working-directory): no build. */
+  packagesDir?: string
+  builder: Builder
+  /** Interpreter for builds, checks and uploads; undefined: python, else python3, from PATH. */
+  python?: string
+  buildIsolation: boolean
+  clean: boolean
+  distTypes: DistType[]
+  check: boolean
+  /** Normalized; undefined: from the tag in GITHUB_REF, if any. */
+  expectedVersion?: string
+  tagPrefix: string
+  allowLocalVersion: boolean
+  target: Target
+  existing: ExistingMode
+  verify: VerifyMode
+  /** Modules to import after a verify install; empty: the wheels' top-level modules. */
+  importNames: string[]
+  uploader: Uploader
+  dryRun: boolean
+  /** Budget for each retried remote operation (index reads, uploads, AWS calls). */
+  retryTimeoutMs: number
+}
+
+const PYTHON_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
+
+function getHttpUrl(name: string): string | undefined {
+  const value = getOptionalString(name)
+  if (value === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(name, `"${value}" is not a URL`, 'use an absolute http(s) URL such as https://upload.pypi.org/legacy/')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `"${value}" is not an http(s) URL`, 'use an https:// URL')
+  if (url.username || url.password) {
+    // The URL is printed and passed around; credentials in it would leak.
+    registerSecret(value)
+    throw new InputError(name, 'contains credentials', 'put the user name in `username` and the password or token in `password`')
+  }
+  return url.pathname.endsWith('/') ? url.toString() : `${url.toString()}/`
+}
+
+/**
+ * The simple index beside an upload URL, for the existence check and the verify step:
+ * PyPI and TestPyPI upload to `/legacy/` on their upload hosts, Warehouse-like and
+ * CodeArtifact-like servers serve `simple/` next to (or instead of) `legacy/`.
+ */
+export function simpleIndexFor(uploadUrl: string): string {
+  const url = new URL(uploadUrl)
+  if (url.host === 'upload.pypi.org') return 'https://pypi.org/simple/'
+  if (url.host === 'test.pypi.org' && url.pathname.startsWith('/legacy')) return 'https://test.pypi.org/simple/'
+  const base = url.toString().endsWith('/') ? url.toString() : `${url.toString()}/`
+  return base.endsWith('/legacy/') ? `${base.slice(0, -'legacy/'.length)}simple/` : `${base}simple/`
+}
+
+function getExpectedVersion(): string | undefined {
+  const raw = getOptionalString('expected-version')
+  if (raw === undefined) return undefined
+  try {
+    return normalizeVersion(raw)
+  } catch (error) {
+    throw new InputError('expected-version', `"${raw}" is not a PEP 440 version (${(error as Error).message.replace(/^Invalid PEP 440 version "[^"]*": /, '')})`, 'use a version such as 1.4.0 or 2.0.0rc1, or leave it empty to use the tag')
+  }
+}
+
+function getTarget(dryRun: boolean): Target {
+  const trustedPublishing = getBoolean('trusted-publishing', false)
+  const repositoryUrl = getHttpUrl('repository-url')
+  const indexUrl = getHttpUrl('index-url')
+  const password = getOptionalString('password')
+  if (password) registerSecret(password)
+  const username = getString('username', { default: '__token__' })
+  const domain = getOptionalString('domain')
+
+  if (domain && (repositoryUrl || trustedPublishing)) {
+    throw new InputError(repositoryUrl ? 'repository-url' : 'trusted-publishing', 'cannot be combined with `domain`', 'choose one target: CodeArtifact (`domain`, `repository`) or another index (`repository-url`)')
+  }
+  if (trustedPublishing) {
+    if (password) throw new InputError('password', 'is set together with `trusted-publishing: true`', 'remove `password` (the index mints the upload token) or set `trusted-publishing: false`')
+    const uploadUrl = repositoryUrl ?? PYPI_UPLOAD_URL
+    return { kind: 'trusted-publishing', uploadUrl, indexUrl: indexUrl ?? simpleIndexFor(uploadUrl) }
+  }
+  if (domain) {
+    // Read only now: `aws-region` is required for CodeArtifact and meaningless otherwise.
+    const repository = getCodeArtifactInputs({ required: true }) as CodeArtifactInputs
+    return { kind: 'codeartifact', credentials: getCredentialInputs(), repository }
+  }
+  if (repositoryUrl) {
+    return { kind: 'index', uploadUrl: repositoryUrl, indexUrl: indexUrl ?? simpleIndexFor(repositoryUrl), username, password }
+  }
+  const handoff = readHandoff()
+  if (handoff) {
+    registerSecret(handoff.token)
+    return {
+      kind: 'codeartifact-login',
+      uploadUrl: handoff.registryUrl.endsWith('/') ? handoff.registryUrl : `${handoff.registryUrl}/`,
+      indexUrl: indexUrl ?? handoff.indexUrl,
+      username: CODEARTIFACT_USERNAME,
+      password: handoff.token
+    }
+  }
+  if (dryRun) return { kind: 'none' }
+  throw new InputError(
+    'domain',
+    'is empty and no other target is set',
+    `publish to CodeArtifact with \`domain\` and \`repository\` (or run codeartifact-login earlier in the job, which sets ${HANDOFF_ENV.token}), to another index with \`repository-url\` and \`password\`, or to PyPI with \`trusted-publishing: true\``
+  )
+}
+
+/**
+ * Unlike other inputs, an explicit empty value means something here (tags are bare versions),
+ * so the variable is read directly: absent means the default, empty means no prefix.
+ */
+function getTagPrefix(): string {
+  const raw = process.env[`INPUT_${'tag-prefix'.toUpperCase()}`]
+  const value = raw === undefined ? 'v' : raw.trim()
+  if (/[\s~^:?*[\\]/.test(value)) throw new InputError('tag-prefix', `"${value}" cannot start a git tag`, 'use the text before the version in your tags, e.g. v or shared-v')
+  return value
+}
+
+function getImportNames(): string[] {
+  const names = getList('import-name')
+  const bad = names.find(name => !PYTHON_IDENTIFIER.test(name))
+  if (bad) throw new InputError('import-name', `"${bad}" is not a module name`, 'use dotted Python module names such as acme_widgets, comma or newline separated')
+  return names
+}
+
+export function getInputs(): Inputs {
+  const dryRun = getBoolean('dry-run', false)
+  const packages = getList('packages', { linesOnly: true })
+  const packagesDir = getOptionalString('packages-dir')
+  if (packagesDir && packages.length > 0) {
+    throw new InputError('packages-dir', 'is set together with `packages`', 'either build the projects listed in `packages` or publish the files already in `packages-dir`')
+  }
+  const distTypes = getEnumList('dist-types', DIST_TYPES, ['sdist', 'wheel'])
+  const verify = getEnum('verify', VERIFY_MODES, 'index')
+  if (verify === 'install' && !distTypes.includes('wheel') && !packagesDir) {
+    throw new InputError('verify', '`install` needs a wheel but `dist-types` builds none', 'add wheel to `dist-types` or use verify: index')
+  }
+  return {
+    workingDirectory: getString('working-directory', { default: '.' }),
+    packages: packages.length > 0 ? packages : ['.'],
+    packagesDir,
+    builder: getEnum('builder', BUILDERS, 'auto'),
+    python: getOptionalString('python'),
+    buildIsolation: getBoolean('build-isolation', true),
+    clean: getBoolean('clean', true),
+    distTypes,
+    check: getBoolean('check', true),
+    expectedVersion: getExpectedVersion(),
+    tagPrefix: getTagPrefix(),
+    allowLocalVersion: getBoolean('allow-local-version', false),
+    target: getTarget(dryRun),
+    existing: getEnum('existing', EXISTING_MODES, 'skip-identical'),
+    verify,
+    importNames: getImportNames(),
+    uploader: getEnum('uploader', UPLOADERS, 'twine'),
+    dryRun,
+    retryTimeoutMs: getRetryTimeoutMs()
+  }
+}

@@ -1,0 +1,156 @@
+import { existsSync, statSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { ActionError, InputError } from '@release/shared/errors'
+import { RetryDeadlineError, logRetry } from '@release/shared/retry'
+import * as log from '@release/shared/workflow-commands'
+import { type Project, buildProjects } from './build.ts'
+import { checkDists } from './check.ts'
+import { type Dist, describeDists, distsInDirectory } from './dists.ts'
+import { type IndexReader, assertUploadable, compareWithIndex } from './existing.ts'
+import { expectedVersion, gateVersion } from './gate.ts'
+import { type Inputs, getInputs } from './inputs.ts'
+import { type Outcome, setOutputs, writeSummary } from './report.ts'
+import { type ResolvedTarget, resolveTarget } from './target.ts'
+import { type Toolchain, resolveToolchain } from './tools.ts'
+import { uploadDists } from './upload.ts'
+import { verifyInstall, verifyListed } from './verify.ts'
+
+
+/** A log group that ends with how long it took, so slow phases show in the log. */
+async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now()
+  return log.group(name, async () => {
+    const result = await fn()
+    log.info(`(${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`)
+    return result
+  })
+}
+
+function directory(path: string, input: string, what: string): string {
+  const dir = resolve(path)
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError(input, `"${path}" is not a directory (${dir})`, `use ${what}`)
+  }
+  return dir
+}
+
+export async function run(inputs: Inputs = getInputs()): Promise<void> {
+  const outcome: Outcome = { dists: [], status: new Map(), dryRun: inputs.dryRun, tools: [] }
+  try {
+    await publish(inputs, outcome)
+  } catch (error) {
+    outcome.error = error
+    throw error
+  } finally {
+    setOutputs(outcome)
+    await writeSummary(outcome)
+  }
+}
+
+async function publish(inputs: Inputs, outcome: Outcome): Promise<void> {
+  const workDir = directory(inputs.workingDirectory, 'working-directory', 'the directory of the Python project (or of the projects in `packages`), relative to the workspace')
+  // A tag that names no version fails before anything is built.
+  const expected = expectedVersion(inputs.expectedVersion, inputs.tagPrefix)
+
+  // CodeArtifact's STS and token calls run while tools are probed and projects build; a failure
+  // is reported when the target is needed (the handler below only keeps Node from calling an
+  // early rejection unhandled).
+  const targetKind = inputs.target
+  const pendingTarget: Promise<ResolvedTarget | undefined> =
+    targetKind.kind === 'none' ? Promise.resolve(undefined) : resolveTarget(targetKind, inputs.retryTimeoutMs, logRetry)
+  pendingTarget.catch(() => undefined)
+
+  const toolchain: Toolchain = await phase('Tools', async () => {
+    const tools = await resolveToolchain(inputs.python, {
+      builder: inputs.packagesDir ? undefined : inputs.builder,
+      twine: inputs.check || (inputs.uploader === 'twine' && !inputs.dryRun)
+    })
+    for (const note of tools.notes) log.info(note)
+    outcome.tools = tools.notes
+    return tools
+  })
+
+  const paths = inputs.packagesDir
+    ? await phase('Distributions', async () => {
+        const dir = resolve(workDir, inputs.packagesDir as string)
+        const files = await distsInDirectory(dir, `"${inputs.packagesDir}"`)
+        log.info(`${files.length} files in ${dir}`)
+        return files
+      })
+    : await phase('Build', async () => {
+        const projects: Project[] = inputs.packages.map(dir => ({
+          dir: directory(resolve(workDir, dir), 'packages', 'project directories relative to `working-directory`'),
+          label: relative(process.cwd(), resolve(workDir, dir)) || '.'
+        }))
+        const results = await buildProjects(projects, toolchain, { isolation: inputs.buildIsolation, clean: inputs.clean, distTypes: inputs.distTypes })
+        return results.flatMap(result => result.files)
+      })
+  const dists: Dist[] = await describeDists(paths)
+  outcome.dists = dists
+
+  const version = await phase('Version gate', async () => {
+    for (const dist of dists) log.info(`${dist.file}  ${dist.size} bytes  sha256 ${dist.sha256}`)
+    const gated = gateVersion(dists, expected, inputs.allowLocalVersion)
+    log.info(expected ? `Version ${gated} matches ${expected.source}` : `Version ${gated} (no tag in GITHUB_REF and no \`expected-version\`: not compared)`)
+    return gated
+  })
+  outcome.version = version
+
+  if (inputs.check) await phase('twine check --strict', () => checkDists(toolchain.twine as NonNullable<Toolchain['twine']>, dists))
+
+  const target = await pendingTarget
+  if (!target) {
+    for (const dist of dists) outcome.status.set(dist, 'dry run: would upload')
+    log.info(`Dry run with no index configured: built, checked and gated ${dists.length} files; nothing compared or uploaded.`)
+    return
+  }
+  outcome.target = target
+  const reader: IndexReader = { indexUrl: target.indexUrl, credentials: target.indexCredentials, deadlineMs: inputs.retryTimeoutMs, onRetry: logRetry }
+
+  const comparison = await phase(`Compare with ${target.indexUrl}`, async () => {
+    log.info(`Target: ${target.description}`)
+    const result = await compareWithIndex(dists, reader).catch((error: unknown) => {
+      if (!(error instanceof RetryDeadlineError)) throw error
+      throw new ActionError(`Cannot read the index ${target.indexUrl} (${error.message.replace(/^Reading \S+ /, '')}).`, {
+        hint: 'check that the index is up and that `index-url` (or the upload URL it is derived from) is right; nothing was uploaded'
+      })
+    })
+    assertUploadable(result, inputs.existing, version, target.indexUrl)
+    for (const dist of result.identical) log.info(`${dist.file}: already on the index with the same sha256, skipped`)
+    for (const dist of result.missing) log.info(`${dist.file}: not on the index yet`)
+    return result
+  })
+
+  if (inputs.dryRun) {
+    for (const dist of comparison.missing) outcome.status.set(dist, 'dry run: would upload')
+    for (const dist of comparison.identical) outcome.status.set(dist, 'dry run: already on the index')
+    log.info(`Dry run: would upload ${comparison.missing.length} files to ${target.uploadUrl}; nothing was uploaded.`)
+    return
+  }
+
+  for (const dist of comparison.identical) outcome.status.set(dist, 'skipped (identical file already on the index)')
+  if (comparison.missing.length > 0) {
+    await phase(`Upload to ${target.uploadUrl}`, async () =>
+      uploadDists(comparison.missing, {
+        uploader: inputs.uploader,
+        toolchain,
+        uploadUrl: target.uploadUrl,
+        credentials: await target.uploadCredentials(),
+        reader,
+        version,
+        deadlineMs: inputs.retryTimeoutMs,
+        onUploaded: done => done.forEach(dist => outcome.status.set(dist, 'uploaded'))
+      })
+    )
+  } else {
+    log.info('Every file is already on the index: nothing to upload.')
+  }
+
+  if (inputs.verify !== 'none') {
+    outcome.verification = await phase('Verify', async () => {
+      const listed = await verifyListed(dists, version, target, reader)
+      if (inputs.verify !== 'install') return listed
+      return verifyInstall(dists, version, target, toolchain, inputs.importNames, inputs.retryTimeoutMs)
+    })
+  }
+}

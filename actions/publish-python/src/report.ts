@@ -1,0 +1,86 @@
+// Step outputs and the job summary: what was published (files, sizes, sha256), what happened
+// to each file, how the release was verified, and how to install it.
+import { describeError } from '@release/shared/errors'
+import { type SummarySection, writeJobSummary } from '@release/shared/summary'
+import * as log from '@release/shared/workflow-commands'
+import type { Dist } from './dists.ts'
+import type { ResolvedTarget } from './target.ts'
+
+export type FileStatus = 'uploaded' | 'skipped (identical file already on the index)' | 'dry run: would upload' | 'dry run: already on the index' | 'not uploaded'
+
+export interface Outcome {
+  version?: string
+  dists: readonly Dist[]
+  status: Map<Dist, FileStatus>
+  target?: ResolvedTarget
+  dryRun: boolean
+  verification?: string
+  tools: readonly string[]
+  error?: unknown
+}
+
+const PYPI_INDEX = 'https://pypi.org/simple/'
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+}
+
+export function installCommands(projects: readonly string[], version: string, target: ResolvedTarget): string[] {
+  const requirements = projects.map(project => `${project}==${version}`).join(' ')
+  if (target.indexUrl === PYPI_INDEX) return [`pip install ${requirements}`, `uv add ${requirements}`, `poetry add ${requirements}`]
+  const name = target.kind.startsWith('codeartifact') ? 'codeartifact' : 'private'
+  return [
+    `pip install --index-url ${target.indexUrl} ${requirements}`,
+    `uv pip install --index-url ${target.indexUrl} ${requirements}`,
+    `uv add --index ${name}=${target.indexUrl} ${requirements}`,
+    `poetry source add --priority=primary ${name} ${target.indexUrl}`,
+    `poetry add --source ${name} ${requirements}`
+  ]
+}
+
+export function setOutputs(outcome: Outcome): void {
+  const withStatus = (status: (s: FileStatus | undefined) => boolean): string[] => outcome.dists.filter(dist => status(outcome.status.get(dist))).map(dist => dist.file)
+  log.setOutput('version', outcome.version ?? '')
+  log.setOutput('files', JSON.stringify(outcome.dists.map(dist => ({ name: dist.file, size: dist.size, sha256: dist.sha256 }))))
+  log.setOutput('uploaded', JSON.stringify(withStatus(s => s === 'uploaded')))
+  log.setOutput('skipped', JSON.stringify(withStatus(s => s?.startsWith('skipped') ?? false)))
+  log.setOutput('index-url', outcome.target?.indexUrl ?? '')
+}
+
+export async function writeSummary(outcome: Outcome): Promise<void> {
+  const projects = [...new Set(outcome.dists.map(dist => dist.project))]
+  const what = projects.length > 0 ? `${projects.join(', ')}${outcome.version ? ` ${outcome.version}` : ''}` : 'nothing built'
+  const where = outcome.target ? outcome.target.description : 'no index (dry run)'
+  const sections: SummarySection[] = []
+  if (outcome.error !== undefined) {
+    sections.push({ text: `**Failed:** ${describeError(outcome.error)}` })
+    sections.push({ text: `${what} -> ${where}` })
+  } else {
+    sections.push({ text: `${outcome.dryRun ? '**Dry run** (nothing uploaded): ' : ''}${what} -> ${where}` })
+  }
+  if (outcome.dists.length > 0) {
+    sections.push({
+      table: {
+        header: ['File', 'Size', 'SHA-256', 'Status'],
+        rows: outcome.dists.map(dist => [`\`${dist.file}\``, formatSize(dist.size), `\`${dist.sha256}\``, outcome.status.get(dist) ?? (outcome.error ? 'not uploaded' : '')])
+      }
+    })
+  }
+  if (outcome.verification) sections.push({ text: `**Verified:** ${outcome.verification}` })
+  if (outcome.target && outcome.version && outcome.error === undefined && !outcome.dryRun) {
+    const privateIndex = outcome.target.indexUrl !== PYPI_INDEX
+    sections.push({
+      heading: 'Install',
+      text: privateIndex
+        ? outcome.target.kind.startsWith('codeartifact')
+          ? 'The index needs a CodeArtifact token: run codeartifact-login first (it configures pip, uv and poetry).'
+          : 'The index may need credentials (pip: in the URL or keyring; uv: UV_INDEX_<NAME>_USERNAME/PASSWORD; poetry: `poetry config http-basic.<name>`).'
+        : undefined,
+      code: { lang: 'bash', lines: installCommands(projects, outcome.version, outcome.target) }
+    })
+  }
+  if (outcome.tools.length > 0) sections.push({ heading: 'Tools', list: [...outcome.tools] })
+  await writeJobSummary('Publish Python packages', sections)
+}

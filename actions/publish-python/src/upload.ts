@@ -1,0 +1,197 @@
+// Uploads with a maintained uploader (twine, or `uv publish`), credentials in its environment
+// only. Transient failures (5xx, 429, network) are retried with jittered back-off until the
+// deadline; after every failure the index is read again, so files that made it before the
+// failure count as uploaded and only the rest are sent again. That is also what lets a re-run
+// after a partial upload finish the release.
+import { ActionError } from '@release/shared/errors'
+import { runCommand } from '@release/shared/exec'
+import { type Classification, RetryDeadlineError, classifyError, withRetry } from '@release/shared/retry'
+import * as log from '@release/shared/workflow-commands'
+import type { IndexCredentials } from '@release/shared/python/simple-index'
+import type { Dist } from './dists.ts'
+import { type IndexReader, assertUploadable, compareWithIndex } from './existing.ts'
+import type { Uploader } from './inputs.ts'
+import type { Command, Toolchain } from './tools.ts'
+
+/** A failed uploader run, classified from its output. */
+export class UploadFailure extends Error {
+  readonly status?: number
+  readonly network: boolean
+  /** Some files reached the index before the failure: worth another attempt for the rest. */
+  readonly progressed: boolean
+  /** The file being uploaded when it failed, when the output says. */
+  readonly file?: string
+  constructor(message: string, options: { status?: number; network?: boolean; progressed?: boolean; file?: string }) {
+    super(message)
+    this.name = 'UploadFailure'
+    this.status = options.status
+    this.network = options.network ?? false
+    this.progressed = options.progressed ?? false
+    this.file = options.file
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
+const NETWORK_PATTERNS = [
+  /ConnectionError/,
+  /Connection (aborted|reset|refused)/i,
+  /RemoteDisconnected/,
+  /ChunkedEncodingError/,
+  /ReadTimeout|ConnectTimeout|timed out/i,
+  /Max retries exceeded/,
+  /error sending request/,
+  /connection closed/i,
+  /broken pipe/i
+]
+
+/** The status (or network trouble) behind a failed twine / uv publish run, and its key line. */
+export function classifyUploaderOutput(output: string): UploadFailure {
+  const text = output.replace(ANSI, '')
+  const lines = text.split('\n').map(line => line.trim()).filter(Boolean)
+  // twine: `HTTPError: 503 Service Unavailable from <url>` (+ the reason on the next lines);
+  // uv: `Server returned status code 503 Service Unavailable` / `Upload failed with status code 503`.
+  const status = /HTTPError: (\d{3})|status code (\d{3})/.exec(text)
+  const code = status ? Number(status[1] ?? status[2]) : undefined
+  const key =
+    lines.find(line => /HTTPError: \d{3}|status code \d{3}/.test(line)) ??
+    [...lines].reverse().find(line => NETWORK_PATTERNS.some(pattern => pattern.test(line))) ??
+    [...lines].reverse().find(line => /error/i.test(line)) ??
+    lines.at(-1) ??
+    'no output'
+  const message = key.replace(/^(ERROR|error:|cause:)\s*/, '').replace(/\s+from\s*$/, '')
+  // twine: `Uploading <name>` before each file; uv: ``Failed to publish `<path>` to``.
+  const file = (/Failed to publish `([^`]+)`/.exec(text)?.[1] ?? [...text.matchAll(/^Uploading (\S+)\s*$/gm)].at(-1)?.[1])?.split(/[\\/]/).pop()
+  if (code !== undefined) return new UploadFailure(message, { status: code, file })
+  return new UploadFailure(message, { network: NETWORK_PATTERNS.some(pattern => pattern.test(text)), file })
+}
+
+export function classifyUpload(error: unknown): Classification {
+  if (error instanceof UploadFailure) {
+    if (error.network) return { retryable: true, reason: 'network error' }
+    if (error.progressed) return { retryable: true, reason: `${error.status === undefined ? 'failed' : `HTTP ${error.status}`} after some files were uploaded` }
+    if (error.status === 429 || (error.status !== undefined && error.status >= 500)) return { retryable: true, reason: `HTTP ${error.status}` }
+    return { retryable: false, reason: error.status === undefined ? 'upload failed' : `HTTP ${error.status}` }
+  }
+  return classifyError(error)
+}
+
+function uploaderCommand(uploader: Uploader, toolchain: Toolchain, uploadUrl: string, files: readonly Dist[]): Command {
+  const paths = files.map(dist => dist.path)
+  if (uploader === 'uv') {
+    // uv would try trusted publishing on its own on GitHub Actions; the action decides that.
+    return { command: toolchain.uv as string, args: ['publish', '--no-progress', '--trusted-publishing', 'never', '--publish-url', uploadUrl, ...paths] }
+  }
+  const twine = toolchain.twine as Command
+  return { command: twine.command, args: [...twine.args, '--no-color', 'upload', '--non-interactive', '--disable-progress-bar', ...paths] }
+}
+
+function uploaderEnv(uploader: Uploader, uploadUrl: string, credentials: IndexCredentials | undefined): Record<string, string> {
+  if (uploader === 'uv') {
+    return credentials ? { UV_PUBLISH_USERNAME: credentials.username, UV_PUBLISH_PASSWORD: credentials.password, NO_COLOR: '1' } : { NO_COLOR: '1' }
+  }
+  return {
+    TWINE_REPOSITORY_URL: uploadUrl,
+    ...(credentials ? { TWINE_USERNAME: credentials.username, TWINE_PASSWORD: credentials.password } : {}),
+    TWINE_NON_INTERACTIVE: '1',
+    // No keyring lookups on a runner (they can hang on a locked Secret Service).
+    PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring',
+    COLUMNS: '200'
+  }
+}
+
+function explainFailure(failure: UploadFailure, uploadUrl: string, version: string): ActionError {
+  const status = failure.status
+  if (status === 409 || (status === 400 && /exist/i.test(failure.message))) {
+    // The index has the name but did not list it a moment ago (another upload racing this one,
+    // or a listing that lags): either way this version's file cannot be replaced.
+    return new ActionError(`The index refused ${failure.file ?? 'a file'}: it already has a file of that name (HTTP ${status}), which its simple index did not list with a matching sha256.`, {
+      hint: `bump the version (${version} is taken); if another job is publishing the same release right now, let it finish and re-run this one`
+    })
+  }
+  if (status === 401 || status === 403) {
+    return new ActionError(`The index refused the upload to ${uploadUrl} (HTTP ${status}): ${failure.message}`, {
+      hint: 'the credentials are wrong, expired or may not publish: for CodeArtifact the role needs codeartifact:PublishPackageVersion (and a fresh token); for PyPI the token must be scoped to this project or the trusted publisher must match this workflow'
+    })
+  }
+  if (status === 404 || status === 405) {
+    return new ActionError(`The upload URL ${uploadUrl} does not take uploads (HTTP ${status}).`, {
+      hint: 'use the repository upload endpoint: CodeArtifact`s registry URL (not the /simple/ URL), https://upload.pypi.org/legacy/ for PyPI'
+    })
+  }
+  if (status === 413) {
+    return new ActionError(`The index refused a file as too large (HTTP 413): ${failure.message}`, { hint: "ask the index's administrators to raise the limit, or shrink the distribution" })
+  }
+  return new ActionError(`The upload to ${uploadUrl} failed: ${failure.message}`, { hint: 'see the uploader output above' })
+}
+
+export interface UploadOptions {
+  uploader: Uploader
+  toolchain: Toolchain
+  uploadUrl: string
+  credentials: IndexCredentials | undefined
+  reader: IndexReader
+  version: string
+  deadlineMs: number
+  /** Called as files reach the index, so a run that fails later still reports them. */
+  onUploaded?: (dists: readonly Dist[]) => void
+}
+
+/** Uploads `dists` in order; returns those that reached the index. */
+export async function uploadDists(dists: readonly Dist[], options: UploadOptions): Promise<Dist[]> {
+  let remaining = [...dists]
+  const uploaded: Dist[] = []
+  const started = Date.now()
+  try {
+    await withRetry(
+      async attempt => {
+        const { command, args } = uploaderCommand(options.uploader, options.toolchain, options.uploadUrl, remaining)
+        log.info(`${attempt > 1 ? `Attempt ${attempt}: ` : ''}uploading ${remaining.map(dist => dist.file).join(', ')}`)
+        const result = await runCommand(command, args, { ignoreReturnCode: true, env: uploaderEnv(options.uploader, options.uploadUrl, options.credentials) })
+        if (result.exitCode === 0) {
+          uploaded.push(...remaining)
+          options.onUploaded?.(remaining)
+          remaining = []
+          return
+        }
+        const failure = classifyUploaderOutput(`${result.stdout}\n${result.stderr}`)
+        // Which files made it before the failure? One quick look; if the index cannot say,
+        // everything left is sent again (an identical re-upload is then recognised next time).
+        const comparison = await compareWithIndex(remaining, { ...options.reader, attempts: 1 }).catch(() => undefined)
+        if (comparison) {
+          assertUploadable({ ...comparison, identical: [] }, 'skip-identical', options.version, options.reader.indexUrl)
+          if (comparison.identical.length > 0) {
+            uploaded.push(...comparison.identical)
+            options.onUploaded?.(comparison.identical)
+            remaining = comparison.missing
+            log.info(`Already on the index after the failure: ${comparison.identical.map(dist => dist.file).join(', ')}`)
+            if (remaining.length === 0) return
+            // Progress was made: an "already exists" answer for those files is no reason to stop.
+            throw new UploadFailure(failure.message, { status: failure.status, network: failure.network, progressed: true, file: failure.file })
+          }
+        }
+        throw failure
+      },
+      {
+        label: `Upload to ${options.uploadUrl}`,
+        deadlineMs: options.deadlineMs,
+        initialDelayMs: 1_000,
+        classify: classifyUpload,
+        onRetry: ({ attempt, delayMs, reason }) =>
+          log.info(`Upload attempt ${attempt} failed (${reason}); ${remaining.length} file${remaining.length === 1 ? '' : 's'} left, retrying in ${(delayMs / 1000).toFixed(1)} s`)
+      }
+    )
+  } catch (error) {
+    if (error instanceof RetryDeadlineError) {
+      const last = error.cause instanceof Error ? error.cause.message : String(error.cause)
+      const names = (list: readonly Dist[]): string => (list.length > 0 ? list.map(dist => dist.file).join(', ') : 'nothing')
+      throw new ActionError(
+        `The upload to ${options.uploadUrl} still failed after ${error.attempts} attempts in ${((Date.now() - started) / 1000).toFixed(1)} s (last: ${last}); uploaded ${names(uploaded)}; not uploaded ${names(remaining)}.`,
+        { hint: 'the index looks unavailable; re-run the job when it is back: files already uploaded are recognised by their sha256 and skipped (existing: skip-identical)' }
+      )
+    }
+    if (error instanceof UploadFailure) throw explainFailure(error, options.uploadUrl, options.version)
+    throw error
+  }
+  return uploaded
+}

@@ -1,0 +1,236 @@
+import { describeError } from '@release/shared/errors'
+import { buildCommand, explainBuildFailure } from '../src/build.ts'
+import { readBuildSystem, requiresKey } from '../src/build-env.ts'
+import { parseTwineCheck } from '../src/check.ts'
+import type { Dist } from '../src/dists.ts'
+import { expectedVersion, gateVersion } from '../src/gate.ts'
+import { getInputs, simpleIndexFor } from '../src/inputs.ts'
+import { installCommands } from '../src/report.ts'
+import type { ResolvedTarget } from '../src/target.ts'
+import type { Toolchain } from '../src/tools.ts'
+import { classifyUpload, classifyUploaderOutput } from '../src/upload.ts'
+
+/** The one line run() would print for what `fn` throws. */
+function failure(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (error) {
+    return describeError(error)
+  }
+  throw new Error('did not throw')
+}
+
+function dist(file: string, version: string, kind: Dist['kind'] = 'wheel'): Dist {
+  return { path: `/d/${file}`, file, project: 'acme-widgets', version, kind, size: 1, sha256: '0'.repeat(64) }
+}
+
+describe('expectedVersion', () => {
+  it.each([
+    [undefined, 'v', 'refs/tags/v1.2.0', '1.2.0', 'tag v1.2.0'],
+    [undefined, 'v', 'refs/tags/v1.0.0-rc.1', '1.0.0rc1', 'tag v1.0.0-rc.1'],
+    [undefined, 'shared-v', 'refs/tags/shared-v2.0', '2.0', 'tag shared-v2.0'],
+    [undefined, '', 'refs/tags/3.1.0.post1', '3.1.0.post1', 'tag 3.1.0.post1'],
+    ['1.5.0', 'v', 'refs/tags/v9.9.9', '1.5.0', 'input `expected-version`']
+  ])('input %s, prefix %j, ref %s -> %s', (input, prefix, ref, version, source) => {
+    expect(expectedVersion(input, prefix, { GITHUB_REF: ref })).toEqual({ version, source })
+  })
+
+  it('is undefined for branch runs', () => {
+    expect(expectedVersion(undefined, 'v', { GITHUB_REF: 'refs/heads/main' })).toBeUndefined()
+    expect(expectedVersion(undefined, 'v', {})).toBeUndefined()
+  })
+
+  it('explains a tag without the prefix, and one that is no version', () => {
+    expect(() => expectedVersion(undefined, 'v', { GITHUB_REF: 'refs/tags/shared-v1.0' })).toThrow(/does not start with `tag-prefix` "v"/)
+    expect(() => expectedVersion(undefined, 'v', { GITHUB_REF: 'refs/tags/vnext' })).toThrow(/does not name a PEP 440 version \("next"/)
+  })
+})
+
+describe('gateVersion', () => {
+  it('passes one matching version, comparing as PEP 440 does', () => {
+    expect(gateVersion([dist('a-1.0-py3-none-any.whl', '1.0'), dist('a-1.0.tar.gz', '1.0', 'sdist')], { version: '1.0.0', source: 'tag v1.0.0' }, false)).toBe('1.0')
+  })
+
+  it.each([
+    [[dist('a-1.0rc1-py3-none-any.whl', '1.0rc1')], /built version 1\.0rc1 does not match 1\.0\.0 from tag v1\.0\.0/],
+    [[dist('a-1.0-py3-none-any.whl', '1.0'), dist('a-1.1.tar.gz', '1.1', 'sdist')], /more than one version: 1\.0 \(a-1\.0-py3-none-any\.whl\); 1\.1 \(a-1\.1\.tar\.gz\)/],
+    [[dist('a-1.0.0+g1a2b3c-py3-none-any.whl', '1.0.0+g1a2b3c')], /local version \(\+g1a2b3c\).*local_scheme = "no-local-version"/],
+    [[dist('a-latest-py3-none-any.whl', 'latest')], /carries "latest", which is not a PEP 440 version/]
+  ])('refuses %#', (dists, message) => {
+    expect(failure(() => gateVersion(dists, { version: '1.0.0', source: 'tag v1.0.0' }, false))).toMatch(message)
+  })
+
+  it('accepts a local version when allowed', () => {
+    expect(gateVersion([dist('a-1.0+x-py3-none-any.whl', '1.0+x')], undefined, true)).toBe('1.0+x')
+  })
+})
+
+describe('simpleIndexFor', () => {
+  it.each([
+    ['https://upload.pypi.org/legacy/', 'https://pypi.org/simple/'],
+    ['https://test.pypi.org/legacy/', 'https://test.pypi.org/simple/'],
+    ['https://acme-1111.d.codeartifact.us-east-1.amazonaws.com/pypi/internal/', 'https://acme-1111.d.codeartifact.us-east-1.amazonaws.com/pypi/internal/simple/'],
+    ['https://devpi.example/root/prod/', 'https://devpi.example/root/prod/simple/'],
+    ['https://warehouse.example/legacy/', 'https://warehouse.example/simple/']
+  ])('%s -> %s', (upload, index) => {
+    expect(simpleIndexFor(upload)).toBe(index)
+  })
+})
+
+describe('buildCommand', () => {
+  const base: Toolchain = { python: '/py/bin/python', pythonVersion: '3.12.0', uv: '/bin/uv', builder: 'uv', pip: true, notes: [] }
+  const project = { dir: '/w/lib', label: 'lib' }
+  it.each([
+    ['uv, isolated, both', base, { isolation: true, distTypes: ['sdist', 'wheel'] }, ['/bin/uv', 'build', '/w/lib', '--out-dir', '/w/lib/dist', '--python', '/py/bin/python']],
+    ['uv, no isolation, wheel only', base, { isolation: false, distTypes: ['wheel'] }, ['/bin/uv', 'build', '/w/lib', '--out-dir', '/w/lib/dist', '--python', '/py/bin/python', '--no-build-isolation', '--wheel']],
+    [
+      'build, no isolation',
+      { ...base, builder: 'build', build: { command: '/py/bin/python', args: ['-m', 'build'] } },
+      { isolation: false, distTypes: ['wheel', 'sdist'] },
+      ['/py/bin/python', '-m', 'build', '/w/lib', '--outdir', '/w/lib/dist', '--no-isolation']
+    ],
+    [
+      'build from uv tool run, sdist only',
+      { ...base, builder: 'build', build: { command: '/bin/uv', args: ['tool', 'run', '--from', 'build==1.6.1', 'pyproject-build'] } },
+      { isolation: true, distTypes: ['sdist'] },
+      ['/bin/uv', 'tool', 'run', '--from', 'build==1.6.1', 'pyproject-build', '/w/lib', '--outdir', '/w/lib/dist', '--sdist']
+    ]
+  ] as const)('%s', (_name, toolchain, options, argv) => {
+    const command = buildCommand(toolchain as Toolchain, project, '/w/lib/dist', { ...options, distTypes: [...options.distTypes], clean: true })
+    expect([command.command, ...command.args]).toEqual(argv)
+  })
+})
+
+describe('explainBuildFailure', () => {
+  const project = { dir: '/w/lib', label: 'lib' }
+  it('names a missing backend (pypa/build wording)', () => {
+    const error = explainBuildFailure(project, "ERROR Backend 'pdm.backend' is not available.", { isolation: false, python: '/py' })
+    expect(error.message).toBe('Building lib failed: the build backend `pdm.backend` cannot be imported.')
+    expect(error.hint).toContain('build-isolation: false')
+  })
+  it('names a missing backend (uv wording, backend from pyproject)', () => {
+    const error = explainBuildFailure(project, "ModuleNotFoundError: No module named 'hatchling'\nerror: Failed to build `/w/lib`", { isolation: true, python: '/py', backend: 'hatchling.build' })
+    expect(error.message).toBe("Building lib failed: the build backend `hatchling.build` cannot be imported (No module named 'hatchling').")
+  })
+  it('points setuptools-scm failures at fetch-depth', () => {
+    expect(explainBuildFailure(project, 'LookupError: setuptools-scm was unable to detect version for /w/lib.', { isolation: true, python: '/py' }).hint).toContain('fetch-depth: 0')
+  })
+  it('falls back to the last error line', () => {
+    expect(explainBuildFailure(project, 'running build\nerror: invalid command bdist_wheel\n', { isolation: true, python: '/py' }).message).toBe('Building lib failed: invalid command bdist_wheel')
+  })
+})
+
+describe('parseTwineCheck', () => {
+  it('collects the failed files and their wrapped error records', () => {
+    const output = [
+      'Checking dist/brk-1.0-py3-none-any.whl: FAILED',
+      'ERROR    `long_description` has syntax errors in markup and would not be rendered on PyPI.',
+      '         line 4: Error: Error in "code-block" directive:',
+      '         unknown option: "bad".',
+      '         ',
+      '         .. code-block:: nope',
+      'Checking dist/brk-1.0.tar.gz: PASSED',
+      'Checking dist/other-1.0.tar.gz: FAILED due to warnings',
+      'WARNING  `long_description` missing.'
+    ].join('\n')
+    expect(parseTwineCheck(output)).toEqual([
+      { file: 'brk-1.0-py3-none-any.whl', problems: ['`long_description` has syntax errors in markup and would not be rendered on PyPI. line 4: Error: Error in "code-block" directive: unknown option: "bad".'] },
+      { file: 'other-1.0.tar.gz', problems: ['`long_description` missing.'] }
+    ])
+  })
+})
+
+describe('classifyUploaderOutput', () => {
+  it.each([
+    ['twine 503', 'Uploading a-1.0.tar.gz\nWARNING  Received "503: Service Unavailable"\nERROR    HTTPError: 503 Service Unavailable from http://i/\n         Service Unavailable', { status: 503, retryable: true, file: 'a-1.0.tar.gz' }],
+    ['twine 429', 'Uploading a-1.0-py3-none-any.whl\nERROR    HTTPError: 429 Too Many Requests from http://i/', { status: 429, retryable: true, file: 'a-1.0-py3-none-any.whl' }],
+    ['twine 403', 'ERROR    HTTPError: 403 Forbidden from http://i/\n         Forbidden', { status: 403, retryable: false }],
+    ['twine connection', 'Traceback ...\nrequests.exceptions.ConnectionError: HTTPConnectionPool(host=x): Max retries exceeded', { status: undefined, retryable: true }],
+    ['uv 500', 'error: Failed to publish `dist/a-1.0.tar.gz` to `http://i/`\n  cause: Server returned status code 500 Internal Server Error. Server says: boom', { status: 500, retryable: true, file: 'a-1.0.tar.gz' }],
+    ['uv connect', 'error: Failed to publish `a.whl` to `http://i/`\n  cause: error sending request for url (http://i/)\n  cause: Connection refused (os error 111)', { status: undefined, retryable: true }],
+    ['invalid dist', 'ERROR    InvalidDistribution: Invalid distribution metadata', { status: undefined, retryable: false }]
+  ])('%s', (_name, output, expected) => {
+    const failure = classifyUploaderOutput(output)
+    expect({ status: failure.status, retryable: classifyUpload(failure).retryable, ...('file' in expected ? { file: failure.file } : {}) }).toEqual(expected)
+  })
+})
+
+describe('installCommands', () => {
+  const target = (indexUrl: string, kind: ResolvedTarget['kind']): ResolvedTarget => ({ kind, indexUrl, uploadUrl: '', description: '', uploadCredentials: async () => undefined })
+  it('uses plain names for PyPI', () => {
+    expect(installCommands(['acme'], '1.0', target('https://pypi.org/simple/', 'trusted-publishing'))).toEqual(['pip install acme==1.0', 'uv add acme==1.0', 'poetry add acme==1.0'])
+  })
+  it('names the index for private ones', () => {
+    expect(installCommands(['a', 'b'], '2.0', target('https://ca/simple/', 'codeartifact'))).toEqual([
+      'pip install --index-url https://ca/simple/ a==2.0 b==2.0',
+      'uv pip install --index-url https://ca/simple/ a==2.0 b==2.0',
+      'uv add --index codeartifact=https://ca/simple/ a==2.0 b==2.0',
+      'poetry source add --priority=primary codeartifact https://ca/simple/',
+      'poetry add --source codeartifact a==2.0 b==2.0'
+    ])
+  })
+})
+
+describe('getInputs', () => {
+  const saved = { ...process.env }
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    Object.assign(process.env, saved)
+  })
+  function withInputs(inputs: Record<string, string>): void {
+    for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_') || key.startsWith('CODEARTIFACT_')) delete process.env[key]
+    for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
+  }
+
+  it('reads an any-index target with defaults', () => {
+    withInputs({ 'repository-url': 'https://pypi.internal/upload', password: 'pw' })
+    const inputs = getInputs()
+    expect(inputs.target).toEqual({ kind: 'index', uploadUrl: 'https://pypi.internal/upload/', indexUrl: 'https://pypi.internal/upload/simple/', username: '__token__', password: 'pw' })
+    expect(inputs).toMatchObject({ packages: ['.'], builder: 'auto', buildIsolation: true, check: true, tagPrefix: 'v', existing: 'skip-identical', verify: 'index', uploader: 'twine', dryRun: false, retryTimeoutMs: 60_000 })
+  })
+
+  it('takes an explicitly empty tag prefix', () => {
+    withInputs({ 'repository-url': 'https://i/', 'tag-prefix': '' })
+    expect(getInputs().tagPrefix).toBe('')
+  })
+
+  it('uses what codeartifact-login left when no target is given', () => {
+    withInputs({})
+    Object.assign(process.env, { CODEARTIFACT_AUTH_TOKEN: 't', CODEARTIFACT_REGISTRY_URL: 'https://ca/pypi/r/', CODEARTIFACT_INDEX_URL: 'https://ca/pypi/r/simple/' })
+    expect(getInputs().target).toEqual({ kind: 'codeartifact-login', uploadUrl: 'https://ca/pypi/r/', indexUrl: 'https://ca/pypi/r/simple/', username: 'aws', password: 't' })
+  })
+
+  it.each([
+    [{}, 'Input `domain`: is empty and no other target is set; publish to CodeArtifact with `domain` and `repository`'],
+    [{ 'repository-url': 'https://u:p@i/' }, 'Input `repository-url`: contains credentials; put the user name in `username`'],
+    [{ domain: 'acme', 'repository-url': 'https://i/' }, 'Input `repository-url`: cannot be combined with `domain`'],
+    [{ 'trusted-publishing': 'true', password: 'x' }, 'Input `password`: is set together with `trusted-publishing: true`'],
+    [{ 'repository-url': 'https://i/', 'expected-version': 'one' }, 'Input `expected-version`: "one" is not a PEP 440 version'],
+    [{ 'repository-url': 'https://i/', packages: 'a', 'packages-dir': 'dist' }, 'Input `packages-dir`: is set together with `packages`'],
+    [{ 'repository-url': 'https://i/', verify: 'install', 'dist-types': 'sdist' }, 'Input `verify`: `install` needs a wheel'],
+    [{ 'repository-url': 'https://i/', 'import-name': 'acme-widgets' }, 'Input `import-name`: "acme-widgets" is not a module name'],
+    [{ domain: 'acme' }, 'Input `repository`: is required but empty'],
+    [{ domain: 'acme', repository: 'python-internal' }, 'Input `aws-region`: is empty and AWS_REGION is not set']
+  ])('refuses %j in one line', (inputs, message) => {
+    withInputs(inputs)
+    delete process.env['AWS_REGION']
+    delete process.env['AWS_DEFAULT_REGION']
+    expect(() => getInputs()).toThrow(message)
+  })
+})
+
+describe('build environments', () => {
+  it('reads [build-system] and keys requirement sets by content, not order or spacing', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = await mkdtemp(join(tmpdir(), 'build-system-'))
+    await writeFile(join(dir, 'pyproject.toml'), '[build-system]\nrequires = [\n  "hatchling >= 1.26",\n  "hatch-vcs",\n]\nbuild-backend = "hatchling.build"\n')
+    expect(await readBuildSystem(dir)).toEqual({ requires: ['hatchling >= 1.26', 'hatch-vcs'], backend: 'hatchling.build' })
+    expect(requiresKey(['hatchling >= 1.26', 'hatch-vcs'])).toBe(requiresKey(['hatch-vcs', 'hatchling>=1.26']))
+    expect(requiresKey(['hatchling'])).not.toBe(requiresKey(['hatchling', 'hatch-vcs']))
+    await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "legacy"\n')
+    expect(await readBuildSystem(dir)).toBeUndefined()
+    expect(await readBuildSystem(join(dir, 'missing'))).toBeUndefined()
+  })
+})
