@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { ROOT, VENV_BIN } from '../harness/action-runner.ts'
+
+// Runs a consumer repository's workflow with act in host mode (no containers), the way the
+// README tells a team to try its release on a laptop: this repository stands in for
+// `pyrelease/actions@v1` through --local-repository, so `uses:` lines resolve exactly as they
+// would for an outside repository, and the local stack stands in for GitHub OIDC and AWS.
+
+export const ACT = join(ROOT, '.tools', 'bin', 'act')
+export const OWNER_REPO = 'pyrelease/actions'
+
+/**
+ * What a consumer downloads for `pyrelease/actions@v1`: each action's action.yml and committed
+ * bundle, and the reusable workflows. A lean copy also keeps act from reading node_modules.
+ */
+export function publishedActionsCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pyrelease-actions-'))
+  for (const action of readdirSync(join(ROOT, 'actions'))) {
+    const source = join(ROOT, 'actions', action)
+    if (!existsSync(join(source, 'action.yml'))) continue
+    cpSync(join(source, 'action.yml'), join(dir, 'actions', action, 'action.yml'))
+    cpSync(join(source, 'dist'), join(dir, 'actions', action, 'dist'), { recursive: true })
+  }
+  cpSync(join(ROOT, '.github', 'workflows'), join(dir, '.github', 'workflows'), { recursive: true })
+  return dir
+}
+
+export interface ActRun {
+  /** The consumer repository (a git work tree). */
+  repo: string
+  event: 'push' | 'workflow_dispatch' | 'pull_request'
+  /** The event payload (ref, inputs, ...). */
+  payload: Record<string, unknown>
+  workflow: string
+  vars?: Record<string, string>
+  secrets?: Record<string, string>
+  /** Environment for every step (the stack's endpoints and OIDC variables go here). */
+  env?: Record<string, string>
+  timeoutMs?: number
+  /** The folder that stands in for pyrelease/actions@v1 (publishedActionsCopy()). */
+  actionsDir: string
+}
+
+export interface ActResult {
+  exitCode: number
+  output: string
+}
+
+function dotenv(values: Record<string, string>): string {
+  return Object.entries(values)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join('\n')
+}
+
+export async function runAct(run: ActRun): Promise<ActResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'act-run-'))
+  const files = { event: join(dir, 'event.json'), env: join(dir, 'env'), vars: join(dir, 'vars'), secrets: join(dir, 'secrets') }
+  writeFileSync(files.event, JSON.stringify(run.payload))
+  writeFileSync(files.env, dotenv({ PYTHON_STUB_BIN: VENV_BIN, CHECKOUT_STUB_SOURCE: run.repo, AWS_EC2_METADATA_DISABLED: 'true', ...run.env }))
+  writeFileSync(files.vars, dotenv(run.vars ?? {}))
+  writeFileSync(files.secrets, dotenv(run.secrets ?? {}), { mode: 0o600 })
+  const args = [
+    run.event,
+    '--workflows', join(run.repo, '.github', 'workflows', run.workflow),
+    '--eventpath', files.event,
+    '--platform', 'ubuntu-latest=-self-hosted',
+    '--local-repository', `${OWNER_REPO}@v1=${run.actionsDir}`,
+    '--local-repository', `actions/setup-python@v6=${join(ROOT, 'test', 'e2e', 'stubs', 'setup-python')}`,
+    '--local-repository', `actions/checkout@v5=${join(ROOT, 'test', 'e2e', 'stubs', 'checkout')}`,
+    '--cache-server-addr', '127.0.0.1',
+    '--artifact-server-addr', '127.0.0.1',
+    '--env-file', files.env,
+    '--var-file', files.vars,
+    '--secret-file', files.secrets,
+    '--no-recurse'
+  ]
+  const child = spawn(ACT, args, {
+    cwd: run.repo,
+    env: {
+      HOME: process.env['HOME'] ?? dir,
+      // Node 24 first: act runs JavaScript actions with the `node` it finds on PATH.
+      PATH: [join(ROOT, 'node_modules', '.bin'), VENV_BIN, process.env['PATH'] ?? '/usr/bin:/bin'].join(delimiter),
+      TMPDIR: process.env['TMPDIR'] ?? '/tmp'
+    }
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), run.timeoutMs ?? 300_000)
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)))
+  clearTimeout(timer)
+  return { exitCode, output }
+}

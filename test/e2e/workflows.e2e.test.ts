@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT, VENV_BIN } from '../harness/action-runner.ts'
+import { type Podman, type Registry, setupPodman, startRegistry } from '../harness/containers.ts'
+import { type Stack, startStack } from '../stack/stack.ts'
+import { makeWheelhouse } from '../stack/wheelhouse.ts'
+import { type ActResult, publishedActionsCopy, runAct } from './act.ts'
+
+// The consumer example workflows (examples/workflows/) run end to end with act in host mode,
+// from a consumer repository that uses this repository the way an outside one does:
+// `pyrelease/actions/.github/workflows/...@v1` and `pyrelease/actions/actions/...@v1`,
+// resolved by act's --local-repository to the committed action.yml + dist/ files. GitHub's
+// OIDC token endpoint, STS, CodeArtifact, the index and the registry are the local stack's.
+// Each test checks the result where it lands (the index, the bare origin, the registry), not
+// only act's exit code.
+
+let stack: Stack
+let podman: Podman
+let registry: Registry
+let consumer: string
+let origin: string
+let actionsDir: string
+let wheelhouse: string
+let ecrPassword: string
+
+async function sh(command: string, args: string[], cwd?: string): Promise<string> {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' }
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}):\n${output}`)
+  return output
+}
+
+function commonVars(): Record<string, string> {
+  return {
+    AWS_REGION: stack.region,
+    CODEARTIFACT_PUBLISH_ROLE: stack.roleArn,
+    CODEARTIFACT_DOMAIN: stack.domain,
+    CODEARTIFACT_REPOSITORY: stack.repository,
+    CREATE_RELEASE: 'false'
+  }
+}
+
+async function act(workflow: string, event: 'push' | 'workflow_dispatch' | 'pull_request', payload: Record<string, unknown>, vars: Record<string, string> = {}): Promise<ActResult> {
+  const result = await runAct({
+    repo: consumer,
+    event,
+    payload,
+    workflow,
+    actionsDir,
+    vars: { ...commonVars(), ...vars },
+    env: {
+      ...stack.env,
+      ...podman.env,
+      // No internet: isolated builds get their backend (hatchling) from a local wheelhouse,
+      // as a runner would from PyPI.
+      UV_FIND_LINKS: wheelhouse,
+      UV_OFFLINE: '1'
+    }
+  })
+  if (result.exitCode !== 0) console.log(result.output.slice(-6000))
+  return result
+}
+
+function uploadedFiles(): string[] {
+  return readdirSync(stack.pypiserver.packagesDir).sort()
+}
+
+/** pip installs `requirement` from the private index into a fresh target: the release installs. */
+async function installFromIndex(requirement: string): Promise<string> {
+  const index = new URL(stack.indexUrl)
+  index.username = 'aws'
+  index.password = stack.token
+  const target = mkdtempSync(join(tmpdir(), 'e2e-install-'))
+  await sh(join(VENV_BIN, 'python'), ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-cache-dir', '--index-url', index.toString(), '--target', target, requirement])
+  return sh(join(VENV_BIN, 'python'), ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); import acme_widgets; print(acme_widgets.__version__)', target])
+}
+
+beforeAll(async () => {
+  wheelhouse = mkdtempSync(join(tmpdir(), 'e2e-wheelhouse-'))
+  ;[stack, podman] = await Promise.all([startStack(), setupPodman(), makeWheelhouse(wheelhouse, ['hatchling'])])
+  // moto's ECR GetAuthorizationToken answers AWS:<account>-auth-token; the local registry takes it.
+  ecrPassword = `${stack.domainOwner}-auth-token`
+  registry = await startRegistry([{ user: 'AWS', password: ecrPassword }])
+  await podman.allowInsecureRegistries([registry.host])
+  actionsDir = publishedActionsCopy()
+
+  // The consumer repository: the example library, the example workflows, a service image.
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-consumer-'))
+  consumer = join(dir, 'widgets')
+  origin = join(dir, 'origin.git')
+  cpSync(join(ROOT, 'examples', 'acme-widgets'), consumer, { recursive: true, filter: (path) => !/(dist|__pycache__|\.egg-info)$/.test(path) })
+  cpSync(join(ROOT, 'examples', 'workflows'), join(consumer, '.github', 'workflows'), { recursive: true })
+  cpSync(join(ROOT, 'test', 'fixtures', 'docker', 'service'), join(consumer, 'service'), { recursive: true })
+  await sh('git', ['init', '--quiet', '--bare', '--initial-branch', 'main', origin])
+  await sh('git', ['init', '--quiet', '--initial-branch', 'main'], consumer)
+  await sh('git', ['add', '.'], consumer)
+  await sh('git', ['commit', '--quiet', '-m', 'acme-widgets 0.1.0'], consumer)
+  await sh('git', ['remote', 'add', 'origin', `file://${origin}`], consumer)
+  await sh('git', ['push', '--quiet', '--set-upstream', 'origin', 'main'], consumer)
+}, 300_000)
+
+afterAll(async () => {
+  await Promise.allSettled([stack?.stop(), registry?.stop()])
+  await podman?.cleanup()
+})
+
+describe('consumer workflows under act', () => {
+  it('pr-check builds, checks and gates the package without publishing', async () => {
+    const result = await act('pr-check.yml', 'pull_request', { pull_request: { number: 7, head: { ref: 'feature' }, base: { ref: 'main' } } })
+    expect(result.exitCode).toBe(0)
+    expect(result.output).toMatch(/Ran 2 tests[\s\S]*OK/)
+    expect(result.output).toMatch(/Checking \S+acme_widgets-0\.1\.0\.tar\.gz: PASSED/)
+    expect(result.output).toMatch(/Dry run with no index configured: built, checked and gated 2 files; nothing compared or uploaded/)
+    expect(uploadedFiles()).toEqual([])
+  }, 300_000)
+
+  it('a pushed tag v0.1.0 tests, publishes 0.1.0 through OIDC -> CodeArtifact, and it installs', async () => {
+    await sh('git', ['tag', 'v0.1.0'], consumer)
+    await sh('git', ['push', '--quiet', 'origin', 'v0.1.0'], consumer)
+    const result = await act('release-on-tag.yml', 'push', { ref: 'refs/tags/v0.1.0', ref_name: 'v0.1.0' })
+    expect(result.exitCode).toBe(0)
+    expect(result.output).toMatch(/Ran 2 tests[\s\S]*OK/)
+    expect(uploadedFiles()).toEqual(['acme_widgets-0.1.0-py3-none-any.whl', 'acme_widgets-0.1.0.tar.gz'])
+    // The GitHub OIDC token was really exchanged at STS for the role.
+    expect(stack.stsGate.log.some((entry) => entry.action === 'AssumeRoleWithWebIdentity' && entry.status === 200)).toBe(true)
+    expect((await installFromIndex('acme-widgets==0.1.0')).trim()).toBe('0.1.0')
+  }, 300_000)
+
+  it('a workflow_dispatch minor bump commits and tags 0.2.0 in the origin, then publishes it', async () => {
+    const result = await act('bump-and-release.yml', 'workflow_dispatch', { ref: 'refs/heads/main', inputs: { bump: 'minor' } })
+    expect(result.exitCode).toBe(0)
+    const tags = await sh('git', ['ls-remote', '--tags', `file://${origin}`])
+    expect(tags).toMatch(/refs\/tags\/v0\.2\.0/)
+    const log = await sh('git', ['--git-dir', origin, 'log', '--format=%s', 'main'])
+    expect(log.split('\n')[0]).toBe('Bump version: 0.1.0 → 0.2.0')
+    // Both version sources moved together, and the tag points at that commit.
+    const pyproject = await sh('git', ['--git-dir', origin, 'show', 'v0.2.0:pyproject.toml'])
+    expect(pyproject).toMatch(/^version = "0\.2\.0"$/m)
+    const init = await sh('git', ['--git-dir', origin, 'show', 'v0.2.0:src/acme_widgets/__init__.py'])
+    expect(init).toContain('__version__ = "0.2.0"')
+    expect(uploadedFiles()).toEqual(expect.arrayContaining(['acme_widgets-0.2.0-py3-none-any.whl', 'acme_widgets-0.2.0.tar.gz']))
+    expect((await installFromIndex('acme-widgets==0.2.0')).trim()).toBe('0.2.0')
+  }, 300_000)
+
+  it('a push to main builds the service image through the secret and pushes it to the registry', async () => {
+    const sha = (await sh('git', ['rev-parse', 'HEAD'], consumer)).trim()
+    const image = `${registry.host}/acme/orders`
+    const result = await act(
+      'service-image.yml',
+      'push',
+      { ref: 'refs/heads/main', after: sha },
+      { IMAGE_CONTEXT: 'service', IMAGE_REPOSITORY: image, IMAGE_BUILD_ROLE: stack.roleArn, ECR_LOGIN: 'true', ECR_REGISTRY: registry.host }
+    )
+    expect(result.exitCode).toBe(0)
+    // The RUN step fetched the private wheel with the mounted secret...
+    expect(result.output).toMatch(/installed acme_widgets-0\.\d\.0-py3-none-any\.whl/)
+    expect(result.output).not.toContain(stack.token)
+    // ...and the image is in the registry: list its tags, then pull it back.
+    const auth = Buffer.from(`AWS:${ecrPassword}`).toString('base64')
+    const listing = await fetch(`http://${registry.host}/v2/acme/orders/tags/list`, { headers: { authorization: `Basic ${auth}` } })
+    const body = (await listing.json()) as { tags?: string[] }
+    expect(body.tags?.length).toBe(1)
+    await podman.run(['logout', '--all'])
+    const login = await podman.run(['login', '--username', 'AWS', '--password-stdin', registry.host], { input: ecrPassword })
+    expect(login.code).toBe(0)
+    const pulled = await podman.run(['pull', '--quiet', `${image}:${body.tags?.[0]}`])
+    expect(pulled.code).toBe(0)
+  }, 300_000)
+})
