@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path'
 import { ROOT, VENV_BIN } from '../test/harness/action-runner.ts'
 import { startPypiServer } from '../test/stack/pypiserver.ts'
 import { type Podman, run, setupPodman } from '../test/harness/containers.ts'
+import { median } from './lib.ts'
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10
@@ -27,12 +28,6 @@ const TOKEN = 'bench-token/KNOWN+value=0123456789'
 const WHEEL = 'acme_widgets-0.1.0-py3-none-any.whl'
 const NODE24 = join(ROOT, 'node_modules', '.bin', 'node')
 const BUNDLE = join(ROOT, 'actions', 'docker-build-auth', 'dist', 'index.js')
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-}
 
 /** Wall time of one child process, in milliseconds; throws on a non-zero exit. */
 async function timed(command: string, args: string[], env: Record<string, string>, cwd?: string): Promise<number> {

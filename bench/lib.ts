@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { run } from '../test/harness/process.ts'
 
 // Shared by the benchmarks: wall-clock timing of whole processes, medians, and a fixed
 // table format. Benchmarks are not tests: they print figures and exit 0.
@@ -11,12 +11,8 @@ export interface TimedRun {
 
 export async function timeProcess(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<TimedRun> {
   const started = process.hrtime.bigint()
-  const child = spawn(command, args, { env: options.env, cwd: options.cwd })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)))
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, exitCode, output }
+  const result = await run(command, args, { ...options, timeoutMs: 600_000 })
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, exitCode: result.code, output: result.stdout + result.stderr }
 }
 
 export function median(values: readonly number[]): number {

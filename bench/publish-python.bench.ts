@@ -27,7 +27,6 @@
 //
 // Then the scale curve: 1, 5 and 20 packages in one call (isolated builds, and again with
 // build-isolation: false).
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -35,6 +34,8 @@ import { join } from 'node:path'
 import { ROOT, VENV_BIN, baseEnv, runBundledAction } from '../test/harness/action-runner.ts'
 import { type AmbientCredentials, type Stack, startStack } from '../test/stack/stack.ts'
 import { makeWheelhouse } from '../test/stack/wheelhouse.ts'
+import { runOrThrow } from '../test/harness/process.ts'
+import { median } from './lib.ts'
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5)
 const SCALE_RUNS = Number(process.env['BENCH_SCALE_RUNS'] ?? 3)
@@ -46,25 +47,8 @@ interface Timed {
   phases: Record<string, number>
 }
 
-function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number; output: string }> {
-  return new Promise(resolve => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...baseEnv(), ...options.env } })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.on('close', code => resolve({ code: code ?? -1, output }))
-  })
-}
-
-async function must(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<void> {
-  const result = await run(command, args, options)
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.output.slice(-3000)}`)
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+function must(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+  return runOrThrow(command, args, { cwd: options.cwd, env: { ...baseEnv(), ...options.env } })
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
@@ -139,7 +123,7 @@ async function runScript(ctx: Context, project: string, name: string): Promise<T
   await step('pip install build twine', join(venv, 'bin', 'pip'), ['install', '--quiet', 'build', 'twine'], pipEnv)
   await step('python -m build', join(venv, 'bin', 'python'), ['-m', 'build', '--outdir', 'dist', '.'], pipEnv)
   const dists = ['dist/*.whl', 'dist/*.tar.gz']
-  const files = (await run('sh', ['-c', `ls ${dists.join(' ')}`], { cwd: project })).output.trim().split('\n')
+  const files = (await must('sh', ['-c', `ls ${dists.join(' ')}`], { cwd: project })).trim().split('\n')
   await step('twine check', join(venv, 'bin', 'twine'), ['check', '--strict', ...files])
   await step('twine upload', join(venv, 'bin', 'twine'), ['upload', '--non-interactive', '--disable-progress-bar', ...files], {
     TWINE_REPOSITORY_URL: ctx.stack.uploadUrl,

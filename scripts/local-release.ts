@@ -6,11 +6,11 @@
 //   -> publish-python (build, check, tag gate, upload, verify install) -> install it fresh
 //
 //   npm run release:local          (bash scripts/main-job.sh installs what is missing first)
-import { spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ActionRunResult, ROOT, VENV_BIN, baseEnv, newJob, runBundledAction } from '../test/harness/action-runner.ts'
+import { runOrThrow } from '../test/harness/process.ts'
 import { startStack } from '../test/stack/stack.ts'
 
 const workDir = mkdtempSync(join(tmpdir(), 'local-release-'))
@@ -31,14 +31,8 @@ function check(name: string, result: ActionRunResult): ActionRunResult {
   return result
 }
 
-async function run(command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Promise<string> {
-  const child = spawn(command, args, { env: { ...baseEnv(), ...GIT_IDENTITY, ...env }, cwd })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${output}`)
-  return output
+function run(command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Promise<string> {
+  return runOrThrow(command, args, { env: { ...baseEnv(), ...GIT_IDENTITY, ...env }, cwd })
 }
 
 step('Starting the local stack (OIDC fixture, STS, CodeArtifact fixture, pypiserver)')

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { ROOT, VENV_BIN } from '../harness/action-runner.ts'
+import { run } from '../harness/process.ts'
 
 // Runs a consumer repository's workflow with act in host mode (no containers), the way the
 // README tells a team to try its release on a laptop: this repository stands in for
@@ -55,19 +55,19 @@ function dotenv(values: Record<string, string>): string {
     .join('\n')
 }
 
-export async function runAct(run: ActRun): Promise<ActResult> {
+export async function runAct(run_: ActRun): Promise<ActResult> {
   const dir = mkdtempSync(join(tmpdir(), 'act-run-'))
   const files = { event: join(dir, 'event.json'), env: join(dir, 'env'), vars: join(dir, 'vars'), secrets: join(dir, 'secrets') }
-  writeFileSync(files.event, JSON.stringify(run.payload))
-  writeFileSync(files.env, dotenv({ PYTHON_STUB_BIN: VENV_BIN, CHECKOUT_STUB_SOURCE: run.repo, AWS_EC2_METADATA_DISABLED: 'true', ...run.env }))
-  writeFileSync(files.vars, dotenv(run.vars ?? {}))
-  writeFileSync(files.secrets, dotenv(run.secrets ?? {}), { mode: 0o600 })
+  writeFileSync(files.event, JSON.stringify(run_.payload))
+  writeFileSync(files.env, dotenv({ PYTHON_STUB_BIN: VENV_BIN, CHECKOUT_STUB_SOURCE: run_.repo, AWS_EC2_METADATA_DISABLED: 'true', ...run_.env }))
+  writeFileSync(files.vars, dotenv(run_.vars ?? {}))
+  writeFileSync(files.secrets, dotenv(run_.secrets ?? {}), { mode: 0o600 })
   const args = [
-    run.event,
-    '--workflows', join(run.repo, '.github', 'workflows', run.workflow),
+    run_.event,
+    '--workflows', join(run_.repo, '.github', 'workflows', run_.workflow),
     '--eventpath', files.event,
     '--platform', 'ubuntu-latest=-self-hosted',
-    '--local-repository', `${OWNER_REPO}@v1=${run.actionsDir}`,
+    '--local-repository', `${OWNER_REPO}@v1=${run_.actionsDir}`,
     '--local-repository', `actions/setup-python@v6=${join(ROOT, 'test', 'e2e', 'stubs', 'setup-python')}`,
     '--local-repository', `actions/checkout@v5=${join(ROOT, 'test', 'e2e', 'stubs', 'checkout')}`,
     '--cache-server-addr', '127.0.0.1',
@@ -77,20 +77,17 @@ export async function runAct(run: ActRun): Promise<ActResult> {
     '--secret-file', files.secrets,
     '--no-recurse'
   ]
-  const child = spawn(ACT, args, {
-    cwd: run.repo,
+  const result = await run(ACT, args, {
+    cwd: run_.repo,
     env: {
       HOME: process.env['HOME'] ?? dir,
       // Node 24 first: act runs JavaScript actions with the `node` it finds on PATH.
       PATH: [join(ROOT, 'node_modules', '.bin'), VENV_BIN, process.env['PATH'] ?? '/usr/bin:/bin'].join(delimiter),
       TMPDIR: process.env['TMPDIR'] ?? '/tmp'
-    }
+    },
+    timeoutMs: run_.timeoutMs ?? 300_000
   })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const timer = setTimeout(() => child.kill('SIGKILL'), run.timeoutMs ?? 300_000)
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)))
-  clearTimeout(timer)
+  const exitCode = result.code
+  const output = result.stdout + result.stderr
   return { exitCode, output }
 }

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, VENV_BIN } from '../harness/action-runner.ts'
 import { type Podman, type Registry, setupPodman, startRegistry } from '../harness/containers.ts'
+import { runOrThrow } from '../harness/process.ts'
 import { type Stack, startStack } from '../stack/stack.ts'
 import { makeWheelhouse } from '../stack/wheelhouse.ts'
 import { type ActResult, publishedActionsCopy, runAct } from './act.ts'
@@ -25,17 +25,10 @@ let actionsDir: string
 let wheelhouse: string
 let ecrPassword: string
 
-async function sh(command: string, args: string[], cwd?: string): Promise<string> {
-  const child = spawn(command, args, {
-    cwd,
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' }
-  })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}):\n${output}`)
-  return output
+const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' }
+
+function sh(command: string, args: string[], cwd?: string): Promise<string> {
+  return runOrThrow(command, args, { cwd, env: { ...process.env, ...GIT_IDENTITY } })
 }
 
 function commonVars(): Record<string, string> {

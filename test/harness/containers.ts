@@ -12,34 +12,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { freePort } from '../stack/service-process.ts'
+import { type RunResult, run } from './process.ts'
 
-export interface RunResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** Spawns `command` (no shell), optionally feeding stdin; never throws for a non-zero exit. */
-export function run(command: string, args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, [...args], { env: options.env ?? (process.env as Record<string, string>), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.stdin.on('error', () => {})
-    child.stdin.end(options.input ?? '')
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      resolve({ code: 127, stdout, stderr: stderr + error.message })
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, stdout, stderr })
-    })
-  })
-}
+export { type RunResult, run } from './process.ts'
 
 export const BASE_IMAGE = 'localhost/busybox-base:test'
 

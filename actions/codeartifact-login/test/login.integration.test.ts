@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, VENV_BIN, baseEnv, firstUnmaskedUse, runBundledAction } from '../../../test/harness/action-runner.ts'
+import { run } from '../../../test/harness/process.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
 
 // codeartifact-login's bundle, run as the runner runs it, against the local stack: GitHub
@@ -42,11 +43,9 @@ async function runWithExportedEnv(command: string, args: string[], exported: Rec
     POETRY_CONFIG_DIR: join(home, 'poetry-config'),
     ...exported
   }
-  const child = spawn(command, args, { env, cwd, timeout: 120_000 })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  const result = await run(command, args, { env, cwd })
+  const status = result.code
+  const output = `${result.stdout}\n${result.stderr}`
   return { status, output }
 }
 
