@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, then typechecks and runs every test
+# The README's test command: installs what is missing, then lints, typechecks and runs every test
 # (unit, integration against the local stack, check-dist, action metadata).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install.sh
 # npm scripts put node_modules/.bin first on PATH, so Node 24 runs the build and the tests.
+echo "== lint"
+npm run --silent lint
 echo "== typecheck"
 npm run --silent typecheck
 echo "== tests"
