@@ -44,7 +44,8 @@ export interface Inputs {
 const ARG_NAME = { regex: /^[A-Za-z_][A-Za-z0-9_]*$/, accepted: 'a variable name: letters, digits and _, not starting with a digit' }
 // BuildKit and buildah accept any id; these characters survive the `id=...,src=...` csv and a
 // file name in /run/secrets unchanged.
-const SECRET_ID = { regex: /^[A-Za-z0-9_.-]{1,128}$/, accepted: 'letters, digits, `_`, `.` and `-`, e.g. pip_index_url' }
+// Also a file name under /run/secrets, so `.` and `..` are out.
+const SECRET_ID = { regex: /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,128}$/, accepted: 'letters, digits, `_`, `.` and `-`, e.g. pip_index_url' }
 const STAGE = { regex: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, accepted: 'the name of a build stage (`FROM ... AS <name>`)' }
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/
 
@@ -94,9 +95,18 @@ function getIndexSource(): IndexSource {
   } catch {
     throw new InputError('index-url', 'is not a URL', 'use the simple index URL, e.g. https://pypi.example.com/simple/')
   }
-  if (parsed.password) {
-    registerSecret(decodeURIComponent(parsed.password))
+  // Any user info may be the credential (some indexes take the token as the user name).
+  if (parsed.username || parsed.password) {
     registerSecret(indexUrl)
+    for (const part of [parsed.username, parsed.password]) {
+      if (!part) continue
+      registerSecret(part)
+      try {
+        registerSecret(decodeURIComponent(part))
+      } catch {
+        throw new InputError('index-url', 'has malformed percent-encoding in its credentials', 'percent-encode the user name and password, or pass them as `index-username` / `index-password`')
+      }
+    }
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new InputError('index-url', `uses ${parsed.protocol}`, 'use an http(s) simple index URL')
@@ -112,6 +122,11 @@ export function getInputs(): Inputs {
   if (push && tags.length === 0) throw new InputError('push', 'is true but `tags` is empty', 'set `tags` to the image names to push')
   const index = getIndexSource()
   const ecrLogin = getBoolean('ecr-login', false)
+  const ecrRegistries = getList('ecr-registry').map((host) => {
+    if (!/^[a-z0-9.-]+(:\d+)?$/i.test(host)) throw new InputError('ecr-registry', `"${host}" is not a registry host`, 'use a host name with an optional port, e.g. ecr.internal.example.com')
+    return host.toLowerCase()
+  })
+  if (ecrRegistries.length > 0 && !ecrLogin) throw new InputError('ecr-registry', 'is set but `ecr-login` is false', 'set `ecr-login: true` (the hosts are where the ECR token logs in)')
   return {
     context,
     file: getString('file') || `${context.replace(/\/+$/, '') || '.'}/Dockerfile`,
@@ -128,10 +143,7 @@ export function getInputs(): Inputs {
     buildArgName: getString('build-arg-name', { default: 'PIP_INDEX_URL', pattern: ARG_NAME }),
     builder: getEnum('builder', BUILDER_CHOICES, 'auto'),
     ecrLogin,
-    ecrRegistries: getList('ecr-registry').map((host) => {
-      if (!/^[a-z0-9.-]+(:\d+)?$/i.test(host)) throw new InputError('ecr-registry', `"${host}" is not a registry host`, 'use a host name with an optional port, e.g. ecr.internal.example.com')
-      return host.toLowerCase()
-    }),
+    ecrRegistries,
     credentials: index.kind === 'codeartifact' || ecrLogin ? getCredentialInputs() : undefined
   }
 }

@@ -120,3 +120,23 @@ describe('what the Dockerfile does with the credentials', () => {
     expect(buildFailureHint(info, inputs, 'docker')).toBe('the build output above names the step that failed')
   })
 })
+
+describe('review fixes', () => {
+  it('refuses `.` and `..` as secret ids (they are file names under /run/secrets)', () => {
+    setInputs({ 'secret-id': '..' })
+    expect(() => getInputs()).toThrow(/^Input `secret-id`: "\.\." is not valid/)
+  })
+
+  it('refuses ecr-registry without ecr-login', () => {
+    setInputs({ 'ecr-registry': 'ecr.internal.example.com' })
+    expect(() => getInputs()).toThrow('Input `ecr-registry`: is set but `ecr-login` is false; set `ecr-login: true` (the hosts are where the ECR token logs in).')
+  })
+
+  it('masks a token given as the user name of index-url, and names the input for bad encoding', () => {
+    setInputs({ 'index-url': 'https://tok3n-as-user@pypi.example.com/simple/' })
+    getInputs()
+    expect(registeredSecrets()).toContain('tok3n-as-user')
+    setInputs({ 'index-url': 'https://user:%E0%A4%A@pypi.example.com/simple/' })
+    expect(() => getInputs()).toThrow(/^Input `index-url`: has malformed percent-encoding/)
+  })
+})

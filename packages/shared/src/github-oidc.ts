@@ -1,4 +1,5 @@
 import { ActionError } from './errors.ts'
+import { registerSecret } from './secrets.ts'
 
 // The job's GitHub OIDC token, the one credential both the AWS role (STS) and PyPI trusted
 // publishing start from.
@@ -16,7 +17,10 @@ export async function requestGitHubIdToken(audience: string): Promise<string> {
   try {
     // The toolkit's OIDC client (with its HTTP stack) loads only on this path.
     const core = await import('@actions/core')
-    return await core.getIDToken(audience)
+    const token = await core.getIDToken(audience)
+    // The toolkit masks it in the log; registering it also keeps it out of argv and summaries.
+    registerSecret(token)
+    return token
   } catch (error) {
     throw new ActionError(`Could not get the GitHub OIDC token for audience "${audience}": ${(error as Error).message}`, {
       hint: ID_TOKEN_PERMISSION_HINT,

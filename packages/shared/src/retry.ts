@@ -99,6 +99,8 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>
   now?: () => number
   random?: () => number
+  /** Stops the loop before its next attempt, e.g. when a sibling call already failed. */
+  signal?: AbortSignal
 }
 
 /** Raised when the deadline runs out; carries the last error as `cause` and in the message. */
@@ -137,7 +139,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       return await operation(attempt)
     } catch (error) {
       const classification = classify(error)
-      if (!classification.retryable) throw error
+      if (!classification.retryable || options.signal?.aborted) throw error
       // Full jitter (AWS architecture blog): spreads concurrent clients apart after an outage.
       const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1))
       const delayMs = Math.max(classification.retryAfterMs ?? 0, Math.round(random() * ceiling))
@@ -145,6 +147,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       if (elapsed + delayMs >= deadlineMs) throw new RetryDeadlineError(options.label, attempt, elapsed, error)
       options.onRetry?.({ attempt, delayMs, reason: classification.reason, error })
       await sleep(delayMs)
+      if (options.signal?.aborted) throw error
     }
   }
 }

@@ -95,6 +95,19 @@ describe('getRepositoryAccess', () => {
     )
   })
 
+  it('stops retrying the endpoint once the token call has failed for good', async () => {
+    codeartifact.on(GetAuthorizationTokenCommand).rejects(awsError('AccessDeniedException', 403, 'not authorized'))
+    codeartifact.on(GetRepositoryEndpointCommand).rejects(awsError('InternalServerException', 500))
+    const started = Date.now()
+    await expect(getRepositoryAccess(session, { ...ref, domainOwner: '111122223333', deadlineMs: 20_000 })).rejects.toThrow(/was denied/)
+    // Give the endpoint loop the time of its first back-off to notice the abort.
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    const endpointCalls = codeartifact.commandCalls(GetRepositoryEndpointCommand).length
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(codeartifact.commandCalls(GetRepositoryEndpointCommand).length).toBe(endpointCalls)
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
   it('explains a missing domain or repository', async () => {
     codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: 't', expiration: new Date() })
     codeartifact.on(GetRepositoryEndpointCommand).rejects(awsError('ResourceNotFoundException', 404, 'Repository not found'))
@@ -169,5 +182,22 @@ describe('listPackageVersions', () => {
       .resolvesOnce({ versions: [{ version: '1.1.0', revision: 'b', status: 'Published' }] })
     const versions = await listPackageVersions({ region: 'us-east-1', source: 'ambient' }, { domain: 'acme', domainOwner: '111122223333', repository: 'r1' }, 'widgets')
     expect(versions).toEqual(['1.0.0', '1.1.0'])
+  })
+})
+
+describe('readHandoff', () => {
+  it('returns what codeartifact-login left, and names it when the token expired', async () => {
+    const { readHandoff } = await import('../src/aws/handoff.ts')
+    const env = {
+      CODEARTIFACT_AUTH_TOKEN: 't',
+      CODEARTIFACT_REGISTRY_URL: 'https://r/',
+      CODEARTIFACT_INDEX_URL: 'https://r/simple/',
+      CODEARTIFACT_TOKEN_EXPIRATION: '2030-01-01T00:00:00.000Z'
+    }
+    expect(readHandoff(env, new Date('2029-12-31T00:00:00Z'))?.token).toBe('t')
+    expect(() => readHandoff(env, new Date('2030-01-02T00:00:00Z'))).toThrow(
+      'The CodeArtifact token that codeartifact-login left in the environment expired at 2030-01-01T00:00:00.000Z.'
+    )
+    expect(readHandoff({})).toBeUndefined()
   })
 })

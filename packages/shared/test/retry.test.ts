@@ -92,3 +92,25 @@ describe('withRetry', () => {
     expect(clock.sleeps).toEqual([1500])
   })
 })
+
+describe('withRetry with an abort signal', () => {
+  it('stops retrying once the signal is aborted, with the last error', async () => {
+    const controller = new AbortController()
+    let calls = 0
+    const failure = withRetry(
+      async () => {
+        calls++
+        throw awsError('InternalServerException', 500)
+      },
+      {
+        label: 'op',
+        signal: controller.signal,
+        sleep: async () => {
+          controller.abort()
+        }
+      }
+    )
+    await expect(failure).rejects.toThrow('InternalServerException happened')
+    expect(calls).toBe(1)
+  })
+})

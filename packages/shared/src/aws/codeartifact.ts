@@ -5,7 +5,9 @@ import { registerSecret } from '../secrets.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
 import { explainCredentialError, getAccountId } from './credentials.ts'
 
-export const CODEARTIFACT_USERNAME = 'aws'
+// Defined with the other AWS names (light, SDK-free) so input parsing can use it; re-exported
+// here for the callers that already import it with the CodeArtifact calls.
+export { CODEARTIFACT_USERNAME } from './names.ts'
 
 export interface RepositoryRef {
   domain: string
@@ -45,7 +47,9 @@ export async function getRepositoryAccess(session: AwsSession, options: AccessOp
     createClient(session),
     loadCodeArtifact()
   ])
-  const retry = { deadlineMs: options.deadlineMs, onRetry: logRetry }
+  // When one of the two calls fails for good, the other stops retrying: the step has failed.
+  const siblings = new AbortController()
+  const retry = { deadlineMs: options.deadlineMs, onRetry: logRetry, signal: siblings.signal }
   try {
     // The token and the endpoint are independent: ask for both at once.
     const [tokenResponse, endpointResponse] = await Promise.all([
@@ -57,6 +61,7 @@ export async function getRepositoryAccess(session: AwsSession, options: AccessOp
         if (response.authorizationToken) registerSecret(response.authorizationToken)
         return response
       }, { ...retry, label: 'CodeArtifact GetAuthorizationToken' }).catch((error: unknown) => {
+        siblings.abort()
         throw explainCodeArtifactError(error, 'GetAuthorizationToken', options, domainOwner, session.region)
       }),
       withRetry(
@@ -66,6 +71,7 @@ export async function getRepositoryAccess(session: AwsSession, options: AccessOp
           ),
         { ...retry, label: 'CodeArtifact GetRepositoryEndpoint' }
       ).catch((error: unknown) => {
+        siblings.abort()
         throw explainCodeArtifactError(error, 'GetRepositoryEndpoint', options, domainOwner, session.region)
       })
     ])
