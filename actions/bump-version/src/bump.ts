@@ -2,7 +2,7 @@
 // The push loop re-runs both after the remote moves, so they take the state from disk each time.
 import { relative, sep } from 'node:path'
 import { ActionError, InputError } from '@release/shared/errors'
-import { type GitIdentity, type GitRepo, commitPaths, containsCommit, createTag, fetchTags, listTags, localTag, lsRemote, readRefFromFiles, revParse } from '@release/shared/git'
+import { type GitIdentity, type GitRepo, commitPaths, createTag, fetchTags, isAncestor, listTags, localTag, lsRemote, readRefFromFiles, revParse } from '@release/shared/git'
 import { agreedVersion, discoverVersionSources, type VersionSource, writeVersion } from '@release/shared/version-sources/index'
 import * as log from '@release/shared/workflow-commands'
 import type { Inputs } from './inputs.ts'
@@ -127,7 +127,7 @@ export async function checkRefs(ctx: Context, bump: Bump, remoteTagRead: Promise
     // Only now is the remote branch worth a look: has it commits this checkout lacks?
     const branchRef = `refs/heads/${ctx.branch}`
     const remoteBranch = ctx.branch && bump.mode === 'files' ? (await lsRemote(repo, [branchRef])).get(branchRef) : undefined
-    bump.remoteMoved = remoteBranch !== undefined && remoteBranch !== bump.baseSha && !(await containsCommit(repo, remoteBranch, bump.baseSha))
+    bump.remoteMoved = remoteBranch !== undefined && remoteBranch !== bump.baseSha && !(await isAncestor(repo, remoteBranch, bump.baseSha, { unknownIsFalse: true }))
     if (!bump.remoteMoved) {
       throw new ActionError(`Tag ${tag} already exists on ${repo.remote} (${remoteTag.slice(0, 12)}).`, {
         hint: 'bump to another version (e.g. a different `bump` kind or `version`), or delete the tag if it was pushed by mistake'

@@ -1,7 +1,7 @@
 // Only light modules here: index.ts parses inputs before main.ts (git, file edits) loads, so a
 // bad input fails in milliseconds with one line.
 import { InputError } from '@release/shared/errors'
-import { getBoolean, getInteger, getList, getString } from '@release/shared/inputs'
+import { getBoolean, getInteger, getList, getString, getVerbatimString } from '@release/shared/inputs'
 import { BUMP_KINDS, type BumpKind, VersionError, bumpVersion, isBumpKind, normalizeVersion } from '@release/shared/pep440'
 import type { ExtraFile } from '@release/shared/version-sources/discover'
 
@@ -84,7 +84,9 @@ function refNameProblem(name: string): string | undefined {
 
 function getTagTemplate(): string {
   const template = getString('tag-template')
-  const prefix = getString('tag-prefix', { default: 'v' })
+  // Empty means bare versions (1.2.3), as in publish-python: the reusable workflows pass one
+  // `tag-prefix` to both, so both must read it the same way.
+  const prefix = getVerbatimString('tag-prefix', 'v')
   if (template && prefix !== 'v') {
     throw new InputError('tag-template', 'is set together with a non-default `tag-prefix`', 'set only one: `tag-template` (e.g. `shared-v{version}`) or `tag-prefix`')
   }

@@ -6,9 +6,11 @@
 // Every way out says what the remote has, and takes the unpushed bump back out of the checkout
 // (or says why it could not), so a re-run starts clean.
 import { ActionError, describeError } from '@release/shared/errors'
-import { type PushResult, deleteLocalTag, fetchBranch, isAncestor, lsRemote, pushAtomic, resetKeep, revParse } from '@release/shared/git'
+import { type PushResult, deleteLocalTag, fetchBranch, isAncestor, localTag, lsRemote, pushAtomic, resetKeep, revParse, tagsPointingAt } from '@release/shared/git'
+import { compareVersions } from '@release/shared/pep440'
 import * as log from '@release/shared/workflow-commands'
 import { type Bump, type Context, applyBump, planBump } from './bump.ts'
+import { tagGlob, versionFromTag } from './plan.ts'
 
 export interface PushOutcome {
   pushed: boolean
@@ -96,15 +98,19 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
     if (!result.raced) {
       // Not a race: auth, network, a hook. An atomic push lands whole or not at all, but a
       // dropped connection can hide which; ask the remote rather than guess.
-      const state = await remoteState(ctx, branch, bump)
+      const [state, ourTag] = await Promise.all([remoteState(ctx, branch, bump), bump.tag ? localTag(ctx.repo, bump.tag, ctx.commonDir) : undefined])
       const branchLanded = !includeBranch || (state?.branchSha !== undefined && state.branchSha === bump.commitSha)
-      const tagLanded = !bump.tag || state?.tagSha !== undefined
+      // A tag of that name may be another run's (in tag-only mode the branch "landed" long ago, so
+      // the tag decides). ls-remote and rev-parse both name the object the ref points at (the tag
+      // object of an annotated tag), so only the same object id means ours got there.
+      const tagLanded = !bump.tag || (state?.tagSha !== undefined && state.tagSha === ourTag)
       if (state && branchLanded && tagLanded && (includeBranch || bump.tag)) {
         log.warning(`git reported a failed push, but ${remote} has the bump (${branch} at ${short(state.branchSha)}${bump.tag ? `, tag ${bump.tag}` : ''}); treating it as pushed.`)
         return { outcome: { pushed: true, attempts: attempt }, bump }
       }
+      const remoteTag = state?.tagSha ? `a tag ${bump.tag} at ${short(state.tagSha)}${tagLanded ? '' : ' (not this run’s)'}` : `no tag ${bump.tag}`
       const onRemote = state
-        ? `${remote} has ${branch} at ${short(state.branchSha)} (not the bump commit)${bump.tag ? ` and ${state.tagSha ? `a tag ${bump.tag} at ${short(state.tagSha)}` : `no tag ${bump.tag}`}` : ''}, so nothing was pushed`
+        ? `${remote} has ${branch} at ${short(state.branchSha)}${branchLanded ? '' : ' (not the bump commit)'}${bump.tag ? ` and ${remoteTag}` : ''}, so nothing was pushed`
         : authFailure(result)
           ? `${remote} did not let git in, so nothing was pushed`
           : `What reached ${remote} could not be checked (the push is atomic: the commit and tag landed together or not at all), so the bump is left in this checkout`
@@ -127,6 +133,12 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
       const head = await revParse(ctx.repo, 'HEAD')
       if (await isAncestor(ctx.repo, head, remoteTip)) includeBranch = false
       else if (!(await isAncestor(ctx.repo, remoteTip, head))) throw diverged(ctx, remoteTip, 'the unpushed tag was removed: this checkout is as it was')
+      const released = await releasedMeanwhile(ctx, bump, head)
+      if (released) {
+        throw new ActionError(`HEAD is already released as ${released}: another run tagged ${short(head)} on ${remote} meanwhile. Nothing was pushed, and the unpushed tag was removed: this checkout is as it was.`, {
+          hint: 'run the bumps one at a time (a workflow `concurrency:` group)'
+        })
+      }
       log.info(`Tagging again from the remote's tags (attempt ${attempt + 1} of ${maxAttempts}).`)
       bump = await redo(ctx, remoteTip, () => planBump(ctx, bump.baseSha))
       await redo(ctx, remoteTip, () => applyBump(ctx, bump))
@@ -153,6 +165,20 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
     bump = await moveOnto(ctx, bump, remoteTip, first.baseSha)
     await redo(ctx, remoteTip, () => applyBump(ctx, bump))
   }
+}
+
+/**
+ * A release tag on `head` that appeared after this bump was planned: tagging the same commit
+ * with the next version would release the same code twice. Only tags above the version the bump
+ * started from count, so an older tag on this commit (an rc promoted to final) is no clash.
+ */
+async function releasedMeanwhile(ctx: Context, bump: Bump, head: string): Promise<string | undefined> {
+  const template = ctx.inputs.tagTemplate
+  for (const tag of await tagsPointingAt(ctx.repo, head, tagGlob(template))) {
+    const version = versionFromTag(template, tag)
+    if (version !== undefined && (bump.previous === undefined || compareVersions(version, bump.previous) > 0)) return tag
+  }
+  return undefined
 }
 
 /** Runs a step of a redone bump; a failure says the remote moved and that nothing was pushed. */

@@ -97,6 +97,10 @@ describe('inputs', () => {
       { path: 'docs/conf.py', pattern: 'release = "{version}", copyright' }
     ])
     expect(inputs({ 'tag-prefix': 'lib-' }).tagTemplate).toBe('lib-{version}')
+    // As publish-python reads it (the reusable workflows pass one value to both): empty is bare versions.
+    expect(inputs({ 'tag-prefix': '' }).tagTemplate).toBe('{version}')
+    delete process.env['INPUT_TAG-PREFIX']
+    expect(inputs({}).tagTemplate).toBe('v{version}')
     expect(inputs({ branch: 'refs/heads/release/1.x' }).branch).toBe('release/1.x')
   })
 

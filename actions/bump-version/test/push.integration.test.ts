@@ -3,7 +3,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { commandLines } from '../../../test/harness/action-runner.ts'
+import { type ActionRunResult, commandLines } from '../../../test/harness/action-runner.ts'
 import { type Sandbox, bump, cloneOf, failureOf, git, originFile, originLog, sandbox, succeeded } from './helpers.ts'
 
 // Pushing against a real bare origin: racing runs, a branch that keeps moving, a checkout that
@@ -36,7 +36,10 @@ async function expectLinear(box: Sandbox, subjects: string[]): Promise<void> {
  * `remote.origin.receivepack`: a wrapper that first pushes a commit from another clone, as a run
  * landing between our read of the checkout and our push would. Deterministic races.
  */
-async function moveRemoteBeforeEachPush(box: Sandbox, options: { once: boolean; bumpTo?: string; identity?: string; command?: string }): Promise<void> {
+async function moveRemoteBeforeEachPush(
+  box: Sandbox,
+  options: { once: boolean; bumpTo?: string; identity?: string; command?: string; /** Then drop the connection instead of receiving. */ thenFail?: boolean }
+): Promise<void> {
   const mover = await cloneOf(box, 'mover')
   const script = join(box.root, 'move-then-receive-pack.sh')
   const marker = join(box.root, 'moved')
@@ -53,12 +56,35 @@ async function moveRemoteBeforeEachPush(box: Sandbox, options: { once: boolean; 
       '#!/bin/sh',
       options.once ? `if [ -e '${marker}' ]; then exec git receive-pack "$@"; fi; touch '${marker}'` : '',
       `(unset GIT_DIR GIT_WORK_TREE GIT_CONFIG_COUNT; cd '${mover}' && export ${options.identity ?? 'GIT_AUTHOR_NAME=Other GIT_AUTHOR_EMAIL=o@example.com GIT_COMMITTER_NAME=Other GIT_COMMITTER_EMAIL=o@example.com'} && ${change}) >/dev/null 2>&1`,
-      'exec git receive-pack "$@"',
+      options.thenFail ? 'exit 1' : 'exec git receive-pack "$@"',
       ''
     ].join('\n')
   )
   chmodSync(script, 0o755)
   await git(box.work, 'config', 'remote.origin.receivepack', script)
+}
+
+/**
+ * Two runs from two clones of the same commit, ordered by receive-pack wrappers so the race
+ * happens every time: `a` pushes only once `b` is pushing (so `b` has planned), and `b`'s push
+ * reaches the origin only after `a`'s has landed.
+ */
+async function orderedRace(box: Sandbox, inputs: Record<string, string>): Promise<[ActionRunResult, ActionRunResult]> {
+  const [a, b] = await Promise.all(['a', 'b'].map(name => cloneOf(box, name)))
+  const [aPushed, bPushing] = [join(box.root, 'a-pushed'), join(box.root, 'b-pushing')]
+  const waitFor = (file: string): string => `i=0; while [ ! -e '${file}' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done`
+  const scripts = {
+    a: ['#!/bin/sh', waitFor(bPushing), 'git receive-pack "$@"', 'rc=$?', `touch '${aPushed}'`, 'exit $rc', ''],
+    b: ['#!/bin/sh', `touch '${bPushing}'`, waitFor(aPushed), 'exec git receive-pack "$@"', '']
+  }
+  for (const [name, clone] of [['a', a], ['b', b]] as const) {
+    const script = join(box.root, `receive-pack-${name}.sh`)
+    writeFileSync(script, scripts[name].join('\n'))
+    chmodSync(script, 0o755)
+    await git(clone, 'config', 'remote.origin.receivepack', script)
+  }
+  const [first, second] = await Promise.all([bump(a, inputs), bump(b, inputs)])
+  return [first, second]
 }
 
 async function tagTarget(box: Sandbox, tag: string): Promise<string> {
@@ -111,28 +137,60 @@ describe('racing bumps', () => {
     for (const result of results) expect(await tagTarget(box, result.outputs['tag'])).toBe(result.outputs['commit-sha'])
   })
 
-  it('tag-only (setuptools-scm): two runs at once each tag the next version, the later one after re-reading the tags', async () => {
+  it('tag-only (setuptools-scm): of two runs racing to tag the same commit, one releases it and the other stops instead of releasing it again', async () => {
     const box = await sandbox({ 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' }, { tags: ['v0.1.0'] })
     boxes.push(box)
-    const clones = await Promise.all(['a', 'b'].map(name => cloneOf(box, name)))
-    const results = await Promise.all(clones.map(clone => bump(clone, { bump: 'minor' })))
-    for (const result of results) succeeded(result)
-    expect(results.map(r => r.outputs['version']).sort()).toEqual(['0.2.0', '0.3.0'])
+    const [first, second] = await orderedRace(box, { bump: 'minor' })
+    expect(succeeded(first).outputs['version']).toBe('0.2.0')
     const head = await git(box.origin, 'rev-parse', 'main')
-    for (const tag of ['v0.2.0', 'v0.3.0']) expect(await tagTarget(box, tag)).toBe(head)
+    expect(failureOf(second)).toBe(
+      `HEAD is already released as v0.2.0: another run tagged ${head.slice(0, 12)} on origin meanwhile. Nothing was pushed, and the unpushed tag was removed: this checkout is as it was. Fix: run the bumps one at a time (a workflow \`concurrency:\` group)`
+    )
+    // Rejected, or (both runs in the same second) found byte-identical on the origin.
+    expect(second.stdout).toMatch(/Rejected: refs\/tags\/v0\.2\.0 (\[rejected\] \(already exists\)|\[up to date\] \(an identical bump from another run\))\./)
+    // One release of the commit, not two; the losing checkout holds only the origin's tags.
+    expect((await git(box.origin, 'tag', '--list')).split('\n')).toEqual(['v0.1.0', 'v0.2.0'])
+    expect(await tagTarget(box, 'v0.2.0')).toBe(head)
+    const loser = join(box.root, 'b')
+    expect((await git(loser, 'tag', '--list')).split('\n')).toEqual(['v0.1.0', 'v0.2.0'])
+    expect(await git(loser, 'rev-parse', 'refs/tags/v0.2.0')).toBe(await git(box.origin, 'rev-parse', 'refs/tags/v0.2.0'))
     await expectLinear(box, ['Initial commit'])
   })
 
-  it('tag-only: a tag pushed by another run just before ours makes this run re-read the tags and tag the next version', async () => {
+  it('tag-only: a tag another run pushed on this very commit just before ours stops this run (no second release of the same code)', async () => {
     const box = await sandbox({ 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' }, { tags: ['v0.1.0'] })
     boxes.push(box)
     await moveRemoteBeforeEachPush(box, { once: true, command: 'git tag -a -m other v0.2.0 && git push -q origin refs/tags/v0.2.0' })
-    const result = succeeded(await bump(box.work, { bump: 'minor' }))
-    expect(result.stdout).toContain('Rejected: refs/tags/v0.2.0 [rejected] (already exists).')
+    const message = failureOf(await bump(box.work, { bump: 'minor' }))
+    expect(message).toMatch(/^HEAD is already released as v0\.2\.0: another run tagged [0-9a-f]{12} on origin meanwhile\. Nothing was pushed/)
+    expect((await git(box.origin, 'tag', '--list')).split('\n')).toEqual(['v0.1.0', 'v0.2.0'])
+  })
+
+  it('tag-only: a tag already on this commit before the bump (an rc promoted to final) is no clash when the remote moves', async () => {
+    const box = await sandbox({ 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' }, { tags: ['v1.0.0rc1'] })
+    boxes.push(box)
+    const head = await git(box.work, 'rev-parse', 'HEAD')
+    // Another commit lands on main just before our push, which is rejected and tried again.
+    await moveRemoteBeforeEachPush(box, { once: true })
+    const result = succeeded(await bump(box.work, { bump: 'stable' }))
     expect(result.stdout).toContain('Tagging again from the remote\'s tags (attempt 2 of 5).')
-    expect(result.outputs['previous-version']).toBe('0.2.0')
-    expect(result.outputs['version']).toBe('0.3.0')
-    expect(await tagTarget(box, 'v0.3.0')).toBe(await git(box.origin, 'rev-parse', 'main'))
+    expect(result.outputs['version']).toBe('1.0.0')
+    expect(await tagTarget(box, 'v1.0.0')).toBe(head)
+  })
+
+  it('tag-only: a failed push is not taken for ours because another run pushed a tag of the same name', async () => {
+    const box = await sandbox({ 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' }, { tags: ['v0.1.0'] })
+    boxes.push(box)
+    // The other run's v0.2.0 lands, then our connection drops: git reports a plain failure.
+    await moveRemoteBeforeEachPush(box, { once: true, thenFail: true, command: 'git tag -a -m other v0.2.0 && git push -q origin refs/tags/v0.2.0' })
+    const result = await bump(box.work, { bump: 'minor' })
+    const theirs = await git(box.origin, 'rev-parse', 'refs/tags/v0.2.0')
+    const head = await git(box.origin, 'rev-parse', 'main')
+    expect(result.stdout).not.toContain('treating it as pushed')
+    expect(failureOf(result)).toMatch(
+      new RegExp(`^Push to origin failed: .+\\. origin has main at ${head.slice(0, 12)} and a tag v0\\.2\\.0 at ${theirs.slice(0, 12)} \\(not this run’s\\), so nothing was pushed; the bump was undone: this checkout is as it was\\. Fix: see the git output above$`)
+    )
+    expect(await git(box.work, 'tag', '--list')).toBe('v0.1.0')
   })
 
   it('an explicit version the other run already reached fails cleanly, leaving the other run’s push alone', async () => {

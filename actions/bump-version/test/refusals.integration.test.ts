@@ -50,6 +50,11 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
     { bump: 'patch', 'tag-prefix': 'lib-', 'tag-template': 'x{version}' },
     'Input `tag-template`: is set together with a non-default `tag-prefix`; set only one: `tag-template` (e.g. `shared-v{version}`) or `tag-prefix`.'
   ],
+  [
+    'an empty tag-prefix (bare versions) with tag-template',
+    { bump: 'patch', 'tag-prefix': '', 'tag-template': 'x{version}' },
+    'Input `tag-template`: is set together with a non-default `tag-prefix`; set only one: `tag-template` (e.g. `shared-v{version}`) or `tag-prefix`.'
+  ],
   ['an unknown placeholder', { bump: 'patch', 'commit-message': 'Release {verison}' }, 'Input `commit-message`: the placeholder {verison} is not known; use {old}, {new}, {version}, {tag}.'],
   [
     'a files pattern without {version}',

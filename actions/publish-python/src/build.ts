@@ -103,14 +103,14 @@ async function runBuild(command: Command, epoch: string | undefined): Promise<{ 
   return { ok: result.exitCode === 0, output: `${result.stdout}\n${result.stderr}`.trim() }
 }
 
-async function buildOne(project: Project, toolchain: Toolchain, options: BuildOptions, shared?: SharedBuildEnv): Promise<BuildResult> {
+async function buildOne(project: Project, toolchain: Toolchain, options: BuildOptions, epoch: string | undefined, shared?: SharedBuildEnv): Promise<BuildResult> {
   if (!existsSync(join(project.dir, 'pyproject.toml')) && !existsSync(join(project.dir, 'setup.py'))) {
     throw new ActionError(`${project.label} is not a Python project: it has no pyproject.toml or setup.py (looked in ${project.dir}).`, {
       hint: 'list project directories in `packages` (relative to `working-directory`), or set `packages-dir` to publish files that are already built'
     })
   }
   const outDir = join(project.dir, 'dist')
-  const [epoch] = await Promise.all([sourceDateEpoch(project.dir), options.clean ? rm(outDir, { recursive: true, force: true }) : undefined])
+  if (options.clean) await rm(outDir, { recursive: true, force: true })
   const started = Date.now()
   let command = buildCommand(toolchain, project, outDir, options)
   let result: { ok: boolean; output: string } | undefined
@@ -169,7 +169,9 @@ async function sharedEnvironments(projects: readonly Project[], toolchain: Toolc
 export async function buildProjects(projects: readonly Project[], toolchain: Toolchain, options: BuildOptions): Promise<BuildResult[]> {
   const workers = Math.max(1, Math.min(projects.length, availableParallelism()))
   log.info(`Building ${projects.length} project${projects.length === 1 ? '' : 's'} with ${toolchain.builder === 'uv' ? 'uv build' : 'pypa/build'}${options.isolation ? '' : ' (no build isolation)'}${workers > 1 ? `, ${workers} at a time` : ''}`)
-  const shared = await sharedEnvironments(projects, toolchain, options)
+  // The projects sit in one checkout, so one HEAD: its commit time is read once per run.
+  const first = projects[0]
+  const [shared, epoch] = await Promise.all([sharedEnvironments(projects, toolchain, options), first ? sourceDateEpoch(first.dir) : undefined])
   const results: Array<BuildResult | undefined> = new Array(projects.length)
   const failures: Array<{ index: number; error: unknown }> = []
   let next = 0
@@ -178,7 +180,7 @@ export async function buildProjects(projects: readonly Project[], toolchain: Too
       const index = next++
       const project = projects[index] as Project
       try {
-        const result = await buildOne(project, toolchain, options, shared.get(project))
+        const result = await buildOne(project, toolchain, options, epoch, shared.get(project))
         results[index] = result
         log.info(`Built ${project.label} in ${(result.ms / 1000).toFixed(1)} s: ${result.files.map(file => basename(file)).join(', ')}`)
       } catch (error) {

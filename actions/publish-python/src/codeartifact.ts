@@ -28,9 +28,20 @@ export async function listedVersions(
     return await listPackageVersions(session, ref, project, deadlineMs)
   } catch (error) {
     // An unknown package is ResourceNotFoundException, as is an unknown repository; the shared
-    // helper words both as a missing repository, so tell them apart by the original message.
-    const cause = (error as { cause?: { name?: string; message?: string } }).cause
-    if (cause?.name === 'ResourceNotFoundException' && /package/i.test(cause.message ?? '')) return []
+    // helper words both as a missing repository, so tell them apart by the original error.
+    if (isUnknownPackage((error as { cause?: unknown }).cause)) return []
     throw error
   }
+}
+
+/**
+ * Whether a ResourceNotFoundException is about the package (not yet published here) rather
+ * than the domain or repository. The SDK's `resourceType` says; the message is read only when
+ * an endpoint leaves that field out.
+ */
+export function isUnknownPackage(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; resourceType?: string } | undefined
+  if (e?.name !== 'ResourceNotFoundException') return false
+  if (e.resourceType !== undefined) return e.resourceType === 'package'
+  return /^package not found|\bpackage '/i.test(e.message ?? '')
 }

@@ -52,7 +52,8 @@ export async function compareWithIndex(dists: readonly Dist[], reader: IndexRead
       if (!file) return void result.missing.push(dist)
       // Indexes that list files without hashes: download and hash (rare; CodeArtifact, PyPI and pypiserver publish them).
       const indexSha256 =
-        file.sha256 ?? (await fileSha256(file, reader.indexUrl, { credentials: reader.credentials, deadlineMs: reader.deadlineMs, onRetry: reader.onRetry }))
+        file.sha256 ??
+        (await fileSha256(file, reader.indexUrl, { credentials: reader.credentials, deadlineMs: reader.deadlineMs, onRetry: reader.onRetry, attempts: reader.attempts }))
       if (indexSha256 === dist.sha256) result.identical.push(dist)
       else result.conflicting.push({ dist, indexSha256 })
     })

@@ -1,10 +1,11 @@
 // Only light modules here: index.ts parses inputs before main.ts (exec, the index client and,
 // for CodeArtifact, the AWS SDK) loads, so a bad input fails in milliseconds with one line.
 import { InputError } from '@release/shared/errors'
-import { getBoolean, getEnum, getEnumList, getList, getOptionalString, getString } from '@release/shared/inputs'
+import { getBoolean, getEnum, getEnumList, getList, getOptionalString, getString, getVerbatimString } from '@release/shared/inputs'
 import { type CodeArtifactInputs, getCodeArtifactInputs, getCredentialInputs, getRetryTimeoutMs } from '@release/shared/aws/inputs'
 import type { CredentialOptions } from '@release/shared/aws/credentials'
 import { HANDOFF_ENV, readHandoff } from '@release/shared/aws/handoff'
+import { CODEARTIFACT_USERNAME } from '@release/shared/aws/names'
 import { normalizeVersion } from '@release/shared/pep440'
 import { registerSecret } from '@release/shared/secrets'
 
@@ -20,7 +21,6 @@ export const UPLOADERS = ['twine', 'uv'] as const
 export type Uploader = (typeof UPLOADERS)[number]
 
 export const PYPI_UPLOAD_URL = 'https://upload.pypi.org/legacy/'
-export const CODEARTIFACT_USERNAME = 'aws'
 
 /** Where the files go; decided once here so every later phase sees one answer. */
 export type Target =
@@ -69,9 +69,10 @@ function getHttpUrl(name: string): string | undefined {
   try {
     url = new URL(value)
   } catch {
-    throw new InputError(name, `"${value}" is not a URL`, 'use an absolute http(s) URL such as https://upload.pypi.org/legacy/')
+    // Not echoed: a malformed URL can still carry a password (`https://user:tok en@host/`).
+    throw new InputError(name, 'is not a URL', 'use an absolute http(s) URL such as https://upload.pypi.org/legacy/')
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `"${value}" is not an http(s) URL`, 'use an https:// URL')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `uses ${url.protocol.slice(0, -1)}, not http(s)`, 'use an https:// URL')
   if (url.username || url.password) {
     // The URL is printed and passed around; credentials in it would leak.
     registerSecret(value)
@@ -115,6 +116,10 @@ function getTarget(dryRun: boolean): Target {
   if (domain && (repositoryUrl || trustedPublishing)) {
     throw new InputError(repositoryUrl ? 'repository-url' : 'trusted-publishing', 'cannot be combined with `domain`', 'choose one target: CodeArtifact (`domain`, `repository`) or another index (`repository-url`)')
   }
+  if (domain && indexUrl) {
+    // CodeArtifact names its own index (GetRepositoryEndpoint); another one would be ignored.
+    throw new InputError('index-url', 'cannot be combined with `domain`', 'remove `index-url`: with `domain` the index is the CodeArtifact repository\'s own')
+  }
   if (trustedPublishing) {
     if (password) throw new InputError('password', 'is set together with `trusted-publishing: true`', 'remove `password` (the index mints the upload token) or set `trusted-publishing: false`')
     const uploadUrl = repositoryUrl ?? PYPI_UPLOAD_URL
@@ -147,13 +152,9 @@ function getTarget(dryRun: boolean): Target {
   )
 }
 
-/**
- * Unlike other inputs, an explicit empty value means something here (tags are bare versions),
- * so the variable is read directly: absent means the default, empty means no prefix.
- */
+/** An explicit empty value means something here (tags are bare versions), so it is kept. */
 function getTagPrefix(): string {
-  const raw = process.env[`INPUT_${'tag-prefix'.toUpperCase()}`]
-  const value = raw === undefined ? 'v' : raw.trim()
+  const value = getVerbatimString('tag-prefix', 'v')
   if (/[\s~^:?*[\\]/.test(value)) throw new InputError('tag-prefix', `"${value}" cannot start a git tag`, 'use the text before the version in your tags, e.g. v or shared-v')
   return value
 }

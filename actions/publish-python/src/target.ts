@@ -6,7 +6,8 @@ import type { AwsSession } from '@release/shared/aws/client-config'
 import { authenticatedUrl } from '@release/shared/secrets'
 import type { IndexCredentials } from '@release/shared/python/simple-index'
 import { TRUSTED_PUBLISHING_USERNAME, mintTrustedPublishingToken } from '@release/shared/python/trusted-publishing'
-import { CODEARTIFACT_USERNAME, type Target } from './inputs.ts'
+import { CODEARTIFACT_USERNAME } from '@release/shared/aws/names'
+import type { Target } from './inputs.ts'
 
 export interface CodeArtifactRef {
   session: AwsSession

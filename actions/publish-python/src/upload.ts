@@ -21,13 +21,16 @@ export class UploadFailure extends Error {
   readonly progressed: boolean
   /** The file being uploaded when it failed, when the output says. */
   readonly file?: string
-  constructor(message: string, options: { status?: number; network?: boolean; progressed?: boolean; file?: string }) {
+  /** The uploader's whole output (ANSI stripped): the reason can sit on another line than the status. */
+  readonly output: string
+  constructor(message: string, options: { status?: number; network?: boolean; progressed?: boolean; file?: string; output?: string }) {
     super(message)
     this.name = 'UploadFailure'
     this.status = options.status
     this.network = options.network ?? false
     this.progressed = options.progressed ?? false
     this.file = options.file
+    this.output = options.output ?? message
   }
 }
 
@@ -62,8 +65,8 @@ export function classifyUploaderOutput(output: string): UploadFailure {
   const message = key.replace(/^(ERROR|error:|cause:)\s*/, '').replace(/\s+from\s*$/, '')
   // twine: `Uploading <name>` before each file; uv: ``Failed to publish `<path>` to``.
   const file = (/Failed to publish `([^`]+)`/.exec(text)?.[1] ?? [...text.matchAll(/^Uploading (\S+)\s*$/gm)].at(-1)?.[1])?.split(/[\\/]/).pop()
-  if (code !== undefined) return new UploadFailure(message, { status: code, file })
-  return new UploadFailure(message, { network: NETWORK_PATTERNS.some(pattern => pattern.test(text)), file })
+  if (code !== undefined) return new UploadFailure(message, { status: code, file, output: text })
+  return new UploadFailure(message, { network: NETWORK_PATTERNS.some(pattern => pattern.test(text)), file, output: text })
 }
 
 export function classifyUpload(error: unknown): Classification {
@@ -86,13 +89,30 @@ function uploaderCommand(uploader: Uploader, toolchain: Toolchain, uploadUrl: st
   return { command: twine.command, args: [...twine.args, '--no-color', 'upload', '--non-interactive', '--disable-progress-bar', ...paths] }
 }
 
-function uploaderEnv(uploader: Uploader, uploadUrl: string, credentials: IndexCredentials | undefined): Record<string, string> {
+// Every variable twine or uv would take a target or credentials from is set here, to this
+// target's values or to undefined (which removes it from the child's environment): otherwise
+// an earlier codeartifact-login's TWINE_PASSWORD / UV_PUBLISH_PASSWORD would reach a
+// `repository-url` on another host whenever this target has no password of its own.
+export function uploaderEnv(uploader: Uploader, uploadUrl: string, credentials: IndexCredentials | undefined): Record<string, string | undefined> {
+  const cleared = {
+    TWINE_USERNAME: undefined,
+    TWINE_PASSWORD: undefined,
+    TWINE_REPOSITORY_URL: undefined,
+    TWINE_REPOSITORY: undefined,
+    UV_PUBLISH_URL: undefined,
+    UV_PUBLISH_USERNAME: undefined,
+    UV_PUBLISH_PASSWORD: undefined,
+    UV_PUBLISH_TOKEN: undefined
+  }
   if (uploader === 'uv') {
-    return credentials ? { UV_PUBLISH_USERNAME: credentials.username, UV_PUBLISH_PASSWORD: credentials.password, NO_COLOR: '1' } : { NO_COLOR: '1' }
+    // The URL travels in argv (--publish-url); the variable is cleared all the same.
+    return { ...cleared, UV_PUBLISH_USERNAME: credentials?.username, UV_PUBLISH_PASSWORD: credentials?.password, NO_COLOR: '1' }
   }
   return {
+    ...cleared,
     TWINE_REPOSITORY_URL: uploadUrl,
-    ...(credentials ? { TWINE_USERNAME: credentials.username, TWINE_PASSWORD: credentials.password } : {}),
+    TWINE_USERNAME: credentials?.username,
+    TWINE_PASSWORD: credentials?.password,
     TWINE_NON_INTERACTIVE: '1',
     // No keyring lookups on a runner (they can hang on a locked Secret Service).
     PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring',
@@ -100,9 +120,17 @@ function uploaderEnv(uploader: Uploader, uploadUrl: string, credentials: IndexCr
   }
 }
 
-function explainFailure(failure: UploadFailure, uploadUrl: string, version: string): ActionError {
+export function explainFailure(failure: UploadFailure, uploadUrl: string, version: string): ActionError {
   const status = failure.status
-  if (status === 409 || (status === 400 && /exist/i.test(failure.message))) {
+  // twine --non-interactive ("Credential not found for password.") and uv ("Missing credentials
+  // for: <url>") when the target has no password: nothing else is passed on (uploaderEnv).
+  if (/Credential not found for (username|password)|Missing credentials for/.test(failure.output)) {
+    return new ActionError(`The upload to ${uploadUrl} has no credentials: \`password\` is empty, and credentials other steps left for other indexes are never used.`, {
+      hint: 'set `password` (and `username` unless it is __token__) for this index, or use `trusted-publishing: true`'
+    })
+  }
+  // twine prints the status on one line and the index's reason ("File already exists") on the next.
+  if (status === 409 || (status === 400 && /already exists?|file exists/i.test(failure.output))) {
     // The index has the name but did not list it a moment ago (another upload racing this one,
     // or a listing that lags): either way this version's file cannot be replaced.
     return new ActionError(`The index refused ${failure.file ?? 'a file'}: it already has a file of that name (HTTP ${status}), which its simple index did not list with a matching sha256.`, {
@@ -167,7 +195,7 @@ export async function uploadDists(dists: readonly Dist[], options: UploadOptions
             log.info(`Already on the index after the failure: ${comparison.identical.map(dist => dist.file).join(', ')}`)
             if (remaining.length === 0) return
             // Progress was made: an "already exists" answer for those files is no reason to stop.
-            throw new UploadFailure(failure.message, { status: failure.status, network: failure.network, progressed: true, file: failure.file })
+            throw new UploadFailure(failure.message, { status: failure.status, network: failure.network, progressed: true, file: failure.file, output: failure.output })
           }
         }
         throw failure

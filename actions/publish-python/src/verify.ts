@@ -79,6 +79,28 @@ function safeEqual(a: string, b: string): boolean {
   }
 }
 
+/**
+ * The installer's environment: the target's index and nothing else. Indexes an earlier step
+ * exported (codeartifact-login's PIP_EXTRA_INDEX_URL, UV_INDEX and its UV_INDEX_<NAME>_*
+ * credentials, ...) are removed (undefined drops a variable), so the release counts as
+ * installable only when this index serves it.
+ */
+export function installerEnv(installer: 'pip' | 'uv', indexUrl: string, inherited: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {}
+  for (const key of Object.keys(inherited)) if (key.startsWith('UV_INDEX_')) env[key] = undefined
+  Object.assign(env, {
+    PIP_INDEX_URL: undefined,
+    PIP_EXTRA_INDEX_URL: undefined,
+    PIP_FIND_LINKS: undefined,
+    UV_INDEX: undefined,
+    UV_DEFAULT_INDEX: undefined,
+    UV_EXTRA_INDEX_URL: undefined,
+    UV_FIND_LINKS: undefined
+  })
+  if (installer === 'pip') return { ...env, PIP_INDEX_URL: indexUrl, PIP_NO_INPUT: '1' }
+  return { ...env, UV_DEFAULT_INDEX: indexUrl, UV_NO_PROGRESS: '1' }
+}
+
 // Run in the fresh venv, from an empty directory and with -I, so the import cannot pick up the
 // source tree or the runner's site-packages.
 const IMPORT_SCRIPT = [
@@ -110,12 +132,12 @@ export async function verifyInstall(dists: readonly Dist[], version: string, tar
       ? {
           command: toolchain.python,
           args: ['-m', 'pip', '--python', venvPython(venv), 'install', '--no-cache-dir', '--disable-pip-version-check', '--no-input', ...requirements],
-          env: { PIP_INDEX_URL: indexUrl, PIP_NO_INPUT: '1' }
+          env: installerEnv('pip', indexUrl)
         }
       : {
           command: toolchain.uv as string,
           args: ['pip', 'install', '--python', venvPython(venv), '--no-cache', ...requirements],
-          env: { UV_DEFAULT_INDEX: indexUrl, UV_NO_PROGRESS: '1' }
+          env: installerEnv('uv', indexUrl)
         }
     await poll(`Installing ${requirements.join(' ')} from ${target.indexUrl}`, deadlineMs, async () => {
       const result = await runCommand(install.command, install.args, { env: install.env, ignoreReturnCode: true, cwd: dir })

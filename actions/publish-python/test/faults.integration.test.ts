@@ -247,6 +247,47 @@ describe('broken builds', () => {
   }, 60_000)
 })
 
+describe('credentials an earlier codeartifact-login left in the job', () => {
+  // What codeartifact-login exports for twine, uv and pip, all holding the CodeArtifact token.
+  function loginEnv(): Record<string, string> {
+    return {
+      ...stack.env,
+      CODEARTIFACT_AUTH_TOKEN: KNOWN_TOKEN,
+      CODEARTIFACT_REGISTRY_URL: stack.uploadUrl,
+      CODEARTIFACT_INDEX_URL: stack.indexUrl,
+      TWINE_REPOSITORY_URL: stack.uploadUrl,
+      TWINE_USERNAME: 'aws',
+      TWINE_PASSWORD: KNOWN_TOKEN,
+      UV_PUBLISH_URL: stack.uploadUrl,
+      UV_PUBLISH_USERNAME: 'aws',
+      UV_PUBLISH_PASSWORD: KNOWN_TOKEN,
+      UV_INDEX: `codeartifact=${stack.indexUrl}`,
+      UV_INDEX_CODEARTIFACT_USERNAME: 'aws',
+      UV_INDEX_CODEARTIFACT_PASSWORD: KNOWN_TOKEN,
+      PIP_EXTRA_INDEX_URL: stack.indexUrl.replace('://', `://aws:${encodeURIComponent(KNOWN_TOKEN)}@`)
+    }
+  }
+
+  it.each(['twine', 'uv'])('never reach a `repository-url` given without a password (%s)', async uploader => {
+    // pypiserver wants credentials for reads too: the listing answers "no such project"
+    // anonymously here, so the run gets as far as the upload (the step under test).
+    stack.index.addFault({ method: 'GET', status: 404, body: 'Not Found', persistent: true })
+    const result = await runBundledAction('publish-python', {
+      inputs: { 'repository-url': stack.uploadUrl, username: 'uploader', uploader, 'packages-dir': dists.get('2.0.6') as string, 'retry-timeout-seconds': '4' },
+      env: loginEnv()
+    })
+    results.push(result)
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain('(no credentials)')
+    // No request of the run, upload or index read, carried the CodeArtifact token's user.
+    expect(stack.index.log.filter(entry => entry.user === 'aws')).toEqual([])
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^The upload to http:\S+ has no credentials: `password` is empty, and credentials other steps left for other indexes are never used\. Fix: set `password`/)
+    ])
+    expect(await publishedFiles()).not.toContain('acme_faults-2.0.6.tar.gz')
+  }, 60_000)
+})
+
 describe('dry run', () => {
   it('builds, checks, gates and compares, and uploads nothing', async () => {
     const project = await copyProject('hatchling')

@@ -205,6 +205,8 @@ describe('two-package monorepo', () => {
     expectSuccess(result)
     // One isolated environment for both (same build requirements), with only those in it.
     expect(result.stdout).toContain('Isolated build environment for 2 projects: hatchling>=1.26')
+    // SOURCE_DATE_EPOCH comes from the one HEAD both projects share: read once, not per project.
+    expect(result.spawned.filter(argv => argv.includes('log') && argv.includes('--format=%ct'))).toHaveLength(1)
     expect(result.spawned.filter(argv => argv.includes('--compile-bytecode'))).toEqual([[expect.stringMatching(/uv$/), 'pip', 'install', '--quiet', '--compile-bytecode', '--python', expect.any(String), 'hatchling>=1.26']])
     expect(result.spawned.filter(argv => argv[1] === 'build').every(argv => argv.includes('--no-build-isolation') && !argv.includes(join(VENV_BIN, 'python')))).toBe(true)
     expect(parseJsonOutput(result, 'uploaded')).toEqual([

@@ -8,7 +8,9 @@ import { getInputs, simpleIndexFor } from '../src/inputs.ts'
 import { installCommands } from '../src/report.ts'
 import type { ResolvedTarget } from '../src/target.ts'
 import type { Toolchain } from '../src/tools.ts'
-import { classifyUpload, classifyUploaderOutput } from '../src/upload.ts'
+import { UploadFailure, classifyUpload, classifyUploaderOutput, explainFailure, uploaderEnv } from '../src/upload.ts'
+import { installerEnv } from '../src/verify.ts'
+import { isUnknownPackage } from '../src/codeartifact.ts'
 
 /** The one line run() would print for what `fn` throws. */
 function failure(fn: () => unknown): string {
@@ -155,6 +157,89 @@ describe('classifyUploaderOutput', () => {
   })
 })
 
+describe('explainFailure', () => {
+  const explain = (output: string): string => describeError(explainFailure(classifyUploaderOutput(output), 'https://i/', '1.0'))
+
+  it('reads "already exists" from any line of the output, not only the status line', () => {
+    const twine = 'Uploading a-1.0-py3-none-any.whl\nWARNING  Error during upload. Retry with the --verbose option for more details.\nERROR    HTTPError: 400 Bad Request from https://i/\n         File already exists. See https://i/help/#file-name-reuse for more information.'
+    expect(explain(twine)).toMatch(/^The index refused a-1\.0-py3-none-any\.whl: it already has a file of that name \(HTTP 400\).*Fix: bump the version \(1\.0 is taken\)/)
+  })
+
+  it('keeps other 400s as plain failures', () => {
+    expect(explain('ERROR    HTTPError: 400 Bad Request from https://i/\n         Invalid classifier')).toMatch(/^The upload to https:\/\/i\/ failed: HTTPError: 400 Bad Request/)
+  })
+
+  it('keeps the output on a failure that is retried after progress', () => {
+    const failure = new UploadFailure('HTTPError: 400 Bad Request', { status: 400, progressed: true, output: 'HTTPError: 400 Bad Request\nFile already exists' })
+    expect(describeError(explainFailure(failure, 'https://i/', '1.0'))).toMatch(/already has a file of that name/)
+  })
+
+  it.each([
+    ['twine', 'ERROR    NonInteractive: Credential not found for password.'],
+    ['uv', 'error: Failed to publish `a.whl` to `https://i/`\n  cause: Failed to send POST request\n  cause: Missing credentials for: https://i/']
+  ])('says %s had no credentials', (_name, output) => {
+    expect(explain(output)).toMatch(/^The upload to https:\/\/i\/ has no credentials: `password` is empty.*Fix: set `password`/)
+  })
+})
+
+describe('uploaderEnv', () => {
+  // What an earlier codeartifact-login exported must not reach another target.
+  const inheritedKeys = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL', 'TWINE_REPOSITORY', 'UV_PUBLISH_URL', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD', 'UV_PUBLISH_TOKEN']
+
+  it.each(['twine', 'uv'] as const)('%s without credentials: every credential and target variable is set, to nothing', uploader => {
+    const env = uploaderEnv(uploader, 'https://other/', undefined)
+    for (const key of inheritedKeys) expect(key in env).toBe(true)
+    expect(Object.entries(env).filter(([key, value]) => inheritedKeys.includes(key) && value !== undefined)).toEqual(uploader === 'twine' ? [['TWINE_REPOSITORY_URL', 'https://other/']] : [])
+  })
+
+  it('twine with credentials gets exactly this target', () => {
+    expect(uploaderEnv('twine', 'https://i/', { username: 'u', password: 'p' })).toMatchObject({ TWINE_USERNAME: 'u', TWINE_PASSWORD: 'p', TWINE_REPOSITORY_URL: 'https://i/', TWINE_REPOSITORY: undefined, UV_PUBLISH_PASSWORD: undefined })
+  })
+
+  it('uv with credentials gets exactly this target', () => {
+    expect(uploaderEnv('uv', 'https://i/', { username: 'u', password: 'p' })).toMatchObject({ UV_PUBLISH_USERNAME: 'u', UV_PUBLISH_PASSWORD: 'p', UV_PUBLISH_URL: undefined, UV_PUBLISH_TOKEN: undefined, TWINE_PASSWORD: undefined })
+  })
+})
+
+describe('installerEnv', () => {
+  const inherited = {
+    PIP_EXTRA_INDEX_URL: 'https://aws:t@ca/simple/',
+    PIP_INDEX_URL: 'https://aws:t@ca/simple/',
+    UV_INDEX: 'codeartifact=https://ca/simple/',
+    UV_DEFAULT_INDEX: 'codeartifact=https://ca/simple/',
+    UV_INDEX_CODEARTIFACT_USERNAME: 'aws',
+    UV_INDEX_CODEARTIFACT_PASSWORD: 't',
+    UV_INDEX_URL: 'https://ca/simple/',
+    PATH: '/usr/bin'
+  }
+  it('pip: only the target index', () => {
+    const env = installerEnv('pip', 'https://i/simple/', inherited)
+    expect(env).toMatchObject({ PIP_INDEX_URL: 'https://i/simple/', PIP_EXTRA_INDEX_URL: undefined, UV_INDEX: undefined, UV_INDEX_CODEARTIFACT_PASSWORD: undefined })
+    expect('PATH' in env).toBe(false)
+  })
+  it('uv: only the target index, every inherited UV_INDEX_* dropped', () => {
+    const env = installerEnv('uv', 'https://i/simple/', inherited)
+    expect(Object.entries(env).filter(([, value]) => value !== undefined)).toEqual([['UV_DEFAULT_INDEX', 'https://i/simple/'], ['UV_NO_PROGRESS', '1']])
+    for (const key of Object.keys(inherited).filter(key => key !== 'PATH' && key !== 'UV_DEFAULT_INDEX')) expect(key in env).toBe(true)
+  })
+})
+
+describe('isUnknownPackage', () => {
+  const notFound = (message: string, resourceType?: string): unknown => Object.assign(new Error(message), { name: 'ResourceNotFoundException', resourceType })
+  it('decides by the SDK\'s resourceType', () => {
+    expect(isUnknownPackage(notFound('Package not found', 'package'))).toBe(true)
+    // A repository named "packages" must not read as an unknown package.
+    expect(isUnknownPackage(notFound("Repository not found. Repository 'packages' in domain 'acme'", 'repository'))).toBe(false)
+    expect(isUnknownPackage(notFound('Domain not found', 'domain'))).toBe(false)
+  })
+  it('falls back to the message only without resourceType', () => {
+    expect(isUnknownPackage(notFound("Package not found. Package 'acme' in repository 'r'"))).toBe(true)
+    expect(isUnknownPackage(notFound("Repository not found. Repository 'packages' in domain 'acme'"))).toBe(false)
+    expect(isUnknownPackage(Object.assign(new Error('Package not found'), { name: 'AccessDeniedException' }))).toBe(false)
+    expect(isUnknownPackage(undefined)).toBe(false)
+  })
+})
+
 describe('installCommands', () => {
   const target = (indexUrl: string, kind: ResolvedTarget['kind']): ResolvedTarget => ({ kind, indexUrl, uploadUrl: '', description: '', uploadCredentials: async () => undefined })
   it('uses plain names for PyPI', () => {
@@ -201,9 +286,20 @@ describe('getInputs', () => {
   })
 
   it.each([
+    ['repository-url', 'https://user:tok en@host:x/'],
+    ['index-url', 'not a url with s3cret']
+  ])('says %s is not a URL without echoing the value', (name, value) => {
+    withInputs({ 'repository-url': 'https://i/', [name]: value })
+    const message = failure(() => getInputs())
+    expect(message).toBe(`Input \`${name}\`: is not a URL; use an absolute http(s) URL such as https://upload.pypi.org/legacy/.`)
+  })
+
+  it.each([
     [{}, 'Input `domain`: is empty and no other target is set; publish to CodeArtifact with `domain` and `repository`'],
     [{ 'repository-url': 'https://u:p@i/' }, 'Input `repository-url`: contains credentials; put the user name in `username`'],
     [{ domain: 'acme', 'repository-url': 'https://i/' }, 'Input `repository-url`: cannot be combined with `domain`'],
+    [{ domain: 'acme', repository: 'r', 'aws-region': 'us-east-1', 'index-url': 'https://i/simple/' }, 'Input `index-url`: cannot be combined with `domain`'],
+    [{ 'repository-url': 'ftp://i/' }, 'Input `repository-url`: uses ftp, not http(s)'],
     [{ 'trusted-publishing': 'true', password: 'x' }, 'Input `password`: is set together with `trusted-publishing: true`'],
     [{ 'repository-url': 'https://i/', 'expected-version': 'one' }, 'Input `expected-version`: "one" is not a PEP 440 version'],
     [{ 'repository-url': 'https://i/', packages: 'a', 'packages-dir': 'dist' }, 'Input `packages-dir`: is set together with `packages`'],

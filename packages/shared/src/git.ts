@@ -243,25 +243,29 @@ export async function deleteLocalTag(repo: GitRepo, tag: string): Promise<void> 
   await git(repo, ['tag', '-d', tag], { ignoreReturnCode: true })
 }
 
-/**
- * Whether `commit` is known here and reachable from `ref`; false for a commit this clone has
- * never fetched (how a remote tip that moved past us looks before a fetch).
- */
-export async function containsCommit(repo: GitRepo, commit: string, ref: string): Promise<boolean> {
-  const result = await git(repo, ['merge-base', '--is-ancestor', commit, ref], { ignoreReturnCode: true })
-  return result.exitCode === 0
-}
-
 /** Fetches every tag of the remote (never overwriting a local tag that differs). */
 export async function fetchTags(repo: GitRepo): Promise<void> {
   await git(repo, ['fetch', '--quiet', '--no-tags', repo.remote, 'refs/tags/*:refs/tags/*'], { echo: true })
 }
 
-/** Whether `ancestor` is reachable from `descendant`. */
-export async function isAncestor(repo: GitRepo, ancestor: string, descendant: string): Promise<boolean> {
+/**
+ * Whether `ancestor` is reachable from `descendant`. With `unknownIsFalse`, a commit this clone
+ * has never fetched (how a remote tip that moved past us looks before a fetch) gives false
+ * rather than an error; any other git failure still throws.
+ */
+export async function isAncestor(repo: GitRepo, ancestor: string, descendant: string, options: { unknownIsFalse?: boolean } = {}): Promise<boolean> {
   const result = await git(repo, ['merge-base', '--is-ancestor', ancestor, descendant], { ignoreReturnCode: true })
-  if (result.exitCode > 1) throw new ActionError(`\`git merge-base\` failed: ${result.stderr.trim()}`)
+  if (result.exitCode > 1) {
+    if (options.unknownIsFalse && /not a valid commit name|not a valid object|bad object/i.test(result.stderr)) return false
+    throw new ActionError(`\`git merge-base\` failed: ${result.stderr.trim()}`)
+  }
   return result.exitCode === 0
+}
+
+/** Tags matching `glob` that point at `rev` (directly, or through an annotated tag). */
+export async function tagsPointingAt(repo: GitRepo, rev: string, glob: string): Promise<string[]> {
+  const result = await git(repo, ['tag', '--list', '--points-at', rev, glob])
+  return result.stdout.split('\n').filter(Boolean)
 }
 
 /** Fetches `branch` into refs/remotes/<remote>/<branch> (and all tags, when asked); returns its tip. */

@@ -30,6 +30,17 @@ export function getString(name: string, options: StringOptions = {}): string {
   return value
 }
 
+/**
+ * For inputs where an explicit empty value means something (e.g. a tag prefix: empty is bare
+ * versions). The runner sets INPUT_<NAME> for every input action.yml declares (to its default
+ * when the step omits it), so absent means "not declared here" and gives `defaultValue`;
+ * present, even empty, gives the trimmed value.
+ */
+export function getVerbatimString(name: string, defaultValue: string): string {
+  const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]
+  return value === undefined ? defaultValue : value.trim()
+}
+
 /** An optional value: undefined when the input is empty. */
 export function getOptionalString(name: string, options: Omit<StringOptions, 'required' | 'default'> = {}): string | undefined {
   return getString(name, options) || undefined

@@ -1,4 +1,4 @@
-import { getBoolean, getEnum, getEnumList, getInteger, getList, getString, parseList } from '../src/inputs.ts'
+import { getBoolean, getEnum, getEnumList, getInteger, getList, getString, getVerbatimString, parseList } from '../src/inputs.ts'
 import { getCodeArtifactInputs, getCredentialInputs } from '../src/aws/inputs.ts'
 
 const saved = { ...process.env }
@@ -19,6 +19,16 @@ describe('typed inputs', () => {
     expect(() => getString('bad', { pattern: { regex: /^\w+$/, accepted: 'a single word' } })).toThrow(
       'Input `bad`: "x y" is not valid; expected a single word.'
     )
+  })
+
+  it('keeps an explicit empty value verbatim: absent gives the default, present (even empty) its trimmed value', () => {
+    setInputs({ 'tag prefix': '', spaced: '  shared-v  ', blank: '   ' })
+    expect(getVerbatimString('tag prefix', 'v')).toBe('')
+    expect(getVerbatimString('spaced', 'v')).toBe('shared-v')
+    expect(getVerbatimString('blank', 'v')).toBe('')
+    expect(getVerbatimString('missing', 'v')).toBe('v')
+    // getString, by contrast, turns the empty value into the default.
+    expect(getString('tag prefix', { default: 'v' })).toBe('v')
   })
 
   it.each([

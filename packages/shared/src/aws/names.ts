@@ -21,6 +21,9 @@ export const AWS_NAME_PATTERNS = {
   }
 } as const
 
+/** The fixed basic-auth user name that goes with a CodeArtifact authorization token. */
+export const CODEARTIFACT_USERNAME = 'aws'
+
 /** The audience GitHub's OIDC token is requested for when `audience` is empty. */
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com'
 

@@ -196,8 +196,3 @@ class Scanner {
 export function locateTomlStrings(text: string): TomlStringLocation[] {
   return new Scanner(text).scan()
 }
-
-/** The one string value at `key`, or undefined when the key holds no single-line string. */
-export function locateTomlString(text: string, key: readonly string[]): TomlStringLocation | undefined {
-  return locateTomlStrings(text).find(found => found.key.length === key.length && found.key.every((part, i) => part === key[i]))
-}
