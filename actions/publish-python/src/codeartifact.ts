@@ -11,9 +11,9 @@ export interface CodeArtifactAccess {
   access: RepositoryAccess
 }
 
-export async function codeArtifactAccess(credentials: CredentialOptions, repository: CodeArtifactInputs): Promise<CodeArtifactAccess> {
-  const session = await resolveAwsSession(credentials)
-  const access = await getRepositoryAccess(session, { ...repository, deadlineMs: credentials.deadlineMs })
+export async function codeArtifactAccess(credentials: CredentialOptions, repository: CodeArtifactInputs, signal?: AbortSignal): Promise<CodeArtifactAccess> {
+  const session = await resolveAwsSession({ ...credentials, signal })
+  const access = await getRepositoryAccess(session, { ...repository, deadlineMs: credentials.deadlineMs, signal })
   return { session, access }
 }
 

@@ -48,6 +48,17 @@ export async function run(inputs: Inputs = getInputs()): Promise<void> {
 }
 
 async function publish(inputs: Inputs, outcome: Outcome): Promise<void> {
+  // Work started in the background (the CodeArtifact calls) stops retrying once the step has
+  // ended, so a failed gate does not leave the step waiting out a retry deadline.
+  const background = new AbortController()
+  try {
+    await publishSteps(inputs, outcome, background.signal)
+  } finally {
+    background.abort()
+  }
+}
+
+async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSignal): Promise<void> {
   const workDir = directory(inputs.workingDirectory, 'working-directory', 'the directory of the Python project (or of the projects in `packages`), relative to the workspace')
   // A tag that names no version fails before anything is built.
   const expected = expectedVersion(inputs.expectedVersion, inputs.tagPrefix)
@@ -57,7 +68,7 @@ async function publish(inputs: Inputs, outcome: Outcome): Promise<void> {
   // early rejection unhandled).
   const targetKind = inputs.target
   const pendingTarget: Promise<ResolvedTarget | undefined> =
-    targetKind.kind === 'none' ? Promise.resolve(undefined) : resolveTarget(targetKind, inputs.retryTimeoutMs, logRetry)
+    targetKind.kind === 'none' ? Promise.resolve(undefined) : resolveTarget(targetKind, inputs.retryTimeoutMs, logRetry, signal)
   pendingTarget.catch(() => undefined)
 
   const toolchain: Toolchain = await phase('Tools', async () => {

@@ -35,11 +35,16 @@ function sameOrigin(a: string, b: string): boolean {
   return new URL(a).origin === new URL(b).origin
 }
 
-export async function resolveTarget(target: Exclude<Target, { kind: 'none' }>, deadlineMs: number, onRetry: (info: { attempt: number; delayMs: number; reason: string }) => void): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  target: Exclude<Target, { kind: 'none' }>,
+  deadlineMs: number,
+  onRetry: (info: { attempt: number; delayMs: number; reason: string }) => void,
+  signal?: AbortSignal
+): Promise<ResolvedTarget> {
   switch (target.kind) {
     case 'codeartifact': {
       const { codeArtifactAccess } = await import('./codeartifact.ts')
-      const { session, access } = await codeArtifactAccess(target.credentials, target.repository)
+      const { session, access } = await codeArtifactAccess(target.credentials, target.repository, signal)
       const credentials = { username: CODEARTIFACT_USERNAME, password: access.token }
       return {
         kind: target.kind,

@@ -178,6 +178,29 @@ describe('version gate', () => {
     expect(posts()).toBe(0)
   }, 60_000)
 
+  it('ends the step at the gate failure while CodeArtifact is still failing in the background', async () => {
+    stack.codeartifact.injectFaults('GetAuthorizationToken', [{ status: 503, persistent: true }])
+    try {
+      const started = Date.now()
+      const result = await publish(
+        {
+          'packages-dir': dists.get('2.0.6') as string,
+          'aws-region': stack.region,
+          'role-to-assume': stack.roleArn,
+          domain: stack.domain,
+          repository: stack.repository,
+          'retry-timeout-seconds': '60'
+        },
+        'refs/tags/v2.0.7'
+      )
+      expect(result.errors).toEqual([expect.stringMatching(/^The built version 2\.0\.6 does not match 2\.0\.7 from tag v2\.0\.7/)])
+      // Without the abort the process would live on until the 60 s retry deadline.
+      expect(Date.now() - started).toBeLessThan(20_000)
+    } finally {
+      stack.codeartifact.clearFaults()
+    }
+  }, 90_000)
+
   it('matches tags after PEP 440 normalization, with a custom tag prefix', async () => {
     const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.6') as string, 'tag-prefix': 'faults-v', 'dry-run': 'true' }), 'refs/tags/faults-v2.0.6.0')
     expectSuccess(result)

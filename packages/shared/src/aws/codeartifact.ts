@@ -31,6 +31,8 @@ export interface AccessOptions extends RepositoryRef {
   /** 0 (the session's remaining lifetime) or 900..43200 seconds. */
   durationSeconds: number
   deadlineMs?: number
+  /** Stops retrying when the caller no longer needs the token (e.g. the step already failed). */
+  signal?: AbortSignal
 }
 
 // Loaded on first use, like the STS client (see credentials.ts).
@@ -43,13 +45,14 @@ async function createClient(session: AwsSession): Promise<CodeartifactClient> {
 
 export async function getRepositoryAccess(session: AwsSession, options: AccessOptions): Promise<RepositoryAccess> {
   const [domainOwner, client, { GetAuthorizationTokenCommand, GetRepositoryEndpointCommand }] = await Promise.all([
-    options.domainOwner ?? getAccountId(session, options.deadlineMs),
+    options.domainOwner ?? getAccountId(session, options.deadlineMs, options.signal),
     createClient(session),
     loadCodeArtifact()
   ])
   // When one of the two calls fails for good, the other stops retrying: the step has failed.
   const siblings = new AbortController()
-  const retry = { deadlineMs: options.deadlineMs, onRetry: logRetry, signal: siblings.signal }
+  const signal = options.signal ? AbortSignal.any([siblings.signal, options.signal]) : siblings.signal
+  const retry = { deadlineMs: options.deadlineMs, onRetry: logRetry, signal }
   try {
     // The token and the endpoint are independent: ask for both at once.
     const [tokenResponse, endpointResponse] = await Promise.all([

@@ -20,6 +20,8 @@ export interface CredentialOptions {
   audience: string
   /** Retry budget for STS calls. */
   deadlineMs?: number
+  /** Stops retrying when the caller no longer needs the session (e.g. the step already failed). */
+  signal?: AbortSignal
 }
 
 export async function resolveAwsSession(options: CredentialOptions): Promise<AwsSession> {
@@ -50,7 +52,7 @@ async function assumeRoleWithWebIdentity(options: CredentialOptions, roleArn: st
             WebIdentityToken: idToken
           })
         ),
-      { label: 'STS AssumeRoleWithWebIdentity', deadlineMs: options.deadlineMs, onRetry: logRetry }
+      { label: 'STS AssumeRoleWithWebIdentity', deadlineMs: options.deadlineMs, onRetry: logRetry, signal: options.signal }
     )
     const credentials = response.Credentials
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
@@ -106,7 +108,7 @@ function explainStsError(error: unknown, roleArn: string, idToken: string, audie
 }
 
 /** The account the session belongs to; from AssumeRole when known, else GetCallerIdentity. */
-export async function getAccountId(session: AwsSession, deadlineMs?: number): Promise<string> {
+export async function getAccountId(session: AwsSession, deadlineMs?: number, signal?: AbortSignal): Promise<string> {
   if (session.accountId) return session.accountId
   const { STSClient, GetCallerIdentityCommand } = await loadSts()
   const sts = new STSClient(clientConfig(session))
@@ -114,7 +116,8 @@ export async function getAccountId(session: AwsSession, deadlineMs?: number): Pr
     const identity = await withRetry(() => sts.send(new GetCallerIdentityCommand({})), {
       label: 'STS GetCallerIdentity',
       deadlineMs,
-      onRetry: logRetry
+      onRetry: logRetry,
+      signal
     })
     if (!identity.Account) throw new ActionError('STS GetCallerIdentity returned no account.')
     return identity.Account
