@@ -7,8 +7,11 @@
 // on neither side, that the remote has not moved, finds and cross-checks every version source,
 // and writes outputs and a job summary. The target is to stay within 1.5x of the hand path.
 //
-//   node bench/bump-version.bench.ts [runs]      (Node 24: node_modules/.bin/node)
-import { execFileSync } from 'node:child_process'
+// With `--origin git` both origins are served over TCP by `git daemon` on loopback (git://), a
+// network protocol like a real remote's, instead of file:// paths.
+//
+//   node bench/bump-version.bench.ts [runs] [--origin file|git]      (Node 24: node_modules/.bin/node)
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -18,7 +21,9 @@ const ROOT = new URL('..', import.meta.url).pathname
 const NODE24 = join(ROOT, 'node_modules', '.bin', 'node')
 const VENV_BIN = join(ROOT, '.venv', 'bin')
 const BUNDLE = join(ROOT, 'actions', 'bump-version', 'dist', 'index.js')
-const runs = Number(process.argv[2] ?? 25)
+const originArg = process.argv.indexOf('--origin')
+const originKind = originArg > 0 ? process.argv[originArg + 1] : 'file'
+const runs = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 25)
 const WARMUP = 2
 
 const PROJECT: Record<string, string> = {
@@ -58,9 +63,25 @@ function sampleRepo(root: string, name: string): string {
 }
 
 const root = mkdtempSync(join(tmpdir(), 'bench-bump-'))
+let daemon: ChildProcess | undefined
 try {
   const actionRepo = sampleRepo(root, 'action')
   const handRepo = sampleRepo(root, 'hand')
+  if (originKind === 'git') {
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    daemon = spawn('git', ['daemon', '--reuseaddr', '--export-all', '--enable=receive-pack', `--base-path=${root}`, '--listen=127.0.0.1', `--port=${port}`, root], { stdio: 'ignore' })
+    for (const [repo, name] of [[actionRepo, 'action'], [handRepo, 'hand']] as const) git(repo, 'remote', 'set-url', 'origin', `git://127.0.0.1:${port}/${name}-origin.git`)
+    // Wait until the daemon answers.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        execFileSync('git', ['ls-remote', 'origin'], { cwd: actionRepo, stdio: 'ignore' })
+        break
+      } catch (error) {
+        if (attempt > 50) throw error
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+  }
   const runnerFiles = join(root, 'runner')
   mkdirSync(runnerFiles)
 
@@ -130,7 +151,7 @@ try {
   }
 
   const ratio = median(times.action) / median(times.hand)
-  console.log(`bump-version: ${runs} runs each (after ${WARMUP} warm-up), alternating, Node ${execFileSync(NODE24, ['--version']).toString().trim()}, ${execFileSync(join(VENV_BIN, 'uv'), ['--version']).toString().trim()}`)
+  console.log(`bump-version: ${runs} runs each (after ${WARMUP} warm-up), alternating, ${originKind}:// origins, Node ${execFileSync(NODE24, ['--version']).toString().trim()}, ${execFileSync(join(VENV_BIN, 'uv'), ['--version']).toString().trim()}`)
   console.log(row('action: bump + commit + tag + push (bundle)', times.action))
   console.log(row('by hand: uv version + git commit/tag/push', times.hand))
   console.log(row('  (uv version --bump patch --frozen alone)', times.uv))
@@ -139,5 +160,6 @@ try {
   console.log(`action minus Node start vs by hand: ${((median(times.action) - median(times.node)) / median(times.hand)).toFixed(2)}x (${(median(times.action) - median(times.hand)).toFixed(1)} ms more per bump)`)
   console.log(verdict(ratio <= 1.5, 'within 1.5x of the hand path'))
 } finally {
+  daemon?.kill()
   rmSync(root, { recursive: true, force: true })
 }
