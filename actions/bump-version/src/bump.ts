@@ -146,7 +146,7 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
   const { inputs } = ctx
   const values = { old: bump.previous ?? '', new: bump.version, tag: bump.tag ?? '' }
   if (bump.mode === 'files') {
-    bump.changed = await writeVersion(bump.sources, bump.version)
+    bump.changed = writeVersion(bump.sources, bump.version)
     for (const path of bump.changed) log.info(`Wrote ${bump.version} to ${repoPath(ctx, path)}`)
     if (inputs.commit) {
       await commitPaths(ctx.repo, bump.changed.map(path => relative(ctx.projectDir, path)), renderTemplate(inputs.commitMessage, values), ctx.identity)

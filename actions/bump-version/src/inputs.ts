@@ -2,6 +2,7 @@
 // bad input fails in milliseconds with one line.
 import { InputError } from '@release/shared/errors'
 import { getBoolean, getInteger, getList, getString, getVerbatimString } from '@release/shared/inputs'
+import { registerSecret } from '@release/shared/secrets'
 import { BUMP_KINDS, type BumpKind, VersionError, bumpVersion, isBumpKind, normalizeVersion } from '@release/shared/pep440'
 import type { ExtraFile } from '@release/shared/version-sources/discover'
 
@@ -134,6 +135,8 @@ export function getInputs(): Inputs {
     if (problem) throw new InputError('branch', `"${branch}" ${problem}`, 'use a branch name such as main')
   }
   const token = getString('token') || undefined
+  // Masked at birth: the runner masks repository secrets, but not a token another step minted.
+  if (token) registerSecret(token)
   return {
     bump,
     version,

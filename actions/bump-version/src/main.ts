@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { ActionError, InputError } from '@release/shared/errors'
-import { dirtyFiles, gitRepo, headInfo, remoteUrl, tokenAuthEnv } from '@release/shared/git'
+import { findWorkTreeRoot, gitRepo, readCheckout, remoteUrl, tokenAuthEnv } from '@release/shared/git'
 import { writeJobSummary } from '@release/shared/summary'
 import { describeSource, renderVersionEdits } from '@release/shared/version-sources/index'
 import * as log from '@release/shared/workflow-commands'
@@ -12,14 +12,6 @@ import { type PushOutcome, pushWithRetry } from './push.ts'
 async function checkWorkingDirectory(path: string): Promise<void> {
   if (!existsSync(path) || !statSync(path).isDirectory()) {
     throw new InputError('working-directory', `"${path}" is not a directory`, 'use the path of the Python project, relative to the workspace')
-  }
-}
-
-/** The nearest directory holding `.git`, as git itself would find it in the usual layouts. */
-function findRepositoryRoot(start: string): string | undefined {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir
-    if (dirname(dir) === dir) return undefined
   }
 }
 
@@ -35,30 +27,29 @@ export async function run(inputs: Inputs = getInputs()): Promise<void> {
   const identity = { name: inputs.gitUserName, email: inputs.gitUserEmail }
 
   const read = await log.group('Read the version', async () => {
+    // The checkout is read (one git status) while the version files are read in-process. Its
+    // failure is awaited first, so that outside a repository its message (with the fix) is the one
+    // reported.
+    const checkoutRead = readCheckout(repo)
+    checkoutRead.catch(() => undefined)
     // A token must be in place before git first talks to the remote (tag-only mode fetches tags
-    // while planning).
+    // while planning); the status above is local.
     if (inputs.token) {
       const url = await remoteUrl(repo)
       const auth = url === undefined ? undefined : tokenAuthEnv(url, inputs.token)
       if (auth) Object.assign(repo.env, auth)
       else log.info(`Input \`token\` is ignored: the remote \`${repo.remote}\` is not an https URL, so git authenticates to it another way.`)
     }
-    // The version files are read in-process while the git reads (HEAD, a clean tree) run side by
-    // side: each is a process start. HEAD is awaited first so that outside a repository its
-    // message (with the fix) is the one reported.
-    const planContext = { inputs, repo, projectDir, topLevel: findRepositoryRoot(projectDir) ?? projectDir }
-    const headRead = headInfo(repo)
-    const dirtyRead = inputs.allowDirty ? Promise.resolve([]) : dirtyFiles(repo)
-    for (const pending of [headRead, dirtyRead]) pending.catch(() => undefined)
+    const planContext = { inputs, repo, projectDir, topLevel: findWorkTreeRoot(projectDir) ?? projectDir }
     const draft = await planVersion(planContext).catch(async error => {
-      await headRead
+      await checkoutRead
       throw error
     })
     const remoteTagRead = remoteTagLookup(planContext, draft)
     remoteTagRead?.catch(() => undefined)
-    const head = await headRead
-    const dirty = await dirtyRead
-    if (dirty.length > 0) {
+    const head = await checkoutRead
+    if (head.dirty.length > 0 && !inputs.allowDirty) {
+      const { dirty } = head
       const listed = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, and ${dirty.length - 10} more` : '')
       throw new ActionError(`The working tree has uncommitted changes: ${listed}.`, {
         hint: 'commit or stash them before bumping (only the version files go into the bump commit), or set `allow-dirty: true`'
@@ -66,7 +57,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<void> {
     }
     const branch = inputs.branch ?? head.branch
     const context: Context = { inputs, repo, projectDir, topLevel: head.topLevel, commonDir: head.commonDir, checkedOut: head.branch, branch, identity }
-    // `files` are checked against the repository root; the in-process guess is nearly always git's.
+    // `files` are checked against the repository root; the in-process guess is git's answer but in
+    // layouts git had to be asked about.
     const planned = head.topLevel === planContext.topLevel ? draft : await planVersion(context)
     planned.baseSha = head.sha
     await checkRefs(context, planned, remoteTagRead)
@@ -87,7 +79,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<void> {
 
   if (inputs.dryRun) {
     if (bump.mode === 'files') {
-      const rendered = await renderVersionEdits(bump.sources, bump.version)
+      const rendered = renderVersionEdits(bump.sources, bump.version)
       bump.changed = [...rendered].filter(([, edit]) => edit.after !== edit.before).map(([path]) => path)
     }
     log.info(`Dry run: would change ${bump.changed.map(path => repoPath(ctx, path)).join(', ') || 'no files'}; nothing was written, committed, tagged or pushed.`)

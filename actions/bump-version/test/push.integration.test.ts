@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process'
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { type ActionRunResult, commandLines } from '../../../test/harness/action-runner.ts'
+import { startGitHttpServer } from '../../../test/harness/git-http-server.ts'
 import { type Sandbox, bump, cloneOf, failureOf, git, originFile, originLog, sandbox, succeeded } from './helpers.ts'
 
 // Pushing against a real bare origin: racing runs, a branch that keeps moving, a checkout that
@@ -310,65 +308,20 @@ describe('push failures and options', () => {
     const result = succeeded(await bump(box.work, { bump: 'patch', branch: 'main' }))
     expect(await git(box.origin, 'rev-parse', 'main')).toBe(result.outputs['commit-sha'])
   })
-})
 
-// git's smart HTTP protocol through `git http-backend` (CGI), answering 401 unless the request
-// carries exactly the expected Authorization header: the token path, end to end.
-interface GitHttpServer {
-  url: string
-  server: Server
-  /** Authorization headers of every request, as received (all values when repeated). */
-  seen: string[][]
-}
-
-async function gitHttpServer(projectRoot: string, expected: string): Promise<GitHttpServer> {
-  const seen: string[][] = []
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const auth = req.headersDistinct['authorization'] ?? []
-    seen.push(auth)
-    if (auth.length !== 1 || auth[0] !== expected) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end()
-      return
-    }
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const cgi = spawn('git', ['http-backend'], {
-      env: {
-        ...process.env,
-        GIT_PROJECT_ROOT: projectRoot,
-        GIT_HTTP_EXPORT_ALL: '1',
-        REMOTE_USER: 'x-access-token',
-        REQUEST_METHOD: req.method ?? 'GET',
-        PATH_INFO: decodeURIComponent(url.pathname),
-        QUERY_STRING: url.search.slice(1),
-        CONTENT_TYPE: req.headers['content-type'] ?? '',
-        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-        GIT_PROTOCOL: (req.headers['git-protocol'] as string | undefined) ?? ''
-      }
-    })
-    req.pipe(cgi.stdin)
-    let buffer = Buffer.alloc(0)
-    let headersDone = false
-    cgi.stdout.on('data', (chunk: Buffer) => {
-      if (headersDone) return void res.write(chunk)
-      buffer = Buffer.concat([buffer, chunk])
-      const end = buffer.indexOf('\r\n\r\n')
-      if (end === -1) return
-      headersDone = true
-      let status = 200
-      for (const line of buffer.subarray(0, end).toString().split('\r\n')) {
-        const [name, ...rest] = line.split(':')
-        const value = rest.join(':').trim()
-        if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10)
-        else res.setHeader(name, value)
-      }
-      res.writeHead(status)
-      res.write(buffer.subarray(end + 4))
-    })
-    cgi.on('close', () => res.end())
+  it('bumps from a linked worktree (a .git file, refs in the main repository), and refuses its taken tag', async () => {
+    const box = await newBox()
+    const linked = join(box.root, 'linked')
+    await git(box.work, 'worktree', 'add', '--quiet', '-b', 'release', linked)
+    await git(box.work, 'tag', 'v1.2.5')
+    const result = succeeded(await bump(linked, { bump: 'patch' }))
+    expect(result.outputs['changed-files']).toBe('pyproject.toml\nsrc/pkg/__init__.py')
+    expect(await git(box.origin, 'rev-parse', 'release')).toBe(result.outputs['commit-sha'])
+    expect(await git(box.origin, 'rev-parse', 'refs/tags/v1.2.4^{commit}')).toBe(result.outputs['commit-sha'])
+    // The worktree shares the main repository's tags: v1.2.5 exists there.
+    expect(failureOf(await bump(linked, { bump: 'patch' }))).toMatch(/^Tag v1\.2\.5 already exists in this checkout/)
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, seen }
-}
+})
 
 describe('token', () => {
   const TOKEN = 'ghs_fakeInstallationToken0123456789abcdef'
@@ -376,7 +329,7 @@ describe('token', () => {
 
   it('authenticates the remote check and the push by header from the environment, never argv or disk, replacing a persisted header', async () => {
     const box = await newBox()
-    const http = await gitHttpServer(box.root, `basic ${BASIC}`)
+    const http = await startGitHttpServer(box.root, { authorization: `basic ${BASIC}` })
     try {
       const remote = `${http.url}/origin.git`
       await git(box.work, 'remote', 'set-url', 'origin', remote)
@@ -404,7 +357,7 @@ describe('token', () => {
       }
       expect(commandLines(result.stdout, 'add-mask')).toEqual(expect.arrayContaining([TOKEN, BASIC]))
     } finally {
-      http.server.close()
+      await http.close()
     }
   })
 })

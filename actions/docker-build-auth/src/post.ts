@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import { logoutArgs } from '@release/shared/container/build-argv'
 import { describeError } from '@release/shared/errors'
 import { runCommand } from '@release/shared/exec'
-import { removePrivateDir } from '@release/shared/secrets'
+import { removePrivateDir } from '@release/shared/private-files'
 import * as log from '@release/shared/workflow-commands'
 import { SECRET_DIR_PREFIX, STATE } from './state.ts'
 

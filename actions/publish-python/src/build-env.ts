@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
 import { runCommand } from '@release/shared/exec'
-import { createPrivateDir, removePrivateDir } from '@release/shared/secrets'
+import { createPrivateDir, removePrivateDir } from '@release/shared/private-files'
 import { type Toolchain, venvPython } from './tools.ts'
 
 export interface BuildSystem {

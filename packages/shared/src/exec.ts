@@ -1,4 +1,4 @@
-import * as exec from '@actions/exec'
+import { spawn } from 'node:child_process'
 import { ActionError } from './errors.ts'
 import { containsSecret } from './secrets.ts'
 
@@ -38,8 +38,19 @@ function mergedEnv(extra: CommandOptions['env']): Record<string, string> {
   return env
 }
 
+function checkExitCode(command: string, args: readonly string[], result: CommandResult, options: CommandOptions): CommandResult {
+  if (result.exitCode !== 0 && !options.ignoreReturnCode) {
+    const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join(' | ')
+    throw new ActionError(`\`${[command, ...args].join(' ')}\` exited with code ${result.exitCode}${detail ? `: ${detail}` : ''}`)
+  }
+  return result
+}
+
 export async function runCommand(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
   assertNoSecretInArgv(command, args)
+  // Loaded on first use, so that an action whose only commands go through runExecutable never
+  // pays for the toolkit's module graph.
+  const exec = await import('@actions/exec')
   const result = await exec.getExecOutput(command, [...args], {
     cwd: options.cwd,
     env: mergedEnv(options.env),
@@ -47,9 +58,43 @@ export async function runCommand(command: string, args: readonly string[], optio
     silent: options.silent ?? false,
     ignoreReturnCode: true
   })
-  if (result.exitCode !== 0 && !options.ignoreReturnCode) {
-    const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join(' | ')
-    throw new ActionError(`\`${[command, ...args].join(' ')}\` exited with code ${result.exitCode}${detail ? `: ${detail}` : ''}`)
-  }
-  return result
+  return checkExitCode(command, args, result, options)
+}
+
+/**
+ * runCommand without @actions/exec, for an executable started many times in a latency-bound
+ * action: bump-version's git calls, whose whole run is held to 1.5x a shell script doing the same.
+ * The toolkit costs such a run about 10 ms (its module graph, and a PATH search per call); this is
+ * node:child_process.spawn under the same contract (argv array, no shell, no secret in argv,
+ * output captured, echoed the way the toolkit echoes it). `command` must be a real executable,
+ * ideally an absolute path: .cmd and .bat scripts need the toolkit's Windows quoting.
+ */
+export async function runExecutable(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+  assertNoSecretInArgv(command, args)
+  const echo = !(options.silent ?? false)
+  if (echo) process.stdout.write(`[command]${[command, ...args].join(' ')}\n`)
+  const result = await new Promise<CommandResult>((resolve, reject) => {
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: mergedEnv(options.env),
+      stdio: 'pipe',
+      windowsHide: true
+    })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk)
+      if (echo) process.stdout.write(chunk)
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.push(chunk)
+      if (echo) process.stderr.write(chunk)
+    })
+    child.on('error', error => reject(new ActionError(`Cannot run ${command}: ${error.message}`)))
+    child.on('close', (code, signal) => {
+      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') })
+    })
+    child.stdin.end(options.input)
+  })
+  return checkExitCode(command, args, result, options)
 }

@@ -1,10 +1,10 @@
-// Thin git operations over runCommand: argv arrays, no shell, and the push token only in the
+// Thin git operations over runExecutable: argv arrays, no shell, and the push token only in the
 // environment (never in argv, never in a remote URL on disk). Each function is one git call so
 // callers can run the read-only ones side by side.
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { delimiter, isAbsolute, join } from 'node:path'
+import { delimiter, dirname, isAbsolute, join } from 'node:path'
 import { ActionError } from './errors.ts'
-import { type CommandResult, runCommand } from './exec.ts'
+import { type CommandResult, runExecutable } from './exec.ts'
 import { registerSecret } from './secrets.ts'
 
 export interface GitRepo {
@@ -36,8 +36,8 @@ export function gitRepo(cwd: string, options: { remote?: string; env?: Record<st
 let gitPath: string | undefined
 
 /**
- * git's absolute path, looked up on PATH once. runCommand resolves a bare name on every call
- * (a stat per PATH entry); an action that starts git a dozen times in a row feels that.
+ * git's absolute path, looked up on PATH once rather than by every spawn: an action that starts
+ * git a dozen times in a row feels a PATH search per call.
  */
 function gitExecutable(): string {
   if (gitPath === undefined) {
@@ -61,7 +61,7 @@ function gitExecutable(): string {
 }
 
 export async function git(repo: GitRepo, args: readonly string[], options: GitCallOptions = {}): Promise<CommandResult> {
-  return runCommand(gitExecutable(), args, {
+  return runExecutable(gitExecutable(), args, {
     cwd: repo.cwd,
     env: { ...repo.env, ...options.env },
     silent: !options.echo,
@@ -111,42 +111,100 @@ export function tokenAuthEnv(remoteUrl: string, token: string, inherited: NodeJS
   }
 }
 
-export interface HeadInfo {
+/** The checkout before a bump: where it is, what HEAD is, and what is uncommitted. */
+export interface CheckoutState {
   topLevel: string
   /** Where the shared refs live (the main .git directory, also for a linked worktree). */
   commonDir: string
   sha: string
   /** The checked-out branch; undefined on a detached HEAD. */
   branch?: string
+  /** Tracked files with uncommitted changes (staged or not); untracked files do not count. */
+  dirty: string[]
 }
 
-export async function headInfo(repo: GitRepo): Promise<HeadInfo> {
-  const result = await git(repo, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir', 'HEAD', '--symbolic-full-name', 'HEAD'], {
-    ignoreReturnCode: true
-  })
-  if (result.exitCode !== 0) {
-    const notRepo = /not a git repository/i.test(result.stderr)
-    throw new ActionError(notRepo ? `${repo.cwd} is not inside a git repository.` : `Cannot read HEAD in ${repo.cwd}: ${result.stderr.trim().split('\n').pop()}`, {
-      hint: notRepo ? 'run actions/checkout first, and point `working-directory` into the checkout' : 'check out a commit first'
-    })
+/** Environment that moves git's repository discovery away from the directory walk. */
+const DISCOVERY_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM']
+
+/**
+ * The nearest directory holding `.git` (a directory, or a file as in linked worktrees and
+ * submodules), found the way git's own directory walk finds it.
+ */
+export function findWorkTreeRoot(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    if (existsSync(join(current, '.git'))) return current
+    if (dirname(current) === current) return undefined
   }
-  const [topLevel, commonDir, sha, ref] = result.stdout.trim().split('\n')
-  return { topLevel, commonDir, sha, branch: ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined }
 }
 
-/** Tracked files with uncommitted changes (staged or not); untracked files do not count. */
-export async function dirtyFiles(repo: GitRepo): Promise<string[]> {
-  const result = await git(repo, ['status', '--porcelain=v1', '-z', '--untracked-files=no'])
-  // Each entry is `XY path`; a rename adds the old path as the next NUL-separated field.
-  const files: string[] = []
-  const fields = result.stdout.split('\0')
+/**
+ * The top level and ref store of the repository holding `dir` when the layout is a plain `.git`
+ * directory; undefined for every other layout (a `.git` file, or discovery steered by the
+ * environment), which git answers.
+ */
+function plainRepositoryLayout(repo: GitRepo): { topLevel: string; commonDir: string } | undefined {
+  if (DISCOVERY_ENV.some(name => process.env[name] || repo.env[name])) return undefined
+  const topLevel = findWorkTreeRoot(repo.cwd)
+  if (topLevel === undefined || !statSync(join(topLevel, '.git')).isDirectory()) return undefined
+  return { topLevel, commonDir: join(topLevel, '.git') }
+}
+
+async function repositoryLayout(repo: GitRepo): Promise<{ topLevel: string; commonDir: string }> {
+  const result = await git(repo, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { ignoreReturnCode: true })
+  const [topLevel, commonDir] = result.stdout.trim().split('\n')
+  // A failure here is the one `git status` reports with its own words.
+  return { topLevel: topLevel ?? repo.cwd, commonDir: commonDir ?? join(repo.cwd, '.git') }
+}
+
+/** Parses `git status --porcelain=v2 --branch -z`: HEAD's commit and branch, and changed paths. */
+export function parseStatusV2(stdout: string): { sha?: string; branch?: string; dirty: string[] } {
+  let sha: string | undefined
+  let branch: string | undefined
+  const dirty: string[] = []
+  const fields = stdout.split('\0')
   for (let i = 0; i < fields.length; i++) {
     const entry = fields[i]
-    if (entry.length < 4) continue
-    files.push(entry.slice(3))
-    if (entry[0] === 'R' || entry[0] === 'C') i++
+    if (entry.startsWith('# branch.oid ')) {
+      const oid = entry.slice('# branch.oid '.length)
+      if (oid !== '(initial)') sha = oid
+    } else if (entry.startsWith('# branch.head ')) {
+      const head = entry.slice('# branch.head '.length)
+      if (head !== '(detached)') branch = head
+    } else if (entry.startsWith('1 ') || entry.startsWith('u ')) {
+      // `1 XY sub mH mI mW hH hI path`, `u XY sub m1 m2 m3 mW h1 h2 h3 path`: the path is last and
+      // may hold spaces, so it is everything after the fixed fields.
+      dirty.push(entry.split(' ').slice(entry.startsWith('1 ') ? 8 : 10).join(' '))
+    } else if (entry.startsWith('2 ')) {
+      // `2 XY sub mH mI mW hH hI Xscore path`, then the original path as a field of its own.
+      dirty.push(entry.split(' ').slice(9).join(' '))
+      i++
+    }
   }
-  return files
+  return { sha, branch, dirty }
+}
+
+/**
+ * HEAD, its branch and the uncommitted changes, from one `git status --porcelain=v2 --branch`.
+ * In the usual layout the repository is found in-process, so a bump starts one git process
+ * instead of two before its commit; other layouts ask `git rev-parse` beside the status.
+ */
+export async function readCheckout(repo: GitRepo): Promise<CheckoutState> {
+  const plain = plainRepositoryLayout(repo)
+  const [status, layout] = await Promise.all([
+    git(repo, ['status', '--porcelain=v2', '--branch', '--no-ahead-behind', '-z', '--untracked-files=no'], { ignoreReturnCode: true }),
+    plain ?? repositoryLayout(repo)
+  ])
+  if (status.exitCode !== 0) {
+    const notRepo = /not a git repository/i.test(status.stderr)
+    throw new ActionError(notRepo ? `${repo.cwd} is not inside a git repository.` : `Cannot read the checkout in ${repo.cwd}: ${status.stderr.trim().split('\n').pop()}`, {
+      hint: notRepo ? 'run actions/checkout first, and point `working-directory` into the checkout' : 'see the git message; the checkout may be damaged'
+    })
+  }
+  const { sha, branch, dirty } = parseStatusV2(status.stdout)
+  if (sha === undefined) {
+    throw new ActionError(`HEAD in ${repo.cwd} has no commit yet.`, { hint: 'commit the project first; a bump goes on top of an existing commit' })
+  }
+  return { ...layout, sha, branch, dirty }
 }
 
 /**

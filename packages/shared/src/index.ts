@@ -1,6 +1,7 @@
 export * from './errors.ts'
 export * from './inputs.ts'
 export * from './secrets.ts'
+export * from './private-files.ts'
 export * from './retry.ts'
 export * from './exec.ts'
 export * from './summary.ts'

@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setSecret } from './workflow-commands.ts'
 
 // Every secret this process holds is registered here the moment it exists. Registration
@@ -54,22 +51,4 @@ export function redact(text: string): string {
 /** Forgets registered secrets: for tests only; the runner keeps its masks regardless. */
 export function resetSecretsForTests(): void {
   secrets.clear()
-}
-
-/** A private (0700) directory under RUNNER_TEMP for files that hold secrets. */
-export async function createPrivateDir(prefix: string): Promise<string> {
-  const base = process.env['RUNNER_TEMP'] || tmpdir()
-  // mkdtemp creates the directory with mode 0700.
-  return mkdtemp(join(base, `${prefix}-`))
-}
-
-/** Writes a secret to a new 0600 file in `dir` (never overwriting) and returns its path. */
-export async function writeSecretFile(dir: string, name: string, content: string): Promise<string> {
-  const path = join(dir, name)
-  await writeFile(path, content, { mode: 0o600, flag: 'wx' })
-  return path
-}
-
-export async function removePrivateDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true })
 }

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCommand } from '../src/exec.ts'
+import { runCommand, runExecutable } from '../src/exec.ts'
 import { registerSecret, resetSecretsForTests } from '../src/secrets.ts'
 import { renderSummary, writeJobSummary } from '../src/summary.ts'
 
@@ -14,7 +14,11 @@ beforeEach(() => {
 })
 afterEach(() => jest.restoreAllMocks())
 
-describe('runCommand', () => {
+// runExecutable (node:child_process) keeps runCommand's (@actions/exec) contract exactly.
+describe.each([
+  ['runCommand', runCommand],
+  ['runExecutable', runExecutable]
+])('%s', (_name, runCommand) => {
   it('passes argv as an array (no shell) and secrets through env', async () => {
     registerSecret(TOKEN)
     const result = await runCommand(process.execPath, ['-e', 'process.stdout.write(process.argv[1] + "|" + process.env.SECRET_VALUE.length)', 'a b;$(echo hi)'], {
@@ -43,6 +47,32 @@ describe('runCommand', () => {
   it('feeds stdin', async () => {
     const result = await runCommand(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], { input: 'from-stdin', silent: true })
     expect(result.stdout).toBe('from-stdin')
+  })
+
+  it('echoes the command line and the output unless silent', async () => {
+    const written: string[] = []
+    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      written.push(String(chunk))
+      return true
+    })
+    await runCommand(process.execPath, ['-e', 'process.stdout.write("out-line")'])
+    expect(written.join('')).toContain(`[command]${process.execPath} -e process.stdout.write("out-line")`)
+    expect(written.join('')).toContain('out-line')
+    written.length = 0
+    await runCommand(process.execPath, ['-e', 'process.stdout.write("quiet")'], { silent: true })
+    expect(written.join('')).toBe('')
+  })
+})
+
+describe('runExecutable', () => {
+  it('fails with one line when the executable does not exist', async () => {
+    await expect(runExecutable('/nonexistent/tool', ['x'], { silent: true })).rejects.toThrow(/^Cannot run \/nonexistent\/tool: spawn \/nonexistent\/tool ENOENT$/)
+  })
+
+  it('decodes multi-byte characters split across chunks', async () => {
+    const script = 'const b = Buffer.from("→ é ✓".repeat(20000)); process.stdout.write(b.subarray(0, 1)); setTimeout(() => process.stdout.write(b.subarray(1)), 20)'
+    const result = await runExecutable(process.execPath, ['-e', script], { silent: true })
+    expect(result.stdout).toBe('→ é ✓'.repeat(20000))
   })
 })
 

@@ -6,13 +6,11 @@ import { join } from 'node:path'
 import {
   authenticatedUrl,
   containsSecret,
-  createPrivateDir,
   redact,
   registerSecret,
-  removePrivateDir,
-  resetSecretsForTests,
-  writeSecretFile
+  resetSecretsForTests
 } from '../src/secrets.ts'
+import { createPrivateDir, removePrivateDir, writeSecretFile } from '../src/private-files.ts'
 
 const TOKEN = 'eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.tok+en/with=chars'
 

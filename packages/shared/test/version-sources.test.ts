@@ -235,7 +235,7 @@ describe.each(LAYOUTS)('$name', layout => {
     expect(discovery.sources.map(s => `${s.file}=${s.raw}`).sort()).toEqual(marked.sort())
     expect(agreedVersion(discovery.sources)).toBe(layout.version)
 
-    const changed = await writeVersion(discovery.sources, NEW)
+    const changed = writeVersion(discovery.sources, NEW)
     expect(changed.length).toBe(new Set(discovery.sources.map(s => s.path)).size)
     for (const [file, content] of Object.entries(layout.files)) {
       expect({ file, text: readFileSync(join(dir, file), 'utf8') }).toEqual({ file, text: content.replace(MARK, NEW) })
@@ -311,7 +311,7 @@ describe('refusals', () => {
     writeTree({ 'pyproject.toml': '[project]\nname = "pkg"\nversion = "1.0.0"\n' })
     const { sources } = discoverVersionSources(dir)
     writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "pkg"\nversion = "1.0.1"\n')
-    await expect(writeVersion(sources, '2.0.0')).rejects.toThrow('pyproject.toml changed while the version was being bumped: expected "1.0.0", found "1.0.1".')
+    expect(() => writeVersion(sources, '2.0.0')).toThrow('pyproject.toml changed while the version was being bumped: expected "1.0.0", found "1.0.1".')
   })
 })
 

@@ -1,6 +1,7 @@
 // Rewrites version tokens in place: only the characters of each token change, so formatting,
-// comments, quoting and line endings stay byte-for-byte as they were.
-import { readFile, writeFile } from 'node:fs/promises'
+// comments, quoting and line endings stay byte-for-byte as they were. Version files are small and
+// read synchronously, as discovery reads them.
+import { readFileSync, writeFileSync } from 'node:fs'
 import { ActionError } from '../errors.ts'
 import type { VersionSource } from './types.ts'
 
@@ -32,12 +33,12 @@ export function applyEdits(text: string, edits: readonly TokenEdit[], file = 'fi
 }
 
 /** Each file's new text with `version` in every source, without writing anything. */
-export async function renderVersionEdits(sources: readonly VersionSource[], version: string): Promise<Map<string, { before: string; after: string }>> {
+export function renderVersionEdits(sources: readonly VersionSource[], version: string): Map<string, { before: string; after: string }> {
   const byPath = new Map<string, VersionSource[]>()
   for (const source of sources) byPath.set(source.path, [...(byPath.get(source.path) ?? []), source])
   const rendered = new Map<string, { before: string; after: string }>()
   for (const [path, fileSources] of byPath) {
-    const before = await readFile(path, 'utf8')
+    const before = readFileSync(path, 'utf8')
     const edits = fileSources.map(s => ({ start: s.start, end: s.end, expected: s.raw, replacement: version }))
     rendered.set(path, { before, after: applyEdits(before, edits, fileSources[0].file) })
   }
@@ -45,11 +46,11 @@ export async function renderVersionEdits(sources: readonly VersionSource[], vers
 }
 
 /** Writes `version` into every source; returns the paths whose content changed. */
-export async function writeVersion(sources: readonly VersionSource[], version: string): Promise<string[]> {
+export function writeVersion(sources: readonly VersionSource[], version: string): string[] {
   const changed: string[] = []
-  for (const [path, { before, after }] of await renderVersionEdits(sources, version)) {
+  for (const [path, { before, after }] of renderVersionEdits(sources, version)) {
     if (after === before) continue
-    await writeFile(path, after, 'utf8')
+    writeFileSync(path, after, 'utf8')
     changed.push(path)
   }
   return changed

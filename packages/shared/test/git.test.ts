@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gitRepo, parseStatusV2, readCheckout } from '../src/git.ts'
+
+// readCheckout against real repositories: what one `git status --porcelain=v2 --branch` says
+// about HEAD and uncommitted changes, and where the repository is, in each layout.
+
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e.x', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@e.x', GIT_CONFIG_NOSYSTEM: '1' }
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: ENV }).toString().trim()
+
+const roots: string[] = []
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
+
+function repository(files: Record<string, string> = { 'a.txt': 'a\n', 'name with spaces.txt': 's\n', 'sub/b.txt': 'b\n' }): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'git-test-')))
+  roots.push(root)
+  const work = join(root, 'work')
+  git(root, 'init', '--quiet', '--initial-branch=main', work)
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(work, path, '..'), { recursive: true })
+    writeFileSync(join(work, path), text)
+  }
+  git(work, 'add', '--all')
+  git(work, 'commit', '--quiet', '-m', 'init')
+  return work
+}
+
+describe('readCheckout', () => {
+  it('reads HEAD, the branch and the repository from a subdirectory of a clean checkout', async () => {
+    const work = repository()
+    const state = await readCheckout(gitRepo(join(work, 'sub')))
+    expect(state).toEqual({ topLevel: work, commonDir: join(work, '.git'), sha: git(work, 'rev-parse', 'HEAD'), branch: 'main', dirty: [] })
+  })
+
+  it('lists modified, staged, deleted and renamed tracked files (paths with spaces whole), but not untracked ones', async () => {
+    const work = repository()
+    writeFileSync(join(work, 'a.txt'), 'changed\n')
+    git(work, 'mv', 'name with spaces.txt', 'renamed with spaces.txt')
+    rmSync(join(work, 'sub', 'b.txt'))
+    writeFileSync(join(work, 'untracked.txt'), 'new\n')
+    const state = await readCheckout(gitRepo(work))
+    expect(state.dirty.sort()).toEqual(['a.txt', 'renamed with spaces.txt', 'sub/b.txt'])
+  })
+
+  it('has no branch on a detached HEAD', async () => {
+    const work = repository()
+    git(work, 'checkout', '--quiet', '--detach')
+    const state = await readCheckout(gitRepo(work))
+    expect(state.branch).toBeUndefined()
+    expect(state.sha).toBe(git(work, 'rev-parse', 'HEAD'))
+  })
+
+  it('asks git where the repository is in a linked worktree (a .git file)', async () => {
+    const work = repository()
+    const linked = join(work, '..', 'linked')
+    git(work, 'worktree', 'add', '--quiet', '-b', 'feature', linked)
+    const state = await readCheckout(gitRepo(linked))
+    expect(state).toEqual({ topLevel: linked, commonDir: join(work, '.git'), sha: git(work, 'rev-parse', 'HEAD'), branch: 'feature', dirty: [] })
+  })
+
+  it('fails with one line outside a repository, and on a branch without commits', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'git-test-'))
+    roots.push(outside)
+    // GIT_CEILING_DIRECTORIES keeps git from finding a repository above the temp directory.
+    const repo = gitRepo(outside, { env: { GIT_CEILING_DIRECTORIES: tmpdir() } })
+    await expect(readCheckout(repo)).rejects.toThrow(`${outside} is not inside a git repository.`)
+    git(outside, 'init', '--quiet')
+    await expect(readCheckout(gitRepo(outside))).rejects.toThrow(`HEAD in ${outside} has no commit yet.`)
+  })
+})
+
+describe('parseStatusV2', () => {
+  it('reads unmerged entries and a rename whose original path follows as its own field', () => {
+    const out = [
+      '# branch.oid 0123456789012345678901234567890123456789',
+      '# branch.head main',
+      'u UU N... 100644 100644 100644 100644 a b c conflict file.txt',
+      '2 R. N... 100644 100644 100644 a b R100 new name.txt',
+      'old name.txt',
+      ''
+    ].join('\0')
+    expect(parseStatusV2(out)).toEqual({ sha: '0123456789012345678901234567890123456789', branch: 'main', dirty: ['conflict file.txt', 'new name.txt'] })
+  })
+})
+
