@@ -19,7 +19,7 @@
 // (Node starts and runs the same three git commands, nothing else): the gap between it and the
 // hand path is Node's, the gap between the action and it is the action's. And the hand path with
 // `uv version --bump patch` exactly as the issue names it, without --frozen: uv then also locks
-// and syncs the project's .venv (offline, from a wheelhouse of .venv's hatchling).
+// and syncs the project's .venv (offline, from a wheelhouse of .venv's hatchling and editables).
 //
 //   node bench/bump-version.bench.ts [runs] [--origin file,git,http,http@20,http@50]
 //   (Node 24: node_modules/.bin/node)
@@ -207,11 +207,11 @@ const byHand = (uvArgs: string): string =>
     ''
   ].join('\n')
 writeFileSync(handScript, byHand('--frozen --short'))
-writeFileSync(syncedScript, byHand('--short --quiet'))
+writeFileSync(syncedScript, byHand('--short'))
 // Offline, uv locks and syncs against a wheelhouse holding the sample's build backend.
 const wheelhouse = join(root, 'wheelhouse')
-await makeWheelhouse(wheelhouse, ['hatchling'])
-const UV_OFFLINE = { UV_FIND_LINKS: wheelhouse, UV_NO_INDEX: '1', UV_PYTHON: join(VENV_BIN, 'python'), UV_CACHE_DIR: join(root, 'uv-cache') }
+await makeWheelhouse(wheelhouse, ['hatchling', 'editables'])
+const UV_OFFLINE = { UV_FIND_LINKS: wheelhouse, UV_OFFLINE: '1', UV_PYTHON: join(VENV_BIN, 'python'), UV_CACHE_DIR: join(root, 'uv-cache') }
 try {
   const results: OriginResult[] = []
   for (const [index, kind] of origins.entries()) results.push(await benchOrigin(kind, root, index))
