@@ -3,7 +3,7 @@
 import { InputError } from '@release/shared/errors'
 import { getBoolean, getInteger, getList, getString, getVerbatimString } from '@release/shared/inputs'
 import { registerSecret } from '@release/shared/secrets'
-import { BUMP_KINDS, type BumpKind, VersionError, bumpVersion, isBumpKind, normalizeVersion } from '@release/shared/pep440'
+import { BUMP_KINDS, type BumpKind, VersionError, bumpVersion, isBumpKind, normalizeVersionInput } from '@release/shared/pep440'
 import type { ExtraFile } from '@release/shared/version-sources/discover'
 
 export interface Inputs {
@@ -59,11 +59,7 @@ function getBump(): BumpKind[] {
 function getVersion(): string | undefined {
   const raw = getString('version')
   if (!raw) return undefined
-  try {
-    return normalizeVersion(raw)
-  } catch (error) {
-    throw new InputError('version', `"${raw}" is not a PEP 440 version (${(error as Error).message.replace(/^Invalid PEP 440 version "[^"]*": /, '')})`, 'use a version such as 1.4.0, 2.0.0rc1 or 1.4.0.post1')
-  }
+  return normalizeVersionInput('version', raw, 'use a version such as 1.4.0, 2.0.0rc1 or 1.4.0.post1')
 }
 
 /** A template whose `{...}` placeholders are all from `allowed`. */

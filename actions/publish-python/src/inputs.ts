@@ -6,7 +6,7 @@ import { type CodeArtifactInputs, getCodeArtifactInputs, getCredentialInputs, ge
 import type { CredentialOptions } from '@release/shared/aws/credentials'
 import { HANDOFF_ENV, readHandoff } from '@release/shared/aws/handoff'
 import { CODEARTIFACT_USERNAME } from '@release/shared/aws/names'
-import { normalizeVersion } from '@release/shared/pep440'
+import { normalizeVersionInput } from '@release/shared/pep440'
 import { registerSecret } from '@release/shared/secrets'
 
 export const BUILDERS = ['auto', 'uv', 'build'] as const
@@ -97,11 +97,7 @@ export function simpleIndexFor(uploadUrl: string): string {
 function getExpectedVersion(): string | undefined {
   const raw = getOptionalString('expected-version')
   if (raw === undefined) return undefined
-  try {
-    return normalizeVersion(raw)
-  } catch (error) {
-    throw new InputError('expected-version', `"${raw}" is not a PEP 440 version (${(error as Error).message.replace(/^Invalid PEP 440 version "[^"]*": /, '')})`, 'use a version such as 1.4.0 or 2.0.0rc1, or leave it empty to use the tag')
-  }
+  return normalizeVersionInput('expected-version', raw, 'use a version such as 1.4.0 or 2.0.0rc1, or leave it empty to use the tag')
 }
 
 function getTarget(dryRun: boolean): Target {

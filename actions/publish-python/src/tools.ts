@@ -4,11 +4,12 @@
 //   2. uv, when on PATH: `uv tool run --from twine==<pin> twine` (uv caches the tool);
 //   3. a private virtual environment with the pinned versions, installed with pip once and
 //      kept with @actions/cache under a key made of the pins, the OS and the Python version.
-import { existsSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
-import { delimiter, isAbsolute, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { ActionError, InputError } from '@release/shared/errors'
-import { runCommand } from '@release/shared/exec'
+import { outputTail, runCommand } from '@release/shared/exec'
+import { which } from '@release/shared/which'
 import * as log from '@release/shared/workflow-commands'
 import type { Builder } from './inputs.ts'
 
@@ -42,32 +43,6 @@ export interface ToolNeeds {
   twine: boolean
 }
 
-function isExecutableFile(path: string): boolean {
-  try {
-    const info = statSync(path)
-    return info.isFile() && (process.platform === 'win32' || (info.mode & 0o111) !== 0)
-  } catch {
-    return false
-  }
-}
-
-/** The first executable named `command` on PATH (PATHEXT on Windows), or the path itself. */
-export function which(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (isAbsolute(command) || command.includes('/') || command.includes('\\')) {
-    const path = resolve(command)
-    return isExecutableFile(path) ? path : undefined
-  }
-  const extensions = process.platform === 'win32' ? ['', ...(env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';')] : ['']
-  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
-    if (!dir) continue
-    for (const extension of extensions) {
-      const candidate = join(dir, command + extension)
-      if (isExecutableFile(candidate)) return candidate
-    }
-  }
-  return undefined
-}
-
 /** The interpreter inside a virtual environment. */
 export function venvPython(venv: string): string {
   return process.platform === 'win32' ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python')
@@ -89,7 +64,7 @@ const PROBE = [
 async function probe(python: string): Promise<Probe> {
   const result = await runCommand(python, ['-c', PROBE], { silent: true, ignoreReturnCode: true })
   if (result.exitCode !== 0) {
-    throw new ActionError(`\`${python}\` did not run: ${(result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? `exit code ${result.exitCode}`}`, {
+    throw new ActionError(`\`${python}\` did not run: ${outputTail(result) || `exit code ${result.exitCode}`}`, {
       hint: 'point `python` at a working Python 3 interpreter (actions/setup-python puts one on PATH)'
     })
   }

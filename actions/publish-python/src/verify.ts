@@ -5,7 +5,7 @@
 // polls until the retry deadline before it fails.
 import { join } from 'node:path'
 import { ActionError } from '@release/shared/errors'
-import { runCommand } from '@release/shared/exec'
+import { outputTail, runCommand } from '@release/shared/exec'
 import { compareVersions } from '@release/shared/pep440'
 import { withRetry } from '@release/shared/retry'
 import { createPrivateDir, removePrivateDir } from '@release/shared/private-files'
@@ -123,7 +123,7 @@ export async function verifyInstall(dists: readonly Dist[], version: string, tar
     // --without-pip: pip (or uv) from outside installs into it, which saves bootstrapping pip.
     const created = await runCommand(toolchain.python, ['-m', 'venv', '--without-pip', venv], { silent: true, ignoreReturnCode: true })
     if (created.exitCode !== 0) {
-      if (!toolchain.uv) throw new ActionError(`Could not create a virtual environment: ${created.stderr.trim().split('\n').pop()}`, { hint: 'install the venv module (Debian: python3-venv) or uv' })
+      if (!toolchain.uv) throw new ActionError(`Could not create a virtual environment: ${outputTail(created)}`, { hint: 'install the venv module (Debian: python3-venv) or uv' })
       await runCommand(toolchain.uv, ['venv', '--quiet', '--python', toolchain.python, venv], { silent: true })
     }
     if (!toolchain.pip && !toolchain.uv) throw new ActionError('Neither pip nor uv is available to install the release.', { hint: 'install pip into `python`, or install uv' })
@@ -155,7 +155,7 @@ export async function verifyInstall(dists: readonly Dist[], version: string, tar
     log.info(`Importing ${modules.join(', ')} in the fresh environment`)
     const imported = await runCommand(venvPython(venv), ['-I', '-c', IMPORT_SCRIPT, ...modules], { cwd: dir, ignoreReturnCode: true, silent: true })
     if (imported.exitCode !== 0) {
-      throw new ActionError(`${requirements.join(' ')} installed, but \`import ${modules.join(', ')}\` failed: ${imported.stderr.trim().split('\n').pop()}`, {
+      throw new ActionError(`${requirements.join(' ')} installed, but \`import ${modules.join(', ')}\` failed: ${outputTail(imported)}`, {
         hint: 'the wheel is missing a module or a dependency; check the package contents (and `import-name`, which defaults to the wheel\'s top-level modules)'
       })
     }

@@ -38,9 +38,14 @@ function mergedEnv(extra: CommandOptions['env']): Record<string, string> {
   return env
 }
 
+/** The last `lines` lines a command printed (stderr, else stdout), joined into one for a message. */
+export function outputTail(result: Pick<CommandResult, 'stdout' | 'stderr'>, lines = 1): string {
+  return (result.stderr.trim() || result.stdout.trim()).split('\n').filter(Boolean).slice(-lines).join(' | ')
+}
+
 function checkExitCode(command: string, args: readonly string[], result: CommandResult, options: CommandOptions): CommandResult {
   if (result.exitCode !== 0 && !options.ignoreReturnCode) {
-    const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join(' | ')
+    const detail = outputTail(result, 5)
     throw new ActionError(`\`${[command, ...args].join(' ')}\` exited with code ${result.exitCode}${detail ? `: ${detail}` : ''}`)
   }
   return result

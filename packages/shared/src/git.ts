@@ -2,10 +2,11 @@
 // environment (never in argv, never in a remote URL on disk). Each function is one git call so
 // callers can run the read-only ones side by side.
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { delimiter, dirname, isAbsolute, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { ActionError } from './errors.ts'
-import { type CommandResult, runExecutable } from './exec.ts'
+import { type CommandResult, outputTail, runExecutable } from './exec.ts'
 import { registerSecret } from './secrets.ts'
+import { which } from './which.ts'
 
 export interface GitRepo {
   /** Any directory inside the work tree. */
@@ -40,23 +41,7 @@ let gitPath: string | undefined
  * git a dozen times in a row feels a PATH search per call.
  */
 function gitExecutable(): string {
-  if (gitPath === undefined) {
-    const names = process.platform === 'win32' ? ['git.exe', 'git.cmd', 'git'] : ['git']
-    const dirs = (process.env['PATH'] ?? '').split(delimiter).filter(dir => isAbsolute(dir))
-    gitPath = 'git'
-    search: for (const dir of dirs) {
-      for (const name of names) {
-        try {
-          if (statSync(join(dir, name)).isFile()) {
-            gitPath = join(dir, name)
-            break search
-          }
-        } catch {
-          // not in this directory
-        }
-      }
-    }
-  }
+  gitPath ??= which('git') ?? 'git'
   return gitPath
 }
 
@@ -196,7 +181,7 @@ export async function readCheckout(repo: GitRepo): Promise<CheckoutState> {
   ])
   if (status.exitCode !== 0) {
     const notRepo = /not a git repository/i.test(status.stderr)
-    throw new ActionError(notRepo ? `${repo.cwd} is not inside a git repository.` : `Cannot read the checkout in ${repo.cwd}: ${status.stderr.trim().split('\n').pop()}`, {
+    throw new ActionError(notRepo ? `${repo.cwd} is not inside a git repository.` : `Cannot read the checkout in ${repo.cwd}: ${outputTail(status)}`, {
       hint: notRepo ? 'run actions/checkout first, and point `working-directory` into the checkout' : 'see the git message; the checkout may be damaged'
     })
   }
@@ -244,7 +229,7 @@ export async function localTag(repo: GitRepo, tag: string, commonDir?: string): 
 export async function lsRemote(repo: GitRepo, refs: readonly string[]): Promise<Map<string, string>> {
   const result = await git(repo, ['ls-remote', repo.remote, ...refs], { ignoreReturnCode: true })
   if (result.exitCode !== 0) {
-    throw new ActionError(`Cannot read the remote \`${repo.remote}\`: ${result.stderr.trim().split('\n').pop() ?? `exit code ${result.exitCode}`}`, {
+    throw new ActionError(`Cannot read the remote \`${repo.remote}\`: ${outputTail(result) || `exit code ${result.exitCode}`}`, {
       hint: 'check the remote URL and that the token (input `token`, or the checkout’s credentials) may read the repository'
     })
   }
@@ -286,7 +271,7 @@ export async function commitPaths(repo: GitRepo, paths: readonly string[], messa
     await git(repo, args, { env, echo: true })
     return
   }
-  throw new ActionError(`\`git commit\` failed: ${(first.stderr.trim() || first.stdout.trim()).split('\n').slice(-3).join(' | ')}`, {
+  throw new ActionError(`\`git commit\` failed: ${outputTail(first, 3)}`, {
     hint: 'a commit hook or signing setup may have refused the commit; see the log above'
   })
 }
@@ -394,6 +379,6 @@ export async function pushAtomic(repo: GitRepo, refspecs: readonly string[]): Pr
   const raced =
     rejected.length > 0 &&
     rejected.every(ref => /fetch first|non-fast-forward|stale info|already exists|atomic transaction failed|cannot lock ref|incorrect old value/.test(ref.summary))
-  const error = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ')
+  const error = outputTail(result, 3)
   return { ok: false, refs, raced, error }
 }

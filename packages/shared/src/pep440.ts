@@ -2,7 +2,7 @@
 // (packaging 26.3) does, and bumped exactly as `uv version --bump` (uv 0.13.9) does. Both are
 // checked against the real tools over generated corpora in packages/shared/test/pep440*.test.ts,
 // so an edit here that drifts from either tool fails there.
-import { ActionError } from './errors.ts'
+import { ActionError, InputError } from './errors.ts'
 
 /** A version string that PEP 440 (or uv, when bumping) rejects, or a bump uv refuses. */
 export class VersionError extends ActionError {
@@ -189,6 +189,16 @@ export function formatVersion(version: Version): string {
 /** str(packaging.version.Version(text)): `V1.0-ALPHA.01_post-2.DEV+Ubuntu-01` gives `1.0a1.post2.dev0+ubuntu.1`. */
 export function normalizeVersion(text: string): string {
   return formatVersion(parseVersion(text))
+}
+
+/** An action input holding a version, normalized; an InputError naming the input and `fix` when invalid. */
+export function normalizeVersionInput(input: string, raw: string, fix: string): string {
+  try {
+    return normalizeVersion(raw)
+  } catch (error) {
+    if (!(error instanceof VersionError)) throw error
+    throw new InputError(input, `"${raw}" is not a PEP 440 version (${error.message.replace(/^Invalid PEP 440 version "[^"]*": /, '')})`, fix)
+  }
 }
 
 /** The version without its local label (packaging's Version.public). */

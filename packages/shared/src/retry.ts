@@ -13,6 +13,15 @@ export interface Classification {
   retryAfterMs?: number
 }
 
+/** An HTTP Retry-After header (seconds, or an HTTP date) as milliseconds from now. */
+export function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
 const THROTTLING_NAMES = new Set([
   'Throttling',
   'ThrottlingException',

@@ -1,8 +1,9 @@
 import { jest } from '@jest/globals'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCommand, runExecutable } from '../src/exec.ts'
+import { outputTail, runCommand, runExecutable } from '../src/exec.ts'
+import { which } from '../src/which.ts'
 import { registerSecret, resetSecretsForTests } from '../src/secrets.ts'
 import { renderSummary, writeJobSummary } from '../src/summary.ts'
 
@@ -73,6 +74,30 @@ describe('runExecutable', () => {
     const script = 'const b = Buffer.from("→ é ✓".repeat(20000)); process.stdout.write(b.subarray(0, 1)); setTimeout(() => process.stdout.write(b.subarray(1)), 20)'
     const result = await runExecutable(process.execPath, ['-e', script], { silent: true })
     expect(result.stdout).toBe('→ é ✓'.repeat(20000))
+  })
+})
+
+describe('which', () => {
+  it('finds the first executable file on PATH, skipping non-executables and directories, and checks a path as given', () => {
+    const root = mkdtempSync(join(tmpdir(), 'which-'))
+    for (const dir of ['a', 'b', 'c']) mkdirSync(join(root, dir))
+    mkdirSync(join(root, 'a', 'tool'))
+    writeFileSync(join(root, 'b', 'tool'), 'not executable')
+    writeFileSync(join(root, 'c', 'tool'), '#!/bin/sh\n')
+    chmodSync(join(root, 'c', 'tool'), 0o755)
+    const env = { PATH: ['', join(root, 'a'), join(root, 'b'), join(root, 'c')].join(':') }
+    expect(which('tool', env)).toBe(join(root, 'c', 'tool'))
+    expect(which('missing', env)).toBeUndefined()
+    expect(which(join(root, 'c', 'tool'), {})).toBe(join(root, 'c', 'tool'))
+    expect(which(join(root, 'b', 'tool'), {})).toBeUndefined()
+  })
+})
+
+describe('outputTail', () => {
+  it('takes the last lines of stderr, else of stdout, as one line', () => {
+    expect(outputTail({ stderr: 'a\nb\n\nc\n', stdout: 'x' }, 2)).toBe('b | c')
+    expect(outputTail({ stderr: ' \n', stdout: 'only\nlast\n' })).toBe('last')
+    expect(outputTail({ stderr: '', stdout: '' })).toBe('')
   })
 })
 

@@ -1,4 +1,4 @@
-import { RetryDeadlineError, classifyError, withRetry } from '../src/retry.ts'
+import { RetryDeadlineError, classifyError, retryAfterMs, withRetry } from '../src/retry.ts'
 
 function awsError(name: string, status: number): Error {
   return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } })
@@ -112,5 +112,17 @@ describe('withRetry with an abort signal', () => {
     )
     await expect(failure).rejects.toThrow('InternalServerException happened')
     expect(calls).toBe(1)
+  })
+})
+
+describe('retryAfterMs', () => {
+  it('reads seconds and HTTP dates, and ignores what is neither', () => {
+    expect(retryAfterMs('3')).toBe(3000)
+    expect(retryAfterMs('0')).toBe(0)
+    expect(retryAfterMs(null)).toBeUndefined()
+    expect(retryAfterMs('soon')).toBeUndefined()
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString()
+    expect(retryAfterMs(inTenSeconds)).toBeGreaterThan(8_000)
+    expect(retryAfterMs(new Date(Date.now() - 60_000).toUTCString())).toBe(0)
   })
 })

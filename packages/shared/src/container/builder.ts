@@ -1,7 +1,6 @@
-import { access, constants } from 'node:fs/promises'
-import { delimiter, join } from 'node:path'
 import { ActionError } from '../errors.ts'
 import { runCommand } from '../exec.ts'
+import { which } from '../which.ts'
 import type { BuilderChoice, BuilderKind } from './build-argv.ts'
 
 // Which docker-compatible builder runs the build. `auto` prefers docker buildx (BuildKit:
@@ -16,21 +15,6 @@ export interface Builder {
   version: string
 }
 
-/** The first executable named `command` on PATH, without starting anything. */
-export async function findOnPath(command: string, path = process.env['PATH'] ?? ''): Promise<string | undefined> {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue
-    const candidate = join(dir, command)
-    try {
-      await access(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // not here
-    }
-  }
-  return undefined
-}
-
 async function probe(command: string, args: string[]): Promise<string | undefined> {
   try {
     const result = await runCommand(command, args, { silent: true, ignoreReturnCode: true })
@@ -41,7 +25,7 @@ async function probe(command: string, args: string[]): Promise<string | undefine
 }
 
 async function dockerBuildx(): Promise<Builder | undefined> {
-  if (!(await findOnPath('docker'))) return undefined
+  if (!which('docker')) return undefined
   const version = await probe('docker', ['buildx', 'version'])
   // podman-docker's `docker` wrapper answers `buildx version` too, but it is podman, which
   // has no --metadata-file; only the real plugin prints its module path.
@@ -50,7 +34,7 @@ async function dockerBuildx(): Promise<Builder | undefined> {
 }
 
 async function podman(): Promise<Builder | undefined> {
-  if (!(await findOnPath('podman'))) return undefined
+  if (!which('podman')) return undefined
   const version = await probe('podman', ['--version'])
   return version ? { kind: 'podman', command: 'podman', version } : undefined
 }

@@ -5,7 +5,7 @@
 // network errors (classified by retry.ts) up to a deadline.
 import { createHash } from 'node:crypto'
 import { ActionError } from '../errors.ts'
-import { type RetryOptions, withRetry } from '../retry.ts'
+import { type RetryOptions, retryAfterMs, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
 import { normalizeProjectName } from './dist-files.ts'
 
@@ -63,14 +63,6 @@ function authorization(credentials: IndexCredentials | undefined): string | unde
   const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
   registerSecret(basic)
   return `Basic ${basic}`
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
-  const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }
 
 /**

@@ -6,7 +6,7 @@
 // exchange needs neither the toolkit nor Python; each token is masked the moment it exists.
 import { ActionError } from '../errors.ts'
 import { jwtClaims, requestGitHubIdToken } from '../github-oidc.ts'
-import { withRetry } from '../retry.ts'
+import { retryAfterMs, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
 import { IndexHttpError } from './simple-index.ts'
 
@@ -32,7 +32,7 @@ async function request(url: string, init: RequestInit, label: string, options: T
       const response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(30_000) })
       if (response.status === 429 || response.status >= 500) {
         await response.body?.cancel()
-        throw new IndexHttpError(url, response.status, response.statusText, Number(response.headers.get('retry-after')) * 1000 || undefined)
+        throw new IndexHttpError(url, response.status, response.statusText, retryAfterMs(response.headers.get('retry-after')))
       }
       return response
     },
