@@ -29,6 +29,12 @@ export interface Inputs {
   token?: string
   dryRun: boolean
   allowDirty: boolean
+  /** A workflow (file name or id) to start with workflow_dispatch on the pushed tag. */
+  dispatchWorkflow?: string
+  /** Its inputs, values as templates (`{new}`, `{tag}`, ...). */
+  dispatchInputs: Record<string, string>
+  /** For the GitHub API (the dispatch); only read when dispatchWorkflow is set. */
+  githubToken?: string
 }
 
 export const DEFAULT_COMMIT_MESSAGE = 'Bump version: {old} → {new}'
@@ -111,6 +117,20 @@ function getFiles(): ExtraFile[] {
   })
 }
 
+function getDispatchInputs(): Record<string, string> {
+  const inputs: Record<string, string> = {}
+  for (const line of getList('dispatch-inputs', { linesOnly: true })) {
+    const equals = line.indexOf('=')
+    const name = equals === -1 ? '' : line.slice(0, equals).trim()
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new InputError('dispatch-inputs', `"${line}" is not \`name=value\``, 'write one `name=value` per line, e.g. `version={new}`')
+    const value = line.slice(equals + 1).trim()
+    const unknown = value.match(/\{[^{}]*\}/g)?.find(placeholder => !PLACEHOLDERS.includes(placeholder))
+    if (unknown) throw new InputError('dispatch-inputs', `the placeholder ${unknown} is not known`, `use ${PLACEHOLDERS.join(', ')}`)
+    inputs[name] = value
+  }
+  return inputs
+}
+
 export function getInputs(): Inputs {
   const bump = getBump()
   const version = getVersion()
@@ -133,6 +153,17 @@ export function getInputs(): Inputs {
   const token = getString('token') || undefined
   // Masked at birth: the runner masks repository secrets, but not a token another step minted.
   if (token) registerSecret(token)
+  const push = getBoolean('push', true)
+  const dispatchWorkflow = getString('dispatch-workflow') || undefined
+  const dispatchInputs = getDispatchInputs()
+  const githubToken = getString('github-token') || undefined
+  if (githubToken) registerSecret(githubToken)
+  if (dispatchWorkflow !== undefined) {
+    if (!push) throw new InputError('dispatch-workflow', 'is set while `push` is false, so there would be nothing on GitHub to start it on', 'set `push: true`, or leave `dispatch-workflow` empty')
+    if (!githubToken) throw new InputError('github-token', 'is empty, and `dispatch-workflow` needs a token for the GitHub API', 'leave `github-token` at its default (the job’s token) or pass one with `actions: write`')
+  } else if (Object.keys(dispatchInputs).length > 0) {
+    throw new InputError('dispatch-inputs', 'is set without `dispatch-workflow`', 'name the workflow to start in `dispatch-workflow`, e.g. publish.yml')
+  }
   return {
     bump,
     version,
@@ -144,13 +175,16 @@ export function getInputs(): Inputs {
     tagTemplate,
     annotatedTag: getBoolean('annotated-tag', true),
     tagMessage: getTemplate('tag-message', 'Release {version}', PLACEHOLDERS),
-    push: getBoolean('push', true),
+    push,
     pushAttempts: getInteger('push-attempts', { default: 5, min: 1, max: 20 }),
     branch: branch?.replace(/^refs\/heads\//, ''),
     gitUserName: getString('git-user-name', { default: 'github-actions[bot]' }),
     gitUserEmail: email,
     token,
     dryRun: getBoolean('dry-run', false),
-    allowDirty: getBoolean('allow-dirty', false)
+    allowDirty: getBoolean('allow-dirty', false),
+    dispatchWorkflow,
+    dispatchInputs,
+    githubToken
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ActionError, InputError } from '@release/shared/errors'
+import { ActionError, InputError, describeError } from '@release/shared/errors'
 import { findWorkTreeRoot, gitRepo, readCheckout, remoteUrl, tokenAuthEnv } from '@release/shared/git'
 import { writeJobSummary } from '@release/shared/summary'
 import { describeSource, renderVersionEdits } from '@release/shared/version-sources/index'
@@ -8,6 +8,7 @@ import * as log from '@release/shared/workflow-commands'
 import { type Bump, type Context, applyBump, checkRefs, planVersion, remoteTagLookup, repoPath } from './bump.ts'
 import { type Inputs, getInputs } from './inputs.ts'
 import { type PushOutcome, pushWithRetry } from './push.ts'
+import { renderTemplate } from './plan.ts'
 
 async function checkWorkingDirectory(path: string): Promise<void> {
   if (!existsSync(path) || !statSync(path).isDirectory()) {
@@ -83,6 +84,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<void> {
       bump.changed = [...rendered].filter(([, edit]) => edit.after !== edit.before).map(([path]) => path)
     }
     log.info(`Dry run: would change ${bump.changed.map(path => repoPath(ctx, path)).join(', ') || 'no files'}; nothing was written, committed, tagged or pushed.`)
+    if (inputs.dispatchWorkflow) log.info(`Dry run: would then start ${inputs.dispatchWorkflow} on ${dispatchRef(ctx, bump)}.`)
     await finish(ctx, bump, { pushed: false, attempts: 0, dryRun: true })
     return
   }
@@ -94,10 +96,51 @@ export async function run(inputs: Inputs = getInputs()): Promise<void> {
   if (inputs.push && (bump.commitSha !== undefined || bump.tag !== undefined)) {
     ;({ outcome, bump: final } = await log.group(`Push to ${repo.remote}`, () => pushWithRetry(ctx, bump)))
   }
-  await finish(ctx, final, { ...outcome, dryRun: false })
+  // Outputs and the summary are written whether or not the dispatch works: the bump is pushed
+  // either way, and later steps (or a re-run of the dispatch alone) need to know it.
+  const dispatched = await startDispatch(ctx, final, outcome)
+  await finish(ctx, final, { ...outcome, dryRun: false, dispatched })
+  if (dispatched?.error) {
+    const pushedWhat = final.tag ? `tag ${final.tag}` : `${ctx.repo.remote}/${ctx.branch}`
+    throw new ActionError(`The bump is pushed (${pushedWhat}), but ${describeError(dispatched.error)}`)
+  }
 }
 
-async function finish(ctx: Context, bump: Bump, outcome: PushOutcome & { dryRun: boolean }): Promise<void> {
+function dispatchRef(ctx: Context, bump: Bump): string {
+  return bump.tag ? `refs/tags/${bump.tag}` : `refs/heads/${ctx.branch}`
+}
+
+interface DispatchOutcome {
+  workflow: string
+  ref: string
+  /** Where the workflow's runs are listed, once started. */
+  url?: string
+  error?: unknown
+}
+
+async function startDispatch(ctx: Context, bump: Bump, outcome: PushOutcome): Promise<DispatchOutcome | undefined> {
+  const { dispatchWorkflow: workflow, githubToken } = ctx.inputs
+  if (!workflow || !githubToken) return undefined
+  const ref = dispatchRef(ctx, bump)
+  if (!outcome.pushed) {
+    log.warning(`Nothing was pushed, so ${workflow} was not started.`)
+    return undefined
+  }
+  const values = { old: bump.previous ?? '', new: bump.version, tag: bump.tag ?? '' }
+  const inputs = Object.fromEntries(Object.entries(ctx.inputs.dispatchInputs).map(([name, value]) => [name, renderTemplate(value, values)]))
+  return log.group(`Start ${workflow} on ${ref}`, async () => {
+    try {
+      const { dispatchWorkflow } = await import('./dispatch.ts')
+      const url = await dispatchWorkflow({ workflow, ref, inputs, token: githubToken })
+      log.info(`Started ${workflow} on ${ref}: ${url}`)
+      return { workflow, ref, url }
+    } catch (error) {
+      return { workflow, ref, error }
+    }
+  })
+}
+
+async function finish(ctx: Context, bump: Bump, outcome: PushOutcome & { dryRun: boolean; dispatched?: DispatchOutcome }): Promise<void> {
   const changed = bump.changed.map(path => repoPath(ctx, path)).sort()
   log.setOutput('previous-version', bump.previous ?? '')
   log.setOutput('version', bump.version)
@@ -117,7 +160,10 @@ async function finish(ctx: Context, bump: Bump, outcome: PushOutcome & { dryRun:
           ['Version', `${bump.previous ?? '(none)'} → **${bump.version}**`],
           ['Tag', bump.tag ? `\`${bump.tag}\`` : 'none (`tag: false`)'],
           ['Commit', commit],
-          ['Pushed', pushed]
+          ['Pushed', pushed],
+          ...(outcome.dispatched
+            ? [['Started', outcome.dispatched.error ? `no: starting \`${outcome.dispatched.workflow}\` failed` : `[\`${outcome.dispatched.workflow}\`](${outcome.dispatched.url}) on \`${outcome.dispatched.ref}\``]]
+            : [])
         ]
       }
     },

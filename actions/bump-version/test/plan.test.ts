@@ -84,7 +84,10 @@ describe('inputs', () => {
       gitUserEmail: '41898282+github-actions[bot]@users.noreply.github.com',
       token: undefined,
       dryRun: false,
-      allowDirty: false
+      allowDirty: false,
+      dispatchWorkflow: undefined,
+      dispatchInputs: {},
+      githubToken: undefined
     })
   })
 

@@ -1,0 +1,155 @@
+import { readFileSync, rmSync } from 'node:fs'
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { commandLines } from '../../../test/harness/action-runner.ts'
+import { type Sandbox, bump, failureOf, git, sandbox, succeeded } from './helpers.ts'
+
+// `dispatch-workflow`: after the push, the bundle starts the publish workflow through the GitHub
+// REST API (POST /repos/{owner}/{repo}/actions/workflows/{id}/dispatches), here a local stand-in
+// that records each request and answers as GitHub does (204, or an error body with a status).
+
+const PROJECT = {
+  'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "pkg"\nversion = "1.2.3"\n'
+}
+const TOKEN = 'ghs_jobTokenForTheApi0123456789abcdefXYZ'
+
+interface ApiRequest {
+  method: string
+  path: string
+  authorization?: string
+  body: unknown
+}
+
+interface FakeApi {
+  url: string
+  requests: ApiRequest[]
+  /** Status and body for the next requests, in order; 204 once they run out. */
+  answers: { status: number; body?: unknown }[]
+  close(): Promise<void>
+}
+
+async function fakeGitHubApi(): Promise<FakeApi> {
+  const requests: ApiRequest[] = []
+  const answers: FakeApi['answers'] = []
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString()
+      requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers['authorization'], body: text ? JSON.parse(text) : undefined })
+      const answer = answers.shift() ?? { status: 204 }
+      if (answer.body === undefined) res.writeHead(answer.status).end()
+      else res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    answers,
+    close: () => new Promise<void>(resolve => server.close(() => resolve()))
+  }
+}
+
+let api: FakeApi
+const boxes: Sandbox[] = []
+beforeAll(async () => {
+  api = await fakeGitHubApi()
+})
+afterAll(async () => {
+  await api.close()
+  for (const box of boxes) rmSync(box.root, { recursive: true, force: true })
+})
+beforeEach(() => {
+  api.requests.length = 0
+  api.answers.length = 0
+})
+
+async function newBox(): Promise<Sandbox> {
+  const box = await sandbox(PROJECT)
+  boxes.push(box)
+  return box
+}
+
+function githubEnv(): Record<string, string> {
+  return { GITHUB_API_URL: api.url, GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/widgets' }
+}
+
+const DISPATCH = { bump: 'patch', 'dispatch-workflow': 'publish.yml', 'github-token': TOKEN }
+
+describe('dispatch-workflow', () => {
+  it('starts the workflow on the pushed tag with the rendered inputs, with the token only in the Authorization header', async () => {
+    const box = await newBox()
+    const result = succeeded(await bump(box.work, { ...DISPATCH, 'dispatch-inputs': 'version={new}\nreason=bump from {old} ({tag})' }, githubEnv()))
+
+    expect(await git(box.origin, 'rev-parse', 'refs/tags/v1.2.4^{commit}')).toBe(result.outputs['commit-sha'])
+    expect(api.requests).toEqual([
+      {
+        method: 'POST',
+        path: '/repos/acme/widgets/actions/workflows/publish.yml/dispatches',
+        authorization: `token ${TOKEN}`,
+        body: { ref: 'refs/tags/v1.2.4', inputs: { version: '1.2.4', reason: 'bump from 1.2.3 (v1.2.4)' } }
+      }
+    ])
+    expect(result.stdout).toContain('Started publish.yml on refs/tags/v1.2.4: https://github.example/acme/widgets/actions/workflows/publish.yml')
+    expect(result.files.summary).toContain('| Started | [`publish.yml`](https://github.example/acme/widgets/actions/workflows/publish.yml) on `refs/tags/v1.2.4` |')
+    // Masked before anything else is printed, and nowhere else.
+    expect(commandLines(result.stdout, 'add-mask')[0]).toBe(TOKEN)
+    expect(result.stdout.split('\n').filter(line => line.includes(TOKEN) && !line.startsWith('::add-mask::'))).toEqual([])
+    expect(JSON.stringify(result.files)).not.toContain(TOKEN)
+    expect(result.spawned.map(args => args.join(' ')).join('\n')).not.toContain(TOKEN)
+  })
+
+  it('retries a 5xx from the API and then starts the workflow', async () => {
+    const box = await newBox()
+    api.answers.push({ status: 502, body: { message: 'Server Error' } })
+    const result = succeeded(await bump(box.work, DISPATCH, githubEnv()))
+    expect(api.requests.length).toBe(2)
+    expect(result.stdout).toMatch(/retrying after HttpError \(HTTP 502\) \(attempt 1,/)
+  })
+
+  it('fails in one line saying the bump is pushed when the job may not dispatch, with the outputs set', async () => {
+    const box = await newBox()
+    api.answers.push({ status: 403, body: { message: 'Resource not accessible by integration' } })
+    const result = await bump(box.work, DISPATCH, githubEnv())
+    expect(failureOf(result)).toMatch(
+      /^The bump is pushed \(tag v1\.2\.4\), but starting publish\.yml on refs\/tags\/v1\.2\.4 failed: Resource not accessible by integration.* Fix: give the job `permissions: actions: write` \(or pass a `github-token` that has it\)$/
+    )
+    expect(result.outputs['version']).toBe('1.2.4')
+    expect(await git(box.origin, 'rev-parse', 'refs/tags/v1.2.4^{commit}')).toBe(result.outputs['commit-sha'])
+    expect(result.files.summary).toContain('| Started | no: starting `publish.yml` failed |')
+  })
+
+  it('names the missing workflow_dispatch trigger', async () => {
+    const box = await newBox()
+    api.answers.push({ status: 422, body: { message: "Workflow does not have 'workflow_dispatch' trigger" } })
+    expect(failureOf(await bump(box.work, DISPATCH, githubEnv()))).toMatch(/failed: Workflow does not have 'workflow_dispatch' trigger.* Fix: add `on: workflow_dispatch` to that workflow/)
+  })
+
+  it('dispatches on the branch when there is no tag, and only says what it would do in a dry run', async () => {
+    const box = await newBox()
+    succeeded(await bump(box.work, { ...DISPATCH, tag: 'false' }, githubEnv()))
+    expect(api.requests.map(request => (request.body as { ref: string }).ref)).toEqual(['refs/heads/main'])
+
+    api.requests.length = 0
+    const dry = succeeded(await bump(box.work, { ...DISPATCH, 'dry-run': 'true' }, githubEnv()))
+    expect(dry.stdout).toContain('Dry run: would then start publish.yml on refs/tags/v1.2.5.')
+    expect(api.requests).toEqual([])
+  })
+
+  it.each([
+    [{ 'dispatch-workflow': 'publish.yml', push: 'false' }, 'Input `dispatch-workflow`: is set while `push` is false, so there would be nothing on GitHub to start it on; set `push: true`, or leave `dispatch-workflow` empty.'],
+    [{ 'dispatch-workflow': 'publish.yml', 'github-token': '' }, 'Input `github-token`: is empty, and `dispatch-workflow` needs a token for the GitHub API; leave `github-token` at its default (the job’s token) or pass one with `actions: write`.'],
+    [{ 'dispatch-inputs': 'version={new}' }, 'Input `dispatch-inputs`: is set without `dispatch-workflow`; name the workflow to start in `dispatch-workflow`, e.g. publish.yml.'],
+    [{ ...DISPATCH, 'dispatch-inputs': 'just text' }, 'Input `dispatch-inputs`: "just text" is not `name=value`; write one `name=value` per line, e.g. `version={new}`.'],
+    [{ ...DISPATCH, 'dispatch-inputs': 'v={nope}' }, 'Input `dispatch-inputs`: the placeholder {nope} is not known; use {old}, {new}, {version}, {tag}.']
+  ])('refuses %j before touching anything', async (inputs, message) => {
+    const box = await newBox()
+    const before = await git(box.work, 'rev-parse', 'HEAD')
+    const result = await bump(box.work, { bump: 'patch', ...inputs }, githubEnv())
+    expect(failureOf(result)).toBe(message)
+    expect(await git(box.work, 'rev-parse', 'HEAD')).toBe(before)
+    expect(readFileSync(`${box.work}/pyproject.toml`, 'utf8')).toContain('version = "1.2.3"')
+    expect(api.requests).toEqual([])
+  })
+})
