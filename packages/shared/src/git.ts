@@ -138,7 +138,7 @@ async function repositoryLayout(repo: GitRepo): Promise<{ topLevel: string; comm
   const result = await git(repo, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { ignoreReturnCode: true })
   const [topLevel, commonDir] = result.stdout.trim().split('\n')
   // A failure here is the one `git status` reports with its own words.
-  return { topLevel: topLevel ?? repo.cwd, commonDir: commonDir ?? join(repo.cwd, '.git') }
+  return { topLevel: topLevel || repo.cwd, commonDir: commonDir || join(repo.cwd, '.git') }
 }
 
 /** Parses `git status --porcelain=v2 --branch -z`: HEAD's commit and branch, and changed paths. */
