@@ -68,6 +68,9 @@ function failureHint(result: PushResult): string {
   if (authFailure(result)) {
     return 'give the job `permissions: contents: write`, or pass a `token` that may push to the repository'
   }
+  if (/Operation too slow|timed out|Could not resolve host|Connection refused|unable to access/i.test(result.error ?? '')) {
+    return 'the remote could not be reached or stopped answering (git gives up on a transfer below 1 kB/s for 60 s; GIT_HTTP_LOW_SPEED_TIME changes that); run the job again once it answers'
+  }
   return 'see the git output above'
 }
 

@@ -1,4 +1,5 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { join } from 'node:path'
 import { type ActionRunResult, commandLines } from '../../../test/harness/action-runner.ts'
 import { startGitHttpServer } from '../../../test/harness/git-http-server.ts'
@@ -307,6 +308,25 @@ describe('push failures and options', () => {
     await git(box.work, 'checkout', '--quiet', '--detach')
     const result = succeeded(await bump(box.work, { bump: 'patch', branch: 'main' }))
     expect(await git(box.origin, 'rev-parse', 'main')).toBe(result.outputs['commit-sha'])
+  })
+
+  it('gives up on a remote that stops answering, in the time the job allows, keeping the unpushed bump and saying so', async () => {
+    const box = await newBox()
+    // Accepts connections and never answers: a network that dropped the remote silently.
+    const silent = createNetServer(() => undefined)
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      await git(box.work, 'remote', 'set-url', 'origin', `http://127.0.0.1:${(silent.address() as AddressInfo).port}/origin.git`)
+      const started = Date.now()
+      const result = await bump(box.work, { bump: 'patch' }, { GIT_HTTP_LOW_SPEED_TIME: '2' })
+      expect(failureOf(result)).toMatch(
+        /^Push to origin failed: .*Operation too slow.* What reached origin could not be checked \(the push is atomic: the commit and tag landed together or not at all\), so the bump is left in this checkout\. Fix: the remote could not be reached or stopped answering \(git gives up on a transfer below 1 kB\/s for 60 s; GIT_HTTP_LOW_SPEED_TIME changes that\); run the job again once it answers$/
+      )
+      expect(Date.now() - started).toBeLessThan(30_000)
+      expect(await git(box.work, 'tag', '--list', 'v1.2.4')).toBe('v1.2.4')
+    } finally {
+      silent.close()
+    }
   })
 
   it('bumps from a linked worktree (a .git file, refs in the main repository), and refuses its taken tag', async () => {

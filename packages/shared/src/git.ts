@@ -29,9 +29,17 @@ export interface GitCallOptions {
   env?: Record<string, string>
 }
 
+/**
+ * An HTTP transfer slower than 1 kB/s for a minute is a stalled one: git has no timeout of its
+ * own, so a connection the network dropped silently would hold the job until its own timeout
+ * (six hours by default). Values the job sets itself win.
+ */
+const STALLED_TRANSFER = { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: '60' }
+
 export function gitRepo(cwd: string, options: { remote?: string; env?: Record<string, string> } = {}): GitRepo {
+  const stalled = Object.fromEntries(Object.entries(STALLED_TRANSFER).filter(([name]) => process.env[name] === undefined))
   // A git that wants to ask for a password on a runner would wait for ever.
-  return { cwd, remote: options.remote ?? 'origin', env: { GIT_TERMINAL_PROMPT: '0', ...options.env } }
+  return { cwd, remote: options.remote ?? 'origin', env: { GIT_TERMINAL_PROMPT: '0', ...stalled, ...options.env } }
 }
 
 let gitPath: string | undefined

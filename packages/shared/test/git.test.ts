@@ -87,3 +87,15 @@ describe('parseStatusV2', () => {
   })
 })
 
+
+describe('gitRepo', () => {
+  it('turns prompts off and gives up on a stalled HTTP transfer, unless the job chose its own limits', () => {
+    expect(gitRepo('/w').env).toEqual({ GIT_TERMINAL_PROMPT: '0', GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: '60' })
+    process.env['GIT_HTTP_LOW_SPEED_TIME'] = '600'
+    try {
+      expect(gitRepo('/w').env).toEqual({ GIT_TERMINAL_PROMPT: '0', GIT_HTTP_LOW_SPEED_LIMIT: '1000' })
+    } finally {
+      delete process.env['GIT_HTTP_LOW_SPEED_TIME']
+    }
+  })
+})
