@@ -4,7 +4,7 @@
 // (the job needs `permissions: actions: write`). Loaded only when `dispatch-workflow` is set: the
 // GitHub client is most of this action's bundle.
 import { ActionError, describeError } from '@release/shared/errors'
-import { logRetry, withRetry } from '@release/shared/retry'
+import { type Classification, RetryDeadlineError, classifyError, logRetry, withRetry } from '@release/shared/retry'
 
 export interface Dispatch {
   /** The workflow's file name (e.g. publish.yml) or numeric id. */
@@ -15,12 +15,34 @@ export interface Dispatch {
   token: string
 }
 
-function failureHint(status: number | undefined, message: string): string {
+/** The HTTP status GitHub answered with (of the last attempt, when retries ran out). */
+function statusOf(error: unknown): number | undefined {
+  const last = error instanceof RetryDeadlineError ? error.cause : error
+  return (last as { status?: number } | undefined)?.status
+}
+
+/**
+ * Only what GitHub certainly did not act on is tried again: a dispatch creates a run, so repeating
+ * one that went through would start the release twice. That is throttling, "unavailable", a
+ * connection that never opened, and a tag the API cannot see yet (it was pushed a moment ago).
+ */
+export function classifyDispatchError(error: unknown): Classification {
+  const status = statusOf(error)
+  const message = describeError(error)
+  if (status === 429 || status === 503) return classifyError(error)
+  if (status === 422 && /No ref found/i.test(message)) return { retryable: true, reason: 'the tag is not visible to the API yet' }
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(message)) return { retryable: true, reason: 'no connection' }
+  return { retryable: false, reason: message }
+}
+
+function failureHint(status: number | undefined, message: string, runs: string): string {
   if (status === 403) return 'give the job `permissions: actions: write` (or pass a `github-token` that has it)'
   if (status === 404) return 'name a workflow file under .github/workflows of this repository (e.g. publish.yml), or its id'
   if (status === 422 && /workflow_dispatch/i.test(message)) return 'add `on: workflow_dispatch` to that workflow, on the default branch and at the tag'
+  if (status === 422 && /No ref found/i.test(message)) return 'the tag is pushed but GitHub did not see it in time; start the workflow again with `gh workflow run` on the tag'
   if (status === 422) return 'make `dispatch-inputs` match the inputs the workflow declares under `on: workflow_dispatch`'
-  return 'see the message; the bump itself is pushed, so re-running only the dispatch (e.g. `gh workflow run`) completes the release'
+  if (status !== undefined && status >= 500) return `GitHub may have started it anyway: look at ${runs} before starting it again with \`gh workflow run\``
+  return 'start it again with `gh workflow run` on the tag once GitHub answers'
 }
 
 /** Dispatches the workflow on `ref` in GITHUB_REPOSITORY; returns where its runs are listed. */
@@ -31,16 +53,16 @@ export async function dispatchWorkflow(dispatch: Dispatch, options: { deadlineMs
     throw new ActionError(`starting ${dispatch.workflow} is not possible: GITHUB_REPOSITORY is "${repository}", not owner/name.`, { hint: 'run on a GitHub runner (or set GITHUB_REPOSITORY when running locally)' })
   }
   const { owner, repo } = context.repo
+  const runs = `${context.serverUrl}/${owner}/${repo}/actions/workflows/${encodeURIComponent(dispatch.workflow)}`
   const octokit = getOctokit(dispatch.token)
   try {
     await withRetry(
       () => octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatch.workflow, ref: dispatch.ref, inputs: dispatch.inputs }),
-      { label: `dispatching ${dispatch.workflow}`, deadlineMs: options.deadlineMs ?? 60_000, onRetry: logRetry }
+      { label: `dispatching ${dispatch.workflow}`, deadlineMs: options.deadlineMs ?? 60_000, classify: classifyDispatchError, onRetry: logRetry }
     )
   } catch (error) {
-    const status = (error as { status?: number }).status
     const message = describeError(error)
-    throw new ActionError(`starting ${dispatch.workflow} on ${dispatch.ref} failed: ${message}`, { hint: failureHint(status, message) })
+    throw new ActionError(`starting ${dispatch.workflow} on ${dispatch.ref} failed: ${message}`, { hint: failureHint(statusOf(error), message, runs) })
   }
-  return `${context.serverUrl}/${owner}/${repo}/actions/workflows/${encodeURIComponent(dispatch.workflow)}`
+  return runs
 }

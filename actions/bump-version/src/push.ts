@@ -6,7 +6,7 @@
 // Every way out says what the remote has, and takes the unpushed bump back out of the checkout
 // (or says why it could not), so a re-run starts clean.
 import { ActionError, describeError } from '@release/shared/errors'
-import { type PushResult, deleteLocalTag, fetchBranch, isAncestor, localTag, lsRemote, pushAtomic, resetKeep, revParse, tagsPointingAt } from '@release/shared/git'
+import { type GitRepo, type PushResult, deleteLocalTag, fetchBranch, isAncestor, localTag, lsRemote, pushAtomic, resetKeep, revParse, stallLimits, tagsPointingAt } from '@release/shared/git'
 import { compareVersions } from '@release/shared/pep440'
 import * as log from '@release/shared/workflow-commands'
 import { type Bump, type Context, applyBump, planBump } from './bump.ts'
@@ -61,15 +61,16 @@ function authFailure(result: PushResult): boolean {
   return /\b40[13]\b|Authentication failed|could not read Username|Permission to .* denied|terminal prompts disabled/i.test(`${rejections(result)} ${result.error ?? ''}`)
 }
 
-function failureHint(result: PushResult): string {
+function failureHint(result: PushResult, repo: GitRepo): string {
   if (result.refs.some(ref => ref.status === 'remote-rejected')) {
     return 'the remote refused the update (a branch protection rule, ruleset or hook); let the pushing identity bypass it (e.g. a GitHub App token in `token`), or bump through a pull request'
   }
   if (authFailure(result)) {
     return 'give the job `permissions: contents: write`, or pass a `token` that may push to the repository'
   }
-  if (/Operation too slow|timed out|Could not resolve host|Connection refused|unable to access/i.test(result.error ?? '')) {
-    return 'the remote could not be reached or stopped answering (git gives up on a transfer below 1 kB/s for 60 s; GIT_HTTP_LOW_SPEED_TIME changes that); run the job again once it answers'
+  if (/Operation too slow|timed out|Could not resolve host|Connection refused|Connection reset|Failed to connect/i.test(result.error ?? '')) {
+    const { bytesPerSecond, seconds } = stallLimits(repo)
+    return `the remote could not be reached or stopped answering (git gives up on a transfer below ${bytesPerSecond} bytes/s for ${seconds} s; GIT_HTTP_LOW_SPEED_LIMIT and GIT_HTTP_LOW_SPEED_TIME change that); run the job again once it answers`
   }
   return 'see the git output above'
 }
@@ -118,7 +119,7 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
           ? `${remote} did not let git in, so nothing was pushed`
           : `What reached ${remote} could not be checked (the push is atomic: the commit and tag landed together or not at all), so the bump is left in this checkout`
       const undone = state || authFailure(result) ? `; ${await undoBump(ctx, bump, first.baseSha)}` : ''
-      throw new ActionError(`Push to ${remote} failed: ${rejections(result) || result.error}. ${onRemote}${undone}.`, { hint: failureHint(result) })
+      throw new ActionError(`Push to ${remote} failed: ${rejections(result) || result.error}. ${onRemote}${undone}.`, { hint: failureHint(result, ctx.repo) })
     }
 
     const gaveUp = async (): Promise<ActionError> =>

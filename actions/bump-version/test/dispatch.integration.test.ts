@@ -100,12 +100,23 @@ describe('dispatch-workflow', () => {
     expect(result.spawned.map(args => args.join(' ')).join('\n')).not.toContain(TOKEN)
   })
 
-  it('retries a 5xx from the API and then starts the workflow', async () => {
+  it('retries what GitHub certainly did not act on (unavailable, a tag it cannot see yet) and then starts the workflow', async () => {
     const box = await newBox()
-    api.answers.push({ status: 502, body: { message: 'Server Error' } })
+    api.answers.push({ status: 503, body: { message: 'Service Unavailable' } }, { status: 422, body: { message: 'No ref found for: refs/tags/v1.2.4' } })
     const result = succeeded(await bump(box.work, DISPATCH, githubEnv()))
-    expect(api.requests.length).toBe(2)
-    expect(result.stdout).toMatch(/retrying after HttpError \(HTTP 502\) \(attempt 1,/)
+    expect(api.requests.length).toBe(3)
+    expect(result.stdout).toMatch(/retrying after HttpError \(HTTP 503\) \(attempt 1,/)
+    expect(result.stdout).toMatch(/retrying after the tag is not visible to the API yet \(attempt 2,/)
+  })
+
+  it('does not repeat a dispatch GitHub may have acted on (a 502): one request, and a fix line that says to look first', async () => {
+    const box = await newBox()
+    api.answers.push({ status: 502, body: { message: 'Bad Gateway' } })
+    const result = await bump(box.work, DISPATCH, githubEnv())
+    expect(api.requests.length).toBe(1)
+    expect(failureOf(result)).toMatch(
+      /^The bump is pushed \(tag v1\.2\.4\), but starting publish\.yml on refs\/tags\/v1\.2\.4 failed: Bad Gateway.* Fix: GitHub may have started it anyway: look at https:\/\/github\.example\/acme\/widgets\/actions\/workflows\/publish\.yml before starting it again with `gh workflow run`$/
+    )
   })
 
   it('fails in one line saying the bump is pushed when the job may not dispatch, with the outputs set', async () => {

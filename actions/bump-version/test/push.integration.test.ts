@@ -320,7 +320,7 @@ describe('push failures and options', () => {
       const started = Date.now()
       const result = await bump(box.work, { bump: 'patch' }, { GIT_HTTP_LOW_SPEED_TIME: '2' })
       expect(failureOf(result)).toMatch(
-        /^Push to origin failed: .*Operation too slow.* What reached origin could not be checked \(the push is atomic: the commit and tag landed together or not at all\), so the bump is left in this checkout\. Fix: the remote could not be reached or stopped answering \(git gives up on a transfer below 1 kB\/s for 60 s; GIT_HTTP_LOW_SPEED_TIME changes that\); run the job again once it answers$/
+        /^Push to origin failed: .*Operation too slow.* What reached origin could not be checked \(the push is atomic: the commit and tag landed together or not at all\), so the bump is left in this checkout\. Fix: the remote could not be reached or stopped answering \(git gives up on a transfer below 1000 bytes\/s for 2 s; GIT_HTTP_LOW_SPEED_LIMIT and GIT_HTTP_LOW_SPEED_TIME change that\); run the job again once it answers$/
       )
       expect(Date.now() - started).toBeLessThan(30_000)
       expect(await git(box.work, 'tag', '--list', 'v1.2.4')).toBe('v1.2.4')

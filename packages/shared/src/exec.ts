@@ -1,10 +1,19 @@
 import { spawn } from 'node:child_process'
+import { constants } from 'node:os'
+import { isAbsolute } from 'node:path'
 import { ActionError } from './errors.ts'
 import { containsSecret } from './secrets.ts'
+import { which } from './which.ts'
 
 // The one way the actions start child processes: argv as an array (no shell, no quoting
 // bugs), and secrets only through `env` or files. argv is visible to every process on the
 // runner and echoed to the log, so a registered secret in it is refused outright.
+//
+// Processes start through node:child_process directly, echoed the way @actions/exec echoes them
+// (`[command]...`, then the child's stdout and stderr, both on stdout so they stay inside their
+// log group). The toolkit itself costs every run about 10 ms of module loading and a PATH search
+// per call, which bump-version (held to 1.5x a shell script) cannot spare; it is still what runs
+// Windows batch files (.cmd, .bat), whose arguments only it quotes correctly for cmd.exe.
 
 export interface CommandOptions {
   cwd?: string
@@ -22,6 +31,8 @@ export interface CommandResult {
   exitCode: number
   stdout: string
   stderr: string
+  /** The signal that ended the child, when one did (e.g. SIGKILL from the out-of-memory killer). */
+  signal?: string
 }
 
 export function assertNoSecretInArgv(command: string, args: readonly string[]): void {
@@ -46,60 +57,91 @@ export function outputTail(result: Pick<CommandResult, 'stdout' | 'stderr'>, lin
 function checkExitCode(command: string, args: readonly string[], result: CommandResult, options: CommandOptions): CommandResult {
   if (result.exitCode !== 0 && !options.ignoreReturnCode) {
     const detail = outputTail(result, 5)
-    throw new ActionError(`\`${[command, ...args].join(' ')}\` exited with code ${result.exitCode}${detail ? `: ${detail}` : ''}`)
+    const ended = result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.exitCode}`
+    throw new ActionError(`\`${[command, ...args].join(' ')}\` ${ended}${detail ? `: ${detail}` : ''}`)
   }
   return result
 }
 
-export async function runCommand(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
-  assertNoSecretInArgv(command, args)
-  // Loaded on first use, so that an action whose only commands go through runExecutable never
-  // pays for the toolkit's module graph.
+/** How long output may keep arriving after the child exited (a grandchild holding its pipes), as the toolkit allows. */
+const CLOSE_AFTER_EXIT_MS = 10_000
+
+function spawnAndCapture(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
+  const env = mergedEnv(options.env)
+  // A bare name is looked up as the toolkit does, so the log names the file that ran; `which`
+  // also skips relative PATH entries, which the system's own lookup would search.
+  const executable = isAbsolute(command) ? command : (which(command, env) ?? command)
+  const echo = !(options.silent ?? false)
+  if (echo) process.stdout.write(`[command]${[executable, ...args].join(' ')}\n`)
+  return new Promise<CommandResult>((resolve, reject) => {
+    const child = spawn(executable, [...args], { cwd: options.cwd, env, stdio: 'pipe', windowsHide: true })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      into.push(chunk)
+      if (echo) process.stdout.write(chunk)
+    }
+    child.stdout.on('data', collect(stdout))
+    child.stderr.on('data', collect(stderr))
+    // A child that exits without reading its input must not take this process down with EPIPE.
+    child.stdin.on('error', () => undefined)
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
+    let settled = false
+    const settle = (): void => {
+      if (settled || !exited) return
+      settled = true
+      const { code, signal } = exited
+      resolve({
+        exitCode: code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1),
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        ...(signal ? { signal } : {})
+      })
+    }
+    child.on('error', error => {
+      settled = true
+      reject(new ActionError(`Cannot run ${command}: ${error.message}`))
+    })
+    let lingering: NodeJS.Timeout | undefined
+    child.on('exit', (code, signal) => {
+      exited = { code, signal }
+      lingering = setTimeout(() => {
+        child.stdout.destroy()
+        child.stderr.destroy()
+        settle()
+      }, CLOSE_AFTER_EXIT_MS)
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(lingering)
+      exited ??= { code, signal }
+      settle()
+    })
+    child.stdin.end(options.input)
+  })
+}
+
+/** A Windows batch file, which only @actions/exec quotes arguments for correctly. */
+function isWindowsBatchFile(command: string): boolean {
+  if (process.platform !== 'win32') return false
+  return /\.(cmd|bat)$/i.test(which(command) ?? command)
+}
+
+async function runWithToolkit(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
   const exec = await import('@actions/exec')
-  const result = await exec.getExecOutput(command, [...args], {
+  return exec.getExecOutput(command, [...args], {
     cwd: options.cwd,
     env: mergedEnv(options.env),
     input: options.input === undefined ? undefined : Buffer.from(options.input),
     silent: options.silent ?? false,
     ignoreReturnCode: true
   })
-  return checkExitCode(command, args, result, options)
 }
 
-/**
- * runCommand without @actions/exec, for an executable started many times in a latency-bound
- * action: bump-version's git calls, whose whole run is held to 1.5x a shell script doing the same.
- * The toolkit costs such a run about 10 ms (its module graph, and a PATH search per call); this is
- * node:child_process.spawn under the same contract (argv array, no shell, no secret in argv,
- * output captured, echoed the way the toolkit echoes it). `command` must be a real executable,
- * ideally an absolute path: .cmd and .bat scripts need the toolkit's Windows quoting.
- */
-export async function runExecutable(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+/** Both ways of starting a process, so the tests can hold each to the same contract. */
+export const commandBackendsForTests = { direct: spawnAndCapture, toolkit: runWithToolkit }
+
+export async function runCommand(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
   assertNoSecretInArgv(command, args)
-  const echo = !(options.silent ?? false)
-  if (echo) process.stdout.write(`[command]${[command, ...args].join(' ')}\n`)
-  const result = await new Promise<CommandResult>((resolve, reject) => {
-    const child = spawn(command, [...args], {
-      cwd: options.cwd,
-      env: mergedEnv(options.env),
-      stdio: 'pipe',
-      windowsHide: true
-    })
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout.push(chunk)
-      if (echo) process.stdout.write(chunk)
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr.push(chunk)
-      if (echo) process.stderr.write(chunk)
-    })
-    child.on('error', error => reject(new ActionError(`Cannot run ${command}: ${error.message}`)))
-    child.on('close', (code, signal) => {
-      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') })
-    })
-    child.stdin.end(options.input)
-  })
+  const result = isWindowsBatchFile(command) ? await runWithToolkit(command, args, options) : await spawnAndCapture(command, args, options)
   return checkExitCode(command, args, result, options)
 }

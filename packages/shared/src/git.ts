@@ -1,10 +1,10 @@
-// Thin git operations over runExecutable: argv arrays, no shell, and the push token only in the
+// Thin git operations over runCommand: argv arrays, no shell, and the push token only in the
 // environment (never in argv, never in a remote URL on disk). Each function is one git call so
 // callers can run the read-only ones side by side.
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ActionError } from './errors.ts'
-import { type CommandResult, outputTail, runExecutable } from './exec.ts'
+import { type CommandResult, outputTail, runCommand } from './exec.ts'
 import { registerSecret } from './secrets.ts'
 import { which } from './which.ts'
 
@@ -32,9 +32,16 @@ export interface GitCallOptions {
 /**
  * An HTTP transfer slower than 1 kB/s for a minute is a stalled one: git has no timeout of its
  * own, so a connection the network dropped silently would hold the job until its own timeout
- * (six hours by default). Values the job sets itself win.
+ * (six hours by default). git reads these variables after its config, so they also override
+ * http.lowSpeedLimit/lowSpeedTime there; a job that wants other limits sets the variables.
  */
 const STALLED_TRANSFER = { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: '60' }
+
+/** The stall limits git runs with for `repo`: bytes per second, seconds. */
+export function stallLimits(repo: GitRepo): { bytesPerSecond: string; seconds: string } {
+  const value = (name: keyof typeof STALLED_TRANSFER): string => repo.env[name] ?? process.env[name] ?? STALLED_TRANSFER[name]
+  return { bytesPerSecond: value('GIT_HTTP_LOW_SPEED_LIMIT'), seconds: value('GIT_HTTP_LOW_SPEED_TIME') }
+}
 
 export function gitRepo(cwd: string, options: { remote?: string; env?: Record<string, string> } = {}): GitRepo {
   const stalled = Object.fromEntries(Object.entries(STALLED_TRANSFER).filter(([name]) => process.env[name] === undefined))
@@ -54,7 +61,7 @@ function gitExecutable(): string {
 }
 
 export async function git(repo: GitRepo, args: readonly string[], options: GitCallOptions = {}): Promise<CommandResult> {
-  return runExecutable(gitExecutable(), args, {
+  return runCommand(gitExecutable(), args, {
     cwd: repo.cwd,
     env: { ...repo.env, ...options.env },
     silent: !options.echo,
@@ -142,11 +149,12 @@ function plainRepositoryLayout(repo: GitRepo): { topLevel: string; commonDir: st
   return { topLevel, commonDir: join(topLevel, '.git') }
 }
 
-async function repositoryLayout(repo: GitRepo): Promise<{ topLevel: string; commonDir: string }> {
+async function repositoryLayout(repo: GitRepo): Promise<{ topLevel: string; commonDir: string } | Error> {
   const result = await git(repo, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { ignoreReturnCode: true })
   const [topLevel, commonDir] = result.stdout.trim().split('\n')
-  // A failure here is the one `git status` reports with its own words.
-  return { topLevel: topLevel || repo.cwd, commonDir: commonDir || join(repo.cwd, '.git') }
+  // Returned, not thrown: when git status fails too, its message is the one to report.
+  if (result.exitCode !== 0 || !topLevel || !commonDir) return new Error(outputTail(result) || `git rev-parse exited with code ${result.exitCode}`)
+  return { topLevel, commonDir }
 }
 
 /** Parses `git status --porcelain=v2 --branch -z`: HEAD's commit and branch, and changed paths. */
@@ -188,11 +196,20 @@ export async function readCheckout(repo: GitRepo): Promise<CheckoutState> {
     plain ?? repositoryLayout(repo)
   ])
   if (status.exitCode !== 0) {
-    const notRepo = /not a git repository/i.test(status.stderr)
-    throw new ActionError(notRepo ? `${repo.cwd} is not inside a git repository.` : `Cannot read the checkout in ${repo.cwd}: ${outputTail(status)}`, {
-      hint: notRepo ? 'run actions/checkout first, and point `working-directory` into the checkout' : 'see the git message; the checkout may be damaged'
-    })
+    if (/not a git repository/i.test(status.stderr)) {
+      throw new ActionError(`${repo.cwd} is not inside a git repository.`, { hint: 'run actions/checkout first, and point `working-directory` into the checkout' })
+    }
+    // A checkout owned by another user (a container job running as root over the runner's
+    // workspace): git refuses it until it is marked safe.
+    const unsafe = /dubious ownership in repository at '([^']+)'/.exec(status.stderr)
+    if (unsafe) {
+      throw new ActionError(`git refuses the checkout at ${unsafe[1]}: it belongs to another user than this job's.`, {
+        hint: `run \`git config --global --add safe.directory ${unsafe[1]}\` in a step before this one (actions/checkout does this for its own steps only)`
+      })
+    }
+    throw new ActionError(`Cannot read the checkout in ${repo.cwd}: ${outputTail(status, 3)}`, { hint: 'see the git message above' })
   }
+  if (layout instanceof Error) throw new ActionError(`Cannot find the repository around ${repo.cwd}: ${layout.message}`, { hint: 'see the git message above' })
   const { sha, branch, dirty } = parseStatusV2(status.stdout)
   if (sha === undefined) {
     throw new ActionError(`HEAD in ${repo.cwd} has no commit yet.`, { hint: 'commit the project first; a bump goes on top of an existing commit' })

@@ -19,9 +19,13 @@ export function which(command: string, env: NodeJS.ProcessEnv = process.env): st
     const path = resolve(command)
     return isExecutableFile(path) ? path : undefined
   }
-  const extensions = process.platform === 'win32' ? ['', ...(env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';')] : ['']
+  // Windows runs only files with an extension from PATHEXT; an extensionless `git` there is a
+  // shell script for other shells (scoop and MSYS put such shims on PATH).
+  const extensions = process.platform === 'win32' && !/\.[^.\\/]+$/.test(command) ? (env['PATHEXT'] ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean) : ['']
   for (const dir of (env['PATH'] ?? '').split(delimiter)) {
-    if (!dir) continue
+    // A relative entry would resolve against wherever the process happens to be, e.g. inside the
+    // checkout, where anyone who can open a pull request can put a file named git.
+    if (!dir || !isAbsolute(dir)) continue
     for (const extension of extensions) {
       const candidate = join(dir, command + extension)
       if (isExecutableFile(candidate)) return candidate

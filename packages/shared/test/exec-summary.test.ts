@@ -2,7 +2,7 @@ import { jest } from '@jest/globals'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { outputTail, runCommand, runExecutable } from '../src/exec.ts'
+import { commandBackendsForTests, outputTail, runCommand } from '../src/exec.ts'
 import { which } from '../src/which.ts'
 import { registerSecret, resetSecretsForTests } from '../src/secrets.ts'
 import { renderSummary, writeJobSummary } from '../src/summary.ts'
@@ -15,78 +15,105 @@ beforeEach(() => {
 })
 afterEach(() => jest.restoreAllMocks())
 
-// runExecutable (node:child_process) keeps runCommand's (@actions/exec) contract exactly.
-describe.each([
-  ['runCommand', runCommand],
-  ['runExecutable', runExecutable]
-])('%s', (_name, runCommand) => {
-  it('passes argv as an array (no shell) and secrets through env', async () => {
-    registerSecret(TOKEN)
-    const result = await runCommand(process.execPath, ['-e', 'process.stdout.write(process.argv[1] + "|" + process.env.SECRET_VALUE.length)', 'a b;$(echo hi)'], {
+// Both ways runCommand starts a process (node:child_process directly; @actions/exec for Windows
+// batch files) are held to one contract.
+describe.each(Object.entries(commandBackendsForTests))('the %s backend', (_name, start) => {
+  it('passes argv as an array (no shell) and the environment', async () => {
+    const result = await start(process.execPath, ['-e', 'process.stdout.write(process.argv[1] + "|" + process.env.SECRET_VALUE.length)', 'a b;$(echo hi)'], {
       env: { SECRET_VALUE: TOKEN },
       silent: true
     })
-    expect(result.stdout).toBe(`a b;$(echo hi)|${TOKEN.length}`)
+    expect(result).toMatchObject({ exitCode: 0, stdout: `a b;$(echo hi)|${TOKEN.length}` })
   })
 
-  it('refuses to put a registered secret into argv', async () => {
-    registerSecret(TOKEN)
-    await expect(runCommand('echo', [`--password=${TOKEN}`])).rejects.toThrow(
-      'Refusing to run echo: a secret would appear in its command line. Fix'.replace(' Fix', '')
-    )
-    await expect(runCommand('echo', [`https://aws:${encodeURIComponent(TOKEN)}@host/`])).rejects.toThrow(/Refusing to run echo/)
-  })
-
-  it('fails with the command, exit code and the tail of stderr', async () => {
-    await expect(runCommand(process.execPath, ['-e', 'console.error("boom"); process.exit(3)'], { silent: true })).rejects.toThrow(
-      /exited with code 3: boom$/
-    )
-    const result = await runCommand(process.execPath, ['-e', 'process.exit(4)'], { silent: true, ignoreReturnCode: true })
-    expect(result.exitCode).toBe(4)
+  it('returns the exit code and both streams', async () => {
+    const result = await start(process.execPath, ['-e', 'console.log("out"); console.error("boom"); process.exit(3)'], { silent: true })
+    expect(result).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'boom\n' })
   })
 
   it('feeds stdin', async () => {
-    const result = await runCommand(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], { input: 'from-stdin', silent: true })
+    const result = await start(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], { input: 'from-stdin', silent: true })
     expect(result.stdout).toBe('from-stdin')
   })
 
-  it('echoes the command line and the output unless silent', async () => {
+  it('echoes the command line, then stdout and stderr both on stdout (inside the log group), unless silent', async () => {
     const written: string[] = []
     jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
       written.push(String(chunk))
       return true
     })
-    await runCommand(process.execPath, ['-e', 'process.stdout.write("out-line")'])
-    expect(written.join('')).toContain(`[command]${process.execPath} -e process.stdout.write("out-line")`)
+    const errWritten: string[] = []
+    jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+      errWritten.push(String(chunk))
+      return true
+    })
+    await start(process.execPath, ['-e', 'process.stdout.write("out-line"); process.stderr.write("err-line")'], {})
+    expect(written.join('')).toContain(`[command]${process.execPath} -e process.stdout.write("out-line"); process.stderr.write("err-line")`)
     expect(written.join('')).toContain('out-line')
+    expect(written.join('')).toContain('err-line')
+    expect(errWritten.join('')).toBe('')
     written.length = 0
-    await runCommand(process.execPath, ['-e', 'process.stdout.write("quiet")'], { silent: true })
+    await start(process.execPath, ['-e', 'process.stdout.write("quiet"); process.stderr.write("quiet")'], { silent: true })
     expect(written.join('')).toBe('')
   })
 })
 
-describe('runExecutable', () => {
+describe('runCommand', () => {
+  it('refuses to put a registered secret into argv', async () => {
+    registerSecret(TOKEN)
+    await expect(runCommand('echo', [`--password=${TOKEN}`])).rejects.toThrow('Refusing to run echo: a secret would appear in its command line.')
+    await expect(runCommand('echo', [`https://aws:${encodeURIComponent(TOKEN)}@host/`])).rejects.toThrow(/Refusing to run echo/)
+  })
+
+  it('fails with the command, exit code or signal, and the tail of the output', async () => {
+    await expect(runCommand(process.execPath, ['-e', 'console.error("boom"); process.exit(3)'], { silent: true })).rejects.toThrow(/exited with code 3: boom$/)
+    expect((await runCommand(process.execPath, ['-e', 'process.exit(4)'], { silent: true, ignoreReturnCode: true })).exitCode).toBe(4)
+    await expect(runCommand(process.execPath, ['-e', 'console.error("dying"); process.kill(process.pid, "SIGKILL")'], { silent: true })).rejects.toThrow(
+      /was stopped by SIGKILL: dying$/
+    )
+  })
+
   it('fails with one line when the executable does not exist', async () => {
-    await expect(runExecutable('/nonexistent/tool', ['x'], { silent: true })).rejects.toThrow(/^Cannot run \/nonexistent\/tool: spawn \/nonexistent\/tool ENOENT$/)
+    await expect(runCommand('/nonexistent/tool', ['x'], { silent: true })).rejects.toThrow(/^Cannot run \/nonexistent\/tool: spawn \/nonexistent\/tool ENOENT$/)
   })
 
   it('decodes multi-byte characters split across chunks', async () => {
     const script = 'const b = Buffer.from("→ é ✓".repeat(20000)); process.stdout.write(b.subarray(0, 1)); setTimeout(() => process.stdout.write(b.subarray(1)), 20)'
-    const result = await runExecutable(process.execPath, ['-e', script], { silent: true })
+    const result = await runCommand(process.execPath, ['-e', script], { silent: true })
     expect(result.stdout).toBe('→ é ✓'.repeat(20000))
   })
+
+  it('returns 10 s after the child exits even when a process it left behind holds its output open', async () => {
+    // The child starts a grandchild that inherits stdout and sleeps for a minute, then exits.
+    const script = 'require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "inherit", detached: true }).unref(); console.log("parent done")'
+    const started = Date.now()
+    const result = await runCommand(process.execPath, ['-e', script], { silent: true })
+    expect(result.stdout).toBe('parent done\n')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(9_000)
+    expect(Date.now() - started).toBeLessThan(20_000)
+  }, 30_000)
 })
 
 describe('which', () => {
-  it('finds the first executable file on PATH, skipping non-executables and directories, and checks a path as given', () => {
+  it('finds the first executable file on PATH, skipping non-executables, directories and relative entries, and checks a path as given', () => {
     const root = mkdtempSync(join(tmpdir(), 'which-'))
+    const cwd = process.cwd()
     for (const dir of ['a', 'b', 'c']) mkdirSync(join(root, dir))
     mkdirSync(join(root, 'a', 'tool'))
     writeFileSync(join(root, 'b', 'tool'), 'not executable')
     writeFileSync(join(root, 'c', 'tool'), '#!/bin/sh\n')
     chmodSync(join(root, 'c', 'tool'), 0o755)
-    const env = { PATH: ['', join(root, 'a'), join(root, 'b'), join(root, 'c')].join(':') }
-    expect(which('tool', env)).toBe(join(root, 'c', 'tool'))
+    // A relative entry is skipped even when it holds the tool.
+    mkdirSync(join(root, 'rel'))
+    writeFileSync(join(root, 'rel', 'tool'), '#!/bin/sh\n')
+    chmodSync(join(root, 'rel', 'tool'), 0o755)
+    const env = { PATH: ['', 'rel', join(root, 'a'), join(root, 'b'), join(root, 'c')].join(':') }
+    process.chdir(root)
+    try {
+      expect(which('tool', env)).toBe(join(root, 'c', 'tool'))
+    } finally {
+      process.chdir(cwd)
+    }
     expect(which('missing', env)).toBeUndefined()
     expect(which(join(root, 'c', 'tool'), {})).toBe(join(root, 'c', 'tool'))
     expect(which(join(root, 'b', 'tool'), {})).toBeUndefined()

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { describeError } from '../src/errors.ts'
 import { gitRepo, parseStatusV2, readCheckout } from '../src/git.ts'
 
 // readCheckout against real repositories: what one `git status --porcelain=v2 --branch` says
@@ -15,7 +16,7 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true })
 })
 
-function repository(files: Record<string, string> = { 'a.txt': 'a\n', 'name with spaces.txt': 's\n', 'sub/b.txt': 'b\n' }): string {
+function repository(files: Record<string, string> = { 'a.txt': 'a\n', 'name with spaces.txt': 's\n', 'sub/b.txt': 'b\n', 'é ü.txt': 'u\n', 'a"b\tc.txt': 'q\n' }): string {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'git-test-')))
   roots.push(root)
   const work = join(root, 'work')
@@ -36,14 +37,25 @@ describe('readCheckout', () => {
     expect(state).toEqual({ topLevel: work, commonDir: join(work, '.git'), sha: git(work, 'rev-parse', 'HEAD'), branch: 'main', dirty: [] })
   })
 
-  it('lists modified, staged, deleted and renamed tracked files (paths with spaces whole), but not untracked ones', async () => {
+  it('lists modified, staged, deleted and renamed tracked files (names verbatim: spaces, accents, quotes, tabs), but not untracked ones', async () => {
     const work = repository()
     writeFileSync(join(work, 'a.txt'), 'changed\n')
     git(work, 'mv', 'name with spaces.txt', 'renamed with spaces.txt')
     rmSync(join(work, 'sub', 'b.txt'))
+    writeFileSync(join(work, 'é ü.txt'), 'changed\n')
+    writeFileSync(join(work, 'a"b\tc.txt'), 'changed\n')
     writeFileSync(join(work, 'untracked.txt'), 'new\n')
     const state = await readCheckout(gitRepo(work))
-    expect(state.dirty.sort()).toEqual(['a.txt', 'renamed with spaces.txt', 'sub/b.txt'])
+    expect(state.dirty.sort()).toEqual(['a"b\tc.txt', 'a.txt', 'renamed with spaces.txt', 'sub/b.txt', 'é ü.txt'])
+  })
+
+  it('names the safe.directory fix when git refuses a checkout owned by another user', async () => {
+    if (process.getuid?.() !== 0) return // only root can hand the checkout to another user
+    const work = repository()
+    execFileSync('chown', ['-R', '65534', work])
+    expect(await readCheckout(gitRepo(work)).catch(describeError)).toBe(
+      `git refuses the checkout at ${work}: it belongs to another user than this job's. Fix: run \`git config --global --add safe.directory ${work}\` in a step before this one (actions/checkout does this for its own steps only)`
+    )
   })
 
   it('has no branch on a detached HEAD', async () => {
@@ -80,7 +92,8 @@ describe('parseStatusV2', () => {
       '# branch.head main',
       'u UU N... 100644 100644 100644 100644 a b c conflict file.txt',
       '2 R. N... 100644 100644 100644 a b R100 new name.txt',
-      'old name.txt',
+      // The original path is a field of its own, whatever it looks like.
+      '1 old name that looks like an entry.txt',
       ''
     ].join('\0')
     expect(parseStatusV2(out)).toEqual({ sha: '0123456789012345678901234567890123456789', branch: 'main', dirty: ['conflict file.txt', 'new name.txt'] })
