@@ -1,7 +1,7 @@
 // Only light modules here: index.ts parses inputs before main.ts (exec, the index client and,
 // for CodeArtifact, the AWS SDK) loads, so a bad input fails in milliseconds with one line.
 import { InputError } from '@release/shared/errors'
-import { getBoolean, getEnum, getEnumList, getList, getOptionalString, getString, getVerbatimString } from '@release/shared/inputs'
+import { getBoolean, getEnum, getEnumList, getInteger, getList, getOptionalString, getString, getVerbatimString } from '@release/shared/inputs'
 import { type CodeArtifactInputs, getCodeArtifactInputs, getCredentialInputs, getRetryTimeoutMs } from '@release/shared/aws/inputs'
 import type { CredentialOptions } from '@release/shared/aws/credentials'
 import { HANDOFF_ENV, readHandoff } from '@release/shared/aws/handoff'
@@ -58,6 +58,8 @@ export interface Inputs {
   dryRun: boolean
   /** Budget for each retried remote operation (index reads, uploads, AWS calls). */
   retryTimeoutMs: number
+  /** How long one upload attempt may run; undefined: from the size of what it sends. */
+  uploadTimeoutMs?: number
 }
 
 const PYTHON_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
@@ -193,6 +195,8 @@ export function getInputs(): Inputs {
     importNames: getImportNames(),
     uploader: getEnum('uploader', UPLOADERS, 'twine'),
     dryRun,
-    retryTimeoutMs: getRetryTimeoutMs()
+    retryTimeoutMs: getRetryTimeoutMs(),
+    // 0 (the default) means automatic.
+    uploadTimeoutMs: getInteger('upload-timeout-seconds', { default: 0, min: 1, max: 21_600, also: [0] }) * 1000 || undefined
   }
 }

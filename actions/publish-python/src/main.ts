@@ -150,6 +150,7 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
         reader,
         version,
         deadlineMs: inputs.retryTimeoutMs,
+        attemptTimeoutMs: inputs.uploadTimeoutMs,
         onUploaded: done => done.forEach(dist => outcome.status.set(dist, 'uploaded'))
       })
     )

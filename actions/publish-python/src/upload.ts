@@ -3,6 +3,7 @@
 // deadline; after every failure the index is read again, so files that made it before the
 // failure count as uploaded and only the rest are sent again. That is also what lets a re-run
 // after a partial upload finish the release.
+import { statSync } from 'node:fs'
 import { ActionError } from '@release/shared/errors'
 import { runCommand } from '@release/shared/exec'
 import { type Classification, RetryDeadlineError, classifyError, withRetry } from '@release/shared/retry'
@@ -161,8 +162,20 @@ export interface UploadOptions {
   reader: IndexReader
   version: string
   deadlineMs: number
+  /** How long one attempt may run; undefined: uploadTimeoutMs() of what it sends. */
+  attemptTimeoutMs?: number
   /** Called as files reach the index, so a run that fails later still reports them. */
   onUploaded?: (dists: readonly Dist[]) => void
+}
+
+/**
+ * The automatic limit for one upload attempt: two minutes, plus 20 s per MB (50 kB/s, slow for
+ * any runner). twine sets no timeout on its connections, so without one a connection the network
+ * dropped silently holds the job until the job's own timeout (six hours by default).
+ */
+export function uploadTimeoutMs(dists: readonly Dist[]): number {
+  const bytes = dists.reduce((sum, dist) => sum + statSync(dist.path).size, 0)
+  return 120_000 + Math.ceil((bytes / 1_000_000) * 20_000)
 }
 
 /** Uploads `dists` in order; returns those that reached the index. */
@@ -175,14 +188,17 @@ export async function uploadDists(dists: readonly Dist[], options: UploadOptions
       async attempt => {
         const { command, args } = uploaderCommand(options.uploader, options.toolchain, options.uploadUrl, remaining)
         log.info(`${attempt > 1 ? `Attempt ${attempt}: ` : ''}uploading ${remaining.map(dist => dist.file).join(', ')}`)
-        const result = await runCommand(command, args, { ignoreReturnCode: true, env: uploaderEnv(options.uploader, options.uploadUrl, options.credentials) })
+        const timeoutMs = options.attemptTimeoutMs ?? uploadTimeoutMs(remaining)
+        const result = await runCommand(command, args, { ignoreReturnCode: true, timeoutMs, env: uploaderEnv(options.uploader, options.uploadUrl, options.credentials) })
         if (result.exitCode === 0) {
           uploaded.push(...remaining)
           options.onUploaded?.(remaining)
           remaining = []
           return
         }
-        const failure = classifyUploaderOutput(`${result.stdout}\n${result.stderr}`)
+        const failure = result.timedOut
+          ? new UploadFailure(`the uploader was stopped after ${Math.round(timeoutMs / 1000)} s without finishing (upload-timeout-seconds)`, { network: true, output: `${result.stdout}\n${result.stderr}` })
+          : classifyUploaderOutput(`${result.stdout}\n${result.stderr}`)
         // Which files made it before the failure? One quick look; if the index cannot say,
         // everything left is sent again (an identical re-upload is then recognised next time).
         const comparison = await compareWithIndex(remaining, { ...options.reader, attempts: 1 }).catch(() => undefined)

@@ -56,6 +56,7 @@ beforeAll(async () => {
     ['2.0.4-other', '# acme-faults\n\nOther bytes, same version.\n'],
     ['2.0.5', undefined],
     ['2.0.6', undefined],
+    ['2.0.7', undefined],
     ['2.1.0+g1a2b3c', undefined]
   ]
   for (let i = 0; i < versions.length; i += 2) {
@@ -92,6 +93,18 @@ describe('transient index faults', () => {
     expect(result.stdout).toMatch(/Upload attempt 1 failed \(HTTP 429\); 2 files left, retrying in/)
     expect(parseJsonOutput(result, 'uploaded')).toEqual(['acme_faults-2.0.1-py3-none-any.whl', 'acme_faults-2.0.1.tar.gz'])
     expect(await publishedFiles()).toEqual(expect.arrayContaining(['acme_faults-2.0.1-py3-none-any.whl', 'acme_faults-2.0.1.tar.gz']))
+  }, 60_000)
+
+  it('stops an upload that stalls once upload-timeout-seconds have passed, and completes on the next attempt', async () => {
+    // The first upload request is held: a connection that went silent. twine has no timeout.
+    stack.index.addFault({ method: 'POST', delayMs: 20_000, times: 1 })
+    const started = Date.now()
+    const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.7') as string, 'upload-timeout-seconds': '2', 'retry-timeout-seconds': '30' }), 'refs/tags/v2.0.7')
+    expectSuccess(result)
+    expect(result.stdout).toMatch(/Upload attempt 1 failed \(network error\); 2 files left, retrying in/)
+    expect(parseJsonOutput(result, 'uploaded')).toEqual(['acme_faults-2.0.7-py3-none-any.whl', 'acme_faults-2.0.7.tar.gz'])
+    expect(await publishedFiles()).toEqual(expect.arrayContaining(['acme_faults-2.0.7-py3-none-any.whl', 'acme_faults-2.0.7.tar.gz']))
+    expect(Date.now() - started).toBeLessThan(20_000)
   }, 60_000)
 })
 

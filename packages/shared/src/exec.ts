@@ -25,6 +25,11 @@ export interface CommandOptions {
   silent?: boolean
   /** Resolve with the exit code instead of throwing on non-zero exit. */
   ignoreReturnCode?: boolean
+  /**
+   * Stop the child (SIGTERM, then SIGKILL 5 s later) once it has run this long; the result says
+   * `timedOut`. Not enforced for Windows batch files, which the toolkit runs.
+   */
+  timeoutMs?: number
 }
 
 export interface CommandResult {
@@ -33,6 +38,8 @@ export interface CommandResult {
   stderr: string
   /** The signal that ended the child, when one did (e.g. SIGKILL from the out-of-memory killer). */
   signal?: string
+  /** The child was stopped because it ran longer than `timeoutMs`. */
+  timedOut?: boolean
 }
 
 export function assertNoSecretInArgv(command: string, args: readonly string[]): void {
@@ -57,7 +64,11 @@ export function outputTail(result: Pick<CommandResult, 'stdout' | 'stderr'>, lin
 function checkExitCode(command: string, args: readonly string[], result: CommandResult, options: CommandOptions): CommandResult {
   if (result.exitCode !== 0 && !options.ignoreReturnCode) {
     const detail = outputTail(result, 5)
-    const ended = result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.exitCode}`
+    const ended = result.timedOut
+      ? `was stopped after ${Math.round((options.timeoutMs ?? 0) / 1000)} s (its time limit)`
+      : result.signal
+        ? `was stopped by ${result.signal}`
+        : `exited with code ${result.exitCode}`
     throw new ActionError(`\`${[command, ...args].join(' ')}\` ${ended}${detail ? `: ${detail}` : ''}`)
   }
   return result
@@ -87,19 +98,33 @@ function spawnAndCapture(command: string, args: readonly string[], options: Comm
     child.stdin.on('error', () => undefined)
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
     let settled = false
+    let timedOut = false
+    const timers: NodeJS.Timeout[] = []
+    if (options.timeoutMs !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true
+          child.kill('SIGTERM')
+          timers.push(setTimeout(() => child.kill('SIGKILL'), 5_000))
+        }, options.timeoutMs)
+      )
+    }
     const settle = (): void => {
       if (settled || !exited) return
       settled = true
+      for (const timer of timers) clearTimeout(timer)
       const { code, signal } = exited
       resolve({
         exitCode: code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1),
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
-        ...(signal ? { signal } : {})
+        ...(signal ? { signal } : {}),
+        ...(timedOut ? { timedOut } : {})
       })
     }
     child.on('error', error => {
       settled = true
+      for (const timer of timers) clearTimeout(timer)
       reject(new ActionError(`Cannot run ${command}: ${error.message}`))
     })
     let lingering: NodeJS.Timeout | undefined

@@ -73,6 +73,17 @@ describe('runCommand', () => {
     )
   })
 
+  it('stops a child that runs past timeoutMs, and says so', async () => {
+    const started = Date.now()
+    const result = await runCommand(process.execPath, ['-e', 'console.log("started"); setTimeout(() => {}, 60000)'], { silent: true, ignoreReturnCode: true, timeoutMs: 500 })
+    expect(result).toMatchObject({ timedOut: true, signal: 'SIGTERM', stdout: 'started\n' })
+    expect(Date.now() - started).toBeLessThan(5_000)
+    await expect(runCommand(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { silent: true, timeoutMs: 500 })).rejects.toThrow(/was stopped after 1 s \(its time limit\)$/)
+    // A child that ignores SIGTERM is killed 5 s later.
+    const stubborn = await runCommand(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setTimeout(() => {}, 60000)'], { silent: true, ignoreReturnCode: true, timeoutMs: 500 })
+    expect(stubborn).toMatchObject({ timedOut: true, signal: 'SIGKILL' })
+  }, 20_000)
+
   it('fails with one line when the executable does not exist', async () => {
     await expect(runCommand('/nonexistent/tool', ['x'], { silent: true })).rejects.toThrow(/^Cannot run \/nonexistent\/tool: spawn \/nonexistent\/tool ENOENT$/)
   })
