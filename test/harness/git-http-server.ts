@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { closeServer, listen } from '../stack/http-util.ts'
 
 // git's smart HTTP protocol (the one GitHub speaks) on loopback: a Node server that hands each
 // request to `git http-backend` as CGI. With `authorization`, it answers 401 unless a request
@@ -68,11 +68,6 @@ export async function startGitHttpServer(projectRoot: string, options: { authori
     })
     cgi.on('close', () => res.end())
   }
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    server,
-    seen,
-    close: () => new Promise<void>(resolve => server.close(() => resolve()))
-  }
+  const { url } = await listen(server)
+  return { url, server, seen, close: () => closeServer(server) }
 }

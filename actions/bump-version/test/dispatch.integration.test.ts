@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs'
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { commandLines } from '../../../test/harness/action-runner.ts'
+import { closeServer, listen, readBody } from '../../../test/stack/http-util.ts'
 import { type Sandbox, bump, failureOf, git, sandbox, succeeded } from './helpers.ts'
 
 // `dispatch-workflow`: after the push, the bundle starts the publish workflow through the GitHub
@@ -31,24 +31,15 @@ interface FakeApi {
 async function fakeGitHubApi(): Promise<FakeApi> {
   const requests: ApiRequest[] = []
   const answers: FakeApi['answers'] = []
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString()
-      requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers['authorization'], body: text ? JSON.parse(text) : undefined })
-      const answer = answers.shift() ?? { status: 204 }
-      if (answer.body === undefined) res.writeHead(answer.status).end()
-      else res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
-    })
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const text = (await readBody(req)).toString()
+    requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers['authorization'], body: text ? JSON.parse(text) : undefined })
+    const answer = answers.shift() ?? { status: 204 }
+    if (answer.body === undefined) res.writeHead(answer.status).end()
+    else res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    answers,
-    close: () => new Promise<void>(resolve => server.close(() => resolve()))
-  }
+  const { url } = await listen(server)
+  return { url, requests, answers, close: () => closeServer(server) }
 }
 
 let api: FakeApi
