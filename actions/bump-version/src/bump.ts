@@ -6,7 +6,7 @@ import { type GitIdentity, type GitRepo, commitPaths, createTag, fetchTags, isAn
 import { agreedVersion, discoverVersionSources, type VersionSource, writeVersion } from '@release/shared/version-sources/index'
 import * as log from '@release/shared/workflow-commands'
 import type { Inputs } from './inputs.ts'
-import { latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion } from './plan.ts'
+import { type Templates, latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion } from './plan.ts'
 
 export interface Context {
   inputs: Inputs
@@ -141,10 +141,15 @@ export async function checkRefs(ctx: Context, bump: Bump, remoteTagRead: Promise
   }
 }
 
+/** What `{old}`, `{new}`, `{version}` and `{tag}` stand for in this bump's templates. */
+export function templateValues(bump: Bump): Templates {
+  return { old: bump.previous ?? '', new: bump.version, tag: bump.tag ?? '' }
+}
+
 /** Writes the files, commits and tags: everything local. */
 export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
   const { inputs } = ctx
-  const values = { old: bump.previous ?? '', new: bump.version, tag: bump.tag ?? '' }
+  const values = templateValues(bump)
   if (bump.mode === 'files') {
     bump.changed = writeVersion(bump.sources, bump.version)
     for (const path of bump.changed) log.info(`Wrote ${bump.version} to ${repoPath(ctx, path)}`)

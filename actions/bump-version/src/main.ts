@@ -5,12 +5,12 @@ import { findWorkTreeRoot, gitRepo, readCheckout, remoteUrl, tokenAuthEnv } from
 import { writeJobSummary } from '@release/shared/summary'
 import { describeSource, renderVersionEdits } from '@release/shared/version-sources/index'
 import * as log from '@release/shared/workflow-commands'
-import { type Bump, type Context, applyBump, checkRefs, planVersion, remoteTagLookup, repoPath } from './bump.ts'
-import { type Inputs, getInputs } from './inputs.ts'
+import { type Bump, type Context, applyBump, checkRefs, planVersion, remoteTagLookup, repoPath, templateValues } from './bump.ts'
+import type { Inputs } from './inputs.ts'
 import { type PushOutcome, pushWithRetry } from './push.ts'
 import { renderTemplate } from './plan.ts'
 
-async function checkWorkingDirectory(path: string): Promise<void> {
+function checkWorkingDirectory(path: string): void {
   if (!existsSync(path) || !statSync(path).isDirectory()) {
     throw new InputError('working-directory', `"${path}" is not a directory`, 'use the path of the Python project, relative to the workspace')
   }
@@ -21,9 +21,9 @@ function sourceLines(bump: Bump): string[] {
   return bump.sources.map(source => `${describeSource(source)} = ${source.raw}`)
 }
 
-export async function run(inputs: Inputs = getInputs()): Promise<void> {
+export async function run(inputs: Inputs): Promise<void> {
   const projectDir = resolve(inputs.workingDirectory)
-  await checkWorkingDirectory(projectDir)
+  checkWorkingDirectory(projectDir)
   const repo = gitRepo(projectDir)
   const identity = { name: inputs.gitUserName, email: inputs.gitUserEmail }
 
@@ -126,7 +126,7 @@ async function startDispatch(ctx: Context, bump: Bump, outcome: PushOutcome): Pr
     log.warning(`Nothing was pushed, so ${workflow} was not started.`)
     return undefined
   }
-  const values = { old: bump.previous ?? '', new: bump.version, tag: bump.tag ?? '' }
+  const values = templateValues(bump)
   const inputs = Object.fromEntries(Object.entries(ctx.inputs.dispatchInputs).map(([name, value]) => [name, renderTemplate(value, values)]))
   return log.group(`Start ${workflow} on ${ref}`, async () => {
     try {

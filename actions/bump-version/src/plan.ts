@@ -1,7 +1,8 @@
 // The pure part of a bump: from what the sources (or tags) say and the inputs, the new version,
 // the tag name and the messages. No git, no files: table-driven tests cover it directly.
 import { InputError } from '@release/shared/errors'
-import { type BumpKind, VersionError, bumpVersion, compareVersions, isValidVersion, normalizeVersion } from '@release/shared/pep440'
+import { escapeRegExp } from '@release/shared/version-sources/plain-file'
+import { type BumpKind, VersionError, bumpVersion, compareVersions, normalizeVersion } from '@release/shared/pep440'
 
 export interface Templates {
   old: string
@@ -18,10 +19,6 @@ export function tagName(template: string, version: string): string {
   return template.replace('{version}', version)
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
 /** The glob `git tag --list` takes for a template: `v{version}` gives `v*`. */
 export function tagGlob(template: string): string {
   return template.replace('{version}', '*')
@@ -31,8 +28,12 @@ export function tagGlob(template: string): string {
 export function versionFromTag(template: string, tag: string): string | undefined {
   const [before, after] = template.split('{version}').map(escapeRegExp)
   const match = new RegExp(`^${before}(.+)${after}$`).exec(tag)
-  if (!match || !isValidVersion(match[1])) return undefined
-  return normalizeVersion(match[1])
+  if (!match) return undefined
+  try {
+    return normalizeVersion(match[1])
+  } catch {
+    return undefined
+  }
 }
 
 /** The highest version among `tags` made from `template`, with the tag that holds it. */

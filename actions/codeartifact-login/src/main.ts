@@ -3,13 +3,13 @@ import { resolveAwsSession } from '@release/shared/aws/credentials'
 import { HANDOFF_ENV } from '@release/shared/aws/handoff'
 import { writeJobSummary } from '@release/shared/summary'
 import * as workflow from '@release/shared/workflow-commands'
-import { type Inputs, getInputs } from './inputs.ts'
+import type { Inputs } from './inputs.ts'
 import { toolEnvironment } from './tool-env.ts'
 
 const DEPENDENCY_CONFUSION_WARNING =
   'index-mode is `extra`: pip and uv also consult PyPI, so a public package that takes the name of a private one can be installed instead (dependency confusion). Prefer `replace`: CodeArtifact already serves PyPI packages through its upstream.'
 
-export async function run(inputs: Inputs = getInputs()): Promise<void> {
+export async function run(inputs: Inputs): Promise<void> {
   const session = await workflow.group('AWS credentials', async () => {
     const resolved = await resolveAwsSession(inputs.credentials)
     workflow.info(resolved.source === 'oidc' ? `Assumed ${resolved.roleArn} with the GitHub OIDC token` : 'Using the credentials from the environment')

@@ -2,7 +2,7 @@ import type { AwsSession } from '@release/shared/aws/client-config'
 import { CODEARTIFACT_USERNAME, getRepositoryAccess } from '@release/shared/aws/codeartifact'
 import { HANDOFF_ENV, readHandoff } from '@release/shared/aws/handoff'
 import { ActionError } from '@release/shared/errors'
-import { authenticatedUrl, registerSecret } from '@release/shared/secrets'
+import { authenticatedUrl } from '@release/shared/secrets'
 import type { IndexSource } from './inputs.ts'
 
 export interface IndexAccess {
@@ -48,9 +48,6 @@ export async function resolveIndexAccess(source: IndexSource, session: AwsSessio
           hint: `set \`domain\` and \`repository\` (CodeArtifact), or \`index-url\` (any PyPI-compatible index), or run codeartifact-login earlier in the job (it leaves ${HANDOFF_ENV.token} and ${HANDOFF_ENV.indexUrl})`
         })
       }
-      // Masked by the step that created it, but this process must know it too, so that the
-      // exec helper refuses any argv that would carry it.
-      registerSecret(handoff.token)
       return {
         url: authenticatedUrl(handoff.indexUrl, CODEARTIFACT_USERNAME, handoff.token),
         displayUrl: handoff.indexUrl,

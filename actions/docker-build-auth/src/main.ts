@@ -4,11 +4,11 @@ import type { AwsSession } from '@release/shared/aws/client-config'
 import { resolveAwsSession } from '@release/shared/aws/credentials'
 import { type BuildSpec, buildArgs, loginArgs, pushArgs, unsupportedReason } from '@release/shared/container/build-argv'
 import { type Builder, detectBuilder } from '@release/shared/container/builder'
-import type { DockerfileInfo } from '@release/shared/container/dockerfile'
+import { type DockerfileInfo, mountsOf } from '@release/shared/container/dockerfile'
 import { getEcrAuthorization } from '@release/shared/container/ecr'
 import { ecrLoginRegistries } from '@release/shared/container/image-ref'
 import { ActionError } from '@release/shared/errors'
-import { runCommand } from '@release/shared/exec'
+import { errorLine, runCommand } from '@release/shared/exec'
 import { createPrivateDir, removePrivateDir, writeSecretFile } from '@release/shared/private-files'
 import * as log from '@release/shared/workflow-commands'
 import { buildFailureHint, readDockerfile, unusedCredentials } from './dockerfile-check.ts'
@@ -68,7 +68,7 @@ async function awsSession(inputs: Inputs): Promise<AwsSession> {
 
 function describeMounts(info: DockerfileInfo, inputs: Inputs): string {
   if (inputs.mode === 'build-arg') return info.args.includes(inputs.buildArgName) ? `declares ARG ${inputs.buildArgName}` : `no ARG ${inputs.buildArgName}`
-  const lines = info.secretMounts.filter((mount) => mount.id === inputs.secretId).map((mount) => mount.line)
+  const lines = mountsOf(info, inputs.secretId).map((mount) => mount.line)
   return lines.length > 0 ? `secret \`${inputs.secretId}\` mounted by the RUN step(s) at line ${lines.join(', ')}` : `no RUN step mounts \`${inputs.secretId}\``
 }
 
@@ -83,7 +83,7 @@ async function ecrLogin(inputs: Inputs, builder: Builder, session: AwsSession): 
     // The password travels on stdin: argv is readable by every process on the runner.
     const result = await runCommand(builder.command, loginArgs(registry, auth.username), { input: auth.password, ignoreReturnCode: true })
     if (result.exitCode !== 0) {
-      throw new ActionError(`Logging in to ${registry} with the ECR token failed: ${lastErrorLine(result.stderr, result.stdout)}`, {
+      throw new ActionError(`Logging in to ${registry} with the ECR token failed: ${errorLine(`${result.stdout}\n${result.stderr}`)}`, {
         hint: 'ecr-login logs in to the ECR registries the tags name (or those in `ecr-registry`); the role needs ecr:GetAuthorizationToken and the registry must be ECR in the same account and partition'
       })
     }
@@ -125,7 +125,7 @@ async function build(inputs: Inputs, builder: Builder, dockerfile: DockerfileInf
   })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   if (result.exitCode !== 0) {
-    throw new ActionError(`The image build failed after ${seconds} s: ${lastErrorLine(result.stderr, result.stdout)}`, {
+    throw new ActionError(`The image build failed after ${seconds} s: ${errorLine(`${result.stdout}\n${result.stderr}`)}`, {
       hint: buildFailureHint(dockerfile, inputs, builder.kind)
     })
   }
@@ -150,7 +150,7 @@ async function pushWithPodman(tags: readonly string[], dir: string): Promise<str
     const digestFile = join(dir, `digest-${i}`)
     const result = await runCommand('podman', pushArgs(tag, digestFile), { ignoreReturnCode: true })
     if (result.exitCode !== 0) {
-      throw new ActionError(`Pushing ${tag} failed: ${lastErrorLine(result.stderr, result.stdout)}`, {
+      throw new ActionError(`Pushing ${tag} failed: ${errorLine(`${result.stdout}\n${result.stderr}`)}`, {
         hint: /unauthorized|authentication required|denied/i.test(result.stderr)
           ? 'log in to the registry before this step (docker/login-action), or set `ecr-login: true` for ECR'
           : 'check the registry address in `tags` and that it is reachable from the runner'
@@ -171,10 +171,3 @@ function podmanMetadata(result: BuildResult, tags: readonly string[]): Record<st
 }
 
 /** The builder's own error line: the last line that says error, else the last line. */
-function lastErrorLine(stderr: string, stdout: string): string {
-  const lines = `${stdout}\n${stderr}`
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-  return [...lines].reverse().find((candidate) => /error/i.test(candidate)) ?? lines.at(-1) ?? 'no output'
-}

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { basename, join } from 'node:path'
 import { ActionError } from '@release/shared/errors'
-import { runCommand } from '@release/shared/exec'
+import { errorLine, runCommand } from '@release/shared/exec'
 import { listDistFiles } from '@release/shared/python/dist-files'
 import { removePrivateDir } from '@release/shared/private-files'
 import * as log from '@release/shared/workflow-commands'
@@ -77,9 +77,7 @@ export function explainBuildFailure(project: Project, output: string, options: {
         : `install it into ${options.python} (with \`build-isolation: false\` the build uses that environment), or set \`build-isolation: true\``
     })
   }
-  const lines = output.split('\n').map(line => line.trim()).filter(Boolean)
-  const reason = [...lines].reverse().find(line => /error/i.test(line)) ?? lines.at(-1) ?? 'no output'
-  return new ActionError(`${prefix}: ${reason.replace(/^(ERROR|error:)\s*/, '')}`, { hint: 'see the build output above' })
+  return new ActionError(`${prefix}: ${errorLine(output).replace(/^(ERROR|error:)\s*/, '')}`, { hint: 'see the build output above' })
 }
 
 /**

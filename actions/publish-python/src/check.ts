@@ -2,7 +2,7 @@
 // into one line that names the files, the first problem and the fix.
 import { basename } from 'node:path'
 import { ActionError } from '@release/shared/errors'
-import { runCommand } from '@release/shared/exec'
+import { runCommand, stripAnsi } from '@release/shared/exec'
 import * as log from '@release/shared/workflow-commands'
 import type { Dist } from './dists.ts'
 import type { Command } from './tools.ts'
@@ -12,8 +12,6 @@ export interface CheckFailure {
   problems: string[]
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
 
 /**
  * Failed files and their problems from twine's output. Rich wraps long log records onto
@@ -27,7 +25,7 @@ export function parseTwineCheck(output: string): CheckFailure[] {
     if (current && record) current.problems.push(record.join(' ').replace(/\s+/g, ' ').trim())
     record = undefined
   }
-  for (const raw of output.replace(ANSI, '').split('\n')) {
+  for (const raw of stripAnsi(output).split('\n')) {
     const line = raw.trimEnd()
     const status = /^Checking (.+?): (PASSED|FAILED)(.*)$/.exec(line)
     if (status) {
@@ -61,7 +59,7 @@ export async function checkDists(twine: Command, dists: readonly Dist[]): Promis
   const args = [...twine.args, '--no-color', 'check', '--strict', ...dists.map(dist => dist.path)]
   log.info(`[command]${[twine.command, ...args].join(' ')}`)
   const result = await runCommand(twine.command, args, { silent: true, ignoreReturnCode: true, env: { COLUMNS: '200', NO_COLOR: '1' } })
-  const output = `${result.stdout}\n${result.stderr}`.replace(ANSI, '').trim()
+  const output = stripAnsi(`${result.stdout}\n${result.stderr}`).trim()
   log.info(output)
   if (result.exitCode === 0) return
   const failures = parseTwineCheck(output)

@@ -133,7 +133,6 @@ function getTarget(dryRun: boolean): Target {
   }
   const handoff = readHandoff()
   if (handoff) {
-    registerSecret(handoff.token)
     return {
       kind: 'codeartifact-login',
       uploadUrl: handoff.registryUrl.endsWith('/') ? handoff.registryUrl : `${handoff.registryUrl}/`,

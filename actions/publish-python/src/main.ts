@@ -8,7 +8,7 @@ import { checkDists } from './check.ts'
 import { type Dist, describeDists, distsInDirectory } from './dists.ts'
 import { type IndexReader, assertUploadable, compareWithIndex } from './existing.ts'
 import { expectedVersion, gateVersion } from './gate.ts'
-import { type Inputs, getInputs } from './inputs.ts'
+import type { Inputs } from './inputs.ts'
 import { type Outcome, setOutputs, writeSummary } from './report.ts'
 import { type ResolvedTarget, resolveTarget } from './target.ts'
 import { type Toolchain, resolveToolchain } from './tools.ts'
@@ -34,7 +34,7 @@ function directory(path: string, input: string, what: string): string {
   return dir
 }
 
-export async function run(inputs: Inputs = getInputs()): Promise<void> {
+export async function run(inputs: Inputs): Promise<void> {
   const outcome: Outcome = { dists: [], status: new Map(), dryRun: inputs.dryRun, tools: [] }
   try {
     await publish(inputs, outcome)

@@ -3,9 +3,8 @@
 // deadline; after every failure the index is read again, so files that made it before the
 // failure count as uploaded and only the rest are sent again. That is also what lets a re-run
 // after a partial upload finish the release.
-import { statSync } from 'node:fs'
 import { ActionError } from '@release/shared/errors'
-import { runCommand } from '@release/shared/exec'
+import { runCommand, stripAnsi } from '@release/shared/exec'
 import { type Classification, RetryDeadlineError, classifyError, withRetry } from '@release/shared/retry'
 import * as log from '@release/shared/workflow-commands'
 import type { IndexCredentials } from '@release/shared/python/simple-index'
@@ -35,8 +34,6 @@ export class UploadFailure extends Error {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
 const NETWORK_PATTERNS = [
   /ConnectionError/,
   /Connection (aborted|reset|refused)/i,
@@ -51,7 +48,7 @@ const NETWORK_PATTERNS = [
 
 /** The status (or network trouble) behind a failed twine / uv publish run, and its key line. */
 export function classifyUploaderOutput(output: string): UploadFailure {
-  const text = output.replace(ANSI, '')
+  const text = stripAnsi(output)
   const lines = text.split('\n').map(line => line.trim()).filter(Boolean)
   // twine: `HTTPError: 503 Service Unavailable from <url>` (+ the reason on the next lines);
   // uv: `Server returned status code 503 Service Unavailable` / `Upload failed with status code 503`.
@@ -174,7 +171,7 @@ export interface UploadOptions {
  * dropped silently holds the job until the job's own timeout (six hours by default).
  */
 export function uploadTimeoutMs(dists: readonly Dist[]): number {
-  const bytes = dists.reduce((sum, dist) => sum + statSync(dist.path).size, 0)
+  const bytes = dists.reduce((sum, dist) => sum + dist.size, 0)
   return 120_000 + Math.ceil((bytes / 1_000_000) * 20_000)
 }
 

@@ -61,6 +61,18 @@ export function outputTail(result: Pick<CommandResult, 'stdout' | 'stderr'>, lin
   return (result.stderr.trim() || result.stdout.trim()).split('\n').filter(Boolean).slice(-lines).join(' | ')
 }
 
+/** The last line of `output` that mentions an error, else its last line: the reason a tool gave. */
+export function errorLine(output: string): string {
+  const lines = output.split('\n').map(line => line.trim()).filter(Boolean)
+  return [...lines].reverse().find(line => /error/i.test(line)) ?? lines.at(-1) ?? 'no output'
+}
+
+/** `text` without ANSI escape sequences (colours, cursor moves) that tools print. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+}
+
 function checkExitCode(command: string, args: readonly string[], result: CommandResult, options: CommandOptions): CommandResult {
   if (result.exitCode !== 0 && !options.ignoreReturnCode) {
     const detail = outputTail(result, 5)

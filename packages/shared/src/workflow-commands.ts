@@ -96,11 +96,6 @@ export function getState(name: string): string {
   return process.env[`STATE_${name}`] ?? ''
 }
 
-/** A debug line: the runner shows it only when debug logging is on (RUNNER_DEBUG=1). */
-export function debug(message: string): void {
-  issueCommand('debug', {}, message)
-}
-
 /** Appends markdown to the job summary; a no-op where the runner gives none (local runs). */
 export async function appendStepSummary(markdown: string): Promise<void> {
   const path = process.env['GITHUB_STEP_SUMMARY']

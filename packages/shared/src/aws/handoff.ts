@@ -1,4 +1,5 @@
 import { ActionError } from '../errors.ts'
+import { registerSecret } from '../secrets.ts'
 
 // The variables codeartifact-login leaves for later steps of the job, so publish-python and
 // docker-build-auth can reuse its token without a second login. The names follow the
@@ -33,5 +34,8 @@ export function readHandoff(env: NodeJS.ProcessEnv = process.env, now: Date = ne
       hint: 'run codeartifact-login again (later in the job, or with a longer `duration-seconds`), or give this step the CodeArtifact inputs'
     })
   }
+  // Masked by the step that created it, but this process must know it too, so that the exec
+  // helper refuses any argv that would carry it and summaries redact it.
+  registerSecret(token)
   return { token, registryUrl, indexUrl, expiration }
 }

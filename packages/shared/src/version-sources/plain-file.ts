@@ -16,7 +16,7 @@ export const VERSION_PLACEHOLDER = '{version}'
 // separators) and a leading `v`. Greedy, so `{version}` at the end of a line takes all of it.
 const VERSION_CHARS = '[vV]?[0-9][0-9A-Za-z!+._-]*'
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
