@@ -4,17 +4,14 @@
 // skipped, and a file that exists with other bytes stops the run before any upload, since a
 // released file can never be replaced.
 import { ActionError } from '@release/shared/errors'
-import { type IndexFile, fileSha256, listProjectFiles } from '@release/shared/python/simple-index'
+import { type IndexFile, type SimpleIndexOptions, fileSha256, listProjectFiles } from '@release/shared/python/simple-index'
 import type { Dist } from './dists.ts'
 import type { ExistingMode } from './inputs.ts'
 
-export interface IndexReader {
+/** Where and how to read the index: its simple API root, and the options every read takes. */
+export interface IndexReader extends SimpleIndexOptions {
   indexUrl: string
-  credentials?: { username: string; password: string }
   deadlineMs: number
-  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void
-  /** 1 = one quick look without retries. */
-  attempts?: number
 }
 
 export interface Comparison {
@@ -30,14 +27,7 @@ export interface Comparison {
 async function indexFiles(dists: readonly Dist[], reader: IndexReader): Promise<Map<string, Map<string, IndexFile>>> {
   const projects = [...new Set(dists.map(dist => dist.project))]
   const listings = await Promise.all(
-    projects.map(project =>
-      listProjectFiles(reader.indexUrl, project, {
-        credentials: reader.credentials,
-        deadlineMs: reader.deadlineMs,
-        onRetry: reader.onRetry,
-        attempts: reader.attempts
-      })
-    )
+    projects.map(project => listProjectFiles(reader.indexUrl, project, reader))
   )
   return new Map(projects.map((project, i) => [project, new Map((listings[i] ?? []).map(file => [file.filename, file]))]))
 }
@@ -53,7 +43,7 @@ export async function compareWithIndex(dists: readonly Dist[], reader: IndexRead
       // Indexes that list files without hashes: download and hash (rare; CodeArtifact, PyPI and pypiserver publish them).
       const indexSha256 =
         file.sha256 ??
-        (await fileSha256(file, reader.indexUrl, { credentials: reader.credentials, deadlineMs: reader.deadlineMs, onRetry: reader.onRetry, attempts: reader.attempts }))
+        (await fileSha256(file, reader.indexUrl, reader))
       if (indexSha256 === dist.sha256) result.identical.push(dist)
       else result.conflicting.push({ dist, indexSha256 })
     })

@@ -42,12 +42,12 @@ export async function verifyListed(dists: readonly Dist[], version: string, targ
   const projects = projectsOf(dists)
   const ca = target.codeartifact
   if (ca) {
-    const { listedVersions } = await import('./codeartifact.ts')
+    const { listPackageVersions } = await import('@release/shared/aws/codeartifact')
     await poll('Verifying with CodeArtifact ListPackageVersions', reader.deadlineMs, async () => {
       const missing: string[] = []
       await Promise.all(
         projects.map(async project => {
-          const versions = await listedVersions(ca.session, ca, project, reader.deadlineMs)
+          const versions = await listPackageVersions(ca.session, ca, project, reader.deadlineMs)
           if (!versions.some(listed => safeEqual(listed, version))) missing.push(project)
         })
       )

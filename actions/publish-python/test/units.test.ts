@@ -10,7 +10,7 @@ import type { ResolvedTarget } from '../src/target.ts'
 import type { Toolchain } from '../src/tools.ts'
 import { UploadFailure, classifyUpload, classifyUploaderOutput, explainFailure, uploaderEnv } from '../src/upload.ts'
 import { installerEnv } from '../src/verify.ts'
-import { isUnknownPackage } from '../src/codeartifact.ts'
+import { isUnknownPackage } from '@release/shared/aws/codeartifact'
 
 /** The one line run() would print for what `fn` throws. */
 function failure(fn: () => unknown): string {

@@ -96,6 +96,19 @@ export async function getRepositoryAccess(session: AwsSession, options: AccessOp
 }
 
 /** Versions of a package in the repository (ListPackageVersions), newest first as AWS orders them. */
+/**
+ * Whether a ResourceNotFoundException is about the package (not yet published here) rather
+ * than the domain or repository. The SDK's `resourceType` says; the message is read only when
+ * an endpoint leaves that field out.
+ */
+export function isUnknownPackage(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; resourceType?: string } | undefined
+  if (e?.name !== 'ResourceNotFoundException') return false
+  if (e.resourceType !== undefined) return e.resourceType === 'package'
+  return /^package not found|\bpackage '/i.test(e.message ?? '')
+}
+
+/** The versions CodeArtifact lists for `packageName`; empty when it does not know the package (yet). */
 export async function listPackageVersions(
   session: AwsSession,
   ref: RepositoryRef & { domainOwner: string },
@@ -121,6 +134,9 @@ export async function listPackageVersions(
           ),
         { label: 'CodeArtifact ListPackageVersions', deadlineMs, onRetry: logRetry }
       ).catch((error: unknown) => {
+        // Checked before the error is worded: an unknown package and an unknown repository are
+        // both ResourceNotFoundException.
+        if (isUnknownPackage(error)) return { versions: [], nextToken: undefined }
         throw explainCodeArtifactError(error, 'ListPackageVersions', ref, ref.domainOwner, session.region)
       })
       for (const summary of page.versions ?? []) if (summary.version) versions.push(summary.version)
