@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, then lints, typechecks and runs every test
-# (unit, integration against the local stack, check-dist, action metadata).
+# The README's test command: installs what is missing, then lints, typechecks, checks that dist/
+# matches the sources, and runs every test (unit, integration against the local stack, act
+# end-to-end runs, action metadata).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ echo "== lint"
 npm run --silent lint
 echo "== typecheck"
 npm run --silent typecheck
+echo "== dist"
+node_modules/.bin/node scripts/check-dist.mjs
 echo "== tests"
 results=$(mktemp)
 status=0
