@@ -25,7 +25,12 @@ function table(heading: string): string[][] {
   const end = lines.findIndex((line) => line.startsWith('#'))
   return (end < 0 ? lines : lines.slice(0, end))
     .filter((line) => line.startsWith('| `'))
-    .map((line) => line.split(' | ').map((cell) => cell.replace(/^\|? ?`?|`? ?\|?$/g, '')))
+    .map((line) =>
+      line
+        .split(/(?<!\\)\|/) // cells, padded or not; `\|` inside a cell is no separator
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/^`|`$/g, ''))
+    )
 }
 
 describe.each(['publish-on-tag', 'bump-and-release', 'build-service-image'])('README section for %s', (name) => {
