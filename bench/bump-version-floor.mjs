@@ -9,7 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 
 function git(args) {
   return new Promise((resolve, reject) => {
-    spawn('git', args, { stdio: 'inherit' }).on('close', code => (code === 0 ? resolve() : reject(new Error(`git ${args[0]} exited with ${code}`))))
+    spawn('git', args, { stdio: 'inherit' }).on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`git ${args[0]} exited with ${code}`))
+    )
   })
 }
 

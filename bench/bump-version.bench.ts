@@ -46,17 +46,25 @@ interface OriginKind {
   label: string
 }
 const originArg = process.argv.indexOf('--origin')
-const origins: OriginKind[] = (originArg > 0 ? process.argv[originArg + 1] : 'file,git,http,http@20,http@50').split(',').map(spec => {
-  const match = /^(file|git|http)(?:@(\d+))?$/.exec(spec)
-  if (!match || (match[2] !== undefined && match[1] !== 'http')) throw new Error(`--origin: "${spec}" is not file, git, http or http@<ms>`)
-  const delayMs = Number(match[2] ?? 0)
-  return { protocol: match[1] as OriginKind['protocol'], delayMs, label: delayMs ? `http:// + ${delayMs} ms per request (model)` : `${match[1]}://` }
-})
-const runs = Number(process.argv.slice(2).find(arg => /^\d+$/.test(arg)) ?? 25)
+const origins: OriginKind[] = (originArg > 0 ? process.argv[originArg + 1] : 'file,git,http,http@20,http@50')
+  .split(',')
+  .map((spec) => {
+    const match = /^(file|git|http)(?:@(\d+))?$/.exec(spec)
+    if (!match || (match[2] !== undefined && match[1] !== 'http'))
+      throw new Error(`--origin: "${spec}" is not file, git, http or http@<ms>`)
+    const delayMs = Number(match[2] ?? 0)
+    return {
+      protocol: match[1] as OriginKind['protocol'],
+      delayMs,
+      label: delayMs ? `http:// + ${delayMs} ms per request (model)` : `${match[1]}://`
+    }
+  })
+const runs = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 25)
 const WARMUP = 2
 
 const PROJECT: Record<string, string> = {
-  'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "sample"\nversion = "1.0.0"\ndescription = "A sample library"\nrequires-python = ">=3.9"\n',
+  'pyproject.toml':
+    '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "sample"\nversion = "1.0.0"\ndescription = "A sample library"\nrequires-python = ">=3.9"\n',
   'README.md': '# sample\n',
   'src/sample/__init__.py': '"""A sample library."""\n',
   '.gitignore': 'dist/\n.venv/\nuv.lock\n'
@@ -101,7 +109,20 @@ async function serveOrigins(kind: OriginKind, root: string): Promise<{ base: str
     return { base: server.url, stop: () => server.close() }
   }
   const port = 20000 + Math.floor(Math.random() * 20000)
-  const daemon: ChildProcess = spawn('git', ['daemon', '--reuseaddr', '--export-all', '--enable=receive-pack', `--base-path=${root}`, '--listen=127.0.0.1', `--port=${port}`, root], { stdio: 'ignore' })
+  const daemon: ChildProcess = spawn(
+    'git',
+    [
+      'daemon',
+      '--reuseaddr',
+      '--export-all',
+      '--enable=receive-pack',
+      `--base-path=${root}`,
+      '--listen=127.0.0.1',
+      `--port=${port}`,
+      root
+    ],
+    { stdio: 'ignore' }
+  )
   return {
     base: `git://127.0.0.1:${port}`,
     stop: async () => {
@@ -116,7 +137,7 @@ async function waitForOrigin(work: string): Promise<void> {
     const answered = await timeProcess('git', ['ls-remote', 'origin'], { cwd: work })
     if (answered.exitCode === 0) return
     if (attempt > 50) throw new Error(`the origin of ${work} does not answer: ${answered.output}`)
-    await new Promise(resolve => setTimeout(resolve, 100))
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
 
@@ -128,7 +149,10 @@ interface OriginResult {
 async function benchOrigin(kind: OriginKind, root: string, index: number): Promise<OriginResult> {
   const dir = join(root, `origin-${index}`)
   mkdirSync(dir)
-  const repos = Object.fromEntries(CONTENDERS.map(name => [name, sampleRepo(dir, name)])) as Record<Contender, { work: string; origin: string }>
+  const repos = Object.fromEntries(CONTENDERS.map((name) => [name, sampleRepo(dir, name)])) as Record<
+    Contender,
+    { work: string; origin: string }
+  >
   const served = await serveOrigins(kind, dir)
   try {
     for (const name of CONTENDERS) {
@@ -141,7 +165,12 @@ async function benchOrigin(kind: OriginKind, root: string, index: number): Promi
     const start: Record<Contender, () => Promise<TimedRun>> = {
       // The action, exactly as the runner starts it: Node 24, INPUT_* and the runner's files.
       action: () => {
-        const files = Object.fromEntries(['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map(name => [name, join(runnerFiles, name)]))
+        const files = Object.fromEntries(
+          ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((name) => [
+            name,
+            join(runnerFiles, name)
+          ])
+        )
         for (const file of Object.values(files)) writeFileSync(file, '')
         return timeProcess(NODE24, [BUNDLE], {
           cwd: repos.action.work,
@@ -152,17 +181,26 @@ async function benchOrigin(kind: OriginKind, root: string, index: number): Promi
       // and syncing an environment (which needs an index and takes seconds), the fastest hand path.
       hand: () => timeProcess('bash', [handScript], { cwd: repos.hand.work, env: { ...BASE_ENV, ...IDENTITY } }),
       floor: () => timeProcess(NODE24, [FLOOR], { cwd: repos.floor.work, env: { ...BASE_ENV, ...IDENTITY } }),
-      synced: () => timeProcess('bash', [syncedScript], { cwd: repos.synced.work, env: { ...BASE_ENV, ...IDENTITY, ...UV_OFFLINE } })
+      synced: () =>
+        timeProcess('bash', [syncedScript], {
+          cwd: repos.synced.work,
+          env: { ...BASE_ENV, ...IDENTITY, ...UV_OFFLINE }
+        })
     }
     // A single `uv version --bump patch --frozen` edit alone, and Node's own start, for scale.
     const uvOnly = join(dir, 'uv-only')
     mkdirSync(uvOnly)
     writeFileSync(join(uvOnly, 'pyproject.toml'), PROJECT['pyproject.toml'])
-    const uvRun = (): Promise<TimedRun> => timeProcess(join(VENV_BIN, 'uv'), ['version', '--bump', 'patch', '--frozen', '--short'], { cwd: uvOnly, env: BASE_ENV })
+    const uvRun = (): Promise<TimedRun> =>
+      timeProcess(join(VENV_BIN, 'uv'), ['version', '--bump', 'patch', '--frozen', '--short'], {
+        cwd: uvOnly,
+        env: BASE_ENV
+      })
     const nodeRun = (): Promise<TimedRun> => timeProcess(NODE24, ['-e', '0'], { env: BASE_ENV })
 
     const check = (label: string, run: TimedRun): TimedRun => {
-      if (run.exitCode !== 0) throw new Error(`${label} (${kind.label}) failed (exit ${run.exitCode}):\n${run.output.slice(-2000)}`)
+      if (run.exitCode !== 0)
+        throw new Error(`${label} (${kind.label}) failed (exit ${run.exitCode}):\n${run.output.slice(-2000)}`)
       return run
     }
     const times: OriginResult['times'] = { action: [], hand: [], floor: [], synced: [], uv: [], node: [] }
@@ -184,10 +222,12 @@ async function benchOrigin(kind: OriginKind, root: string, index: number): Promi
     // Every origin must have got every release: the same count of commits and tags.
     const releases = runs + WARMUP
     for (const name of CONTENDERS) {
-      const count = (...args: string[]): number => execFileSync('git', args, { cwd: repos[name].origin }).toString().trim().split('\n').length
+      const count = (...args: string[]): number =>
+        execFileSync('git', args, { cwd: repos[name].origin }).toString().trim().split('\n').length
       const commits = count('rev-list', 'main')
       const tags = count('tag', '--list')
-      if (commits !== releases + 1) throw new Error(`${name} (${kind.label}): origin has ${commits} commits, expected ${releases + 1}`)
+      if (commits !== releases + 1)
+        throw new Error(`${name} (${kind.label}): origin has ${commits} commits, expected ${releases + 1}`)
       if (tags !== releases) throw new Error(`${name} (${kind.label}): origin has ${tags} tags, expected ${releases}`)
     }
     return { kind, times }
@@ -213,12 +253,19 @@ writeFileSync(syncedScript, byHand('--short'))
 // Offline, uv locks and syncs against a wheelhouse holding the sample's build backend.
 const wheelhouse = join(root, 'wheelhouse')
 await makeWheelhouse(wheelhouse, ['hatchling', 'editables'])
-const UV_OFFLINE = { UV_FIND_LINKS: wheelhouse, UV_OFFLINE: '1', UV_PYTHON: join(VENV_BIN, 'python'), UV_CACHE_DIR: join(root, 'uv-cache') }
+const UV_OFFLINE = {
+  UV_FIND_LINKS: wheelhouse,
+  UV_OFFLINE: '1',
+  UV_PYTHON: join(VENV_BIN, 'python'),
+  UV_CACHE_DIR: join(root, 'uv-cache')
+}
 try {
   const results: OriginResult[] = []
   for (const [index, kind] of origins.entries()) results.push(await benchOrigin(kind, root, index))
 
-  console.log(`bump-version: ${runs} runs each (after ${WARMUP} warm-up), alternating, Node ${execFileSync(NODE24, ['--version']).toString().trim()}, ${execFileSync(join(VENV_BIN, 'uv'), ['--version']).toString().trim()}`)
+  console.log(
+    `bump-version: ${runs} runs each (after ${WARMUP} warm-up), alternating, Node ${execFileSync(NODE24, ['--version']).toString().trim()}, ${execFileSync(join(VENV_BIN, 'uv'), ['--version']).toString().trim()}`
+  )
   for (const { kind, times } of results) {
     console.log(`\n${kind.label} origins`)
     console.log(row('action: bump + commit + tag + push (bundle)', times.action))
@@ -228,7 +275,9 @@ try {
     console.log(row('  (uv version --bump patch --frozen alone)', times.uv))
     console.log(row('  (Node 24 start and exit: node -e 0)', times.node))
     const ratio = median(times.action) / median(times.hand)
-    console.log(`ratio action / by hand (medians): ${ratio.toFixed(2)}x; floor / by hand: ${(median(times.floor) / median(times.hand)).toFixed(2)}x; action - floor: ${(median(times.action) - median(times.floor)).toFixed(1)} ms`)
+    console.log(
+      `ratio action / by hand (medians): ${ratio.toFixed(2)}x; floor / by hand: ${(median(times.floor) / median(times.hand)).toFixed(2)}x; action - floor: ${(median(times.action) - median(times.floor)).toFixed(1)} ms`
+    )
     console.log(verdict(ratio <= 1.5, `within 1.5x of the hand path (${kind.label})`))
   }
 } finally {

@@ -17,12 +17,19 @@ const aws = existsSync(join(ROOT, '.venv', 'bin', 'aws')) ? join(ROOT, '.venv', 
 
 const stack = await startStack()
 try {
-  const base = { PATH: process.env['PATH'], HOME: process.env['HOME'], AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null' }
+  const base = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null'
+  }
 
   // The action, exactly as the runner starts it.
   const actionRun = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-login-'))
-    const files = Object.fromEntries(['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((name) => [name, join(dir, name)]))
+    const files = Object.fromEntries(
+      ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((name) => [name, join(dir, name)])
+    )
     for (const file of Object.values(files)) writeFileSync(file, '')
     return timeProcess(NODE24, [join(ROOT, 'actions', 'codeartifact-login', 'dist', 'index.js')], {
       env: {
@@ -59,10 +66,14 @@ echo "TWINE_REPOSITORY_URL=$ENDPOINT" >> "$GITHUB_ENV"
   const scriptRun = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-script-run-'))
     writeFileSync(join(dir, 'env'), '')
-    return timeProcess('bash', [script], { env: { ...base, ...stack.env, AWS_DEFAULT_REGION: stack.region, GITHUB_ENV: join(dir, 'env') } })
+    return timeProcess('bash', [script], {
+      env: { ...base, ...stack.env, AWS_DEFAULT_REGION: stack.region, GITHUB_ENV: join(dir, 'env') }
+    })
   }
 
-  console.log(`codeartifact-login benchmark: ${runs} runs each, loopback stack, Node ${(await timeProcess(NODE24, ['--version'])).output.trim()}, ${aws}`)
+  console.log(
+    `codeartifact-login benchmark: ${runs} runs each, loopback stack, Node ${(await timeProcess(NODE24, ['--version'])).output.trim()}, ${aws}`
+  )
   // Interleaved so both paths see the same machine load.
   const actionTimes: number[] = []
   const scriptTimes: number[] = []
@@ -75,7 +86,9 @@ echo "TWINE_REPOSITORY_URL=$ENDPOINT" >> "$GITHUB_ENV"
   const ratio = median(scriptTimes) / median(actionTimes)
   console.log(row('action (OIDC -> STS -> token + endpoint -> env)', actionTimes))
   console.log(row('aws-cli script (same calls, same stack)', scriptTimes))
-  console.log(verdict(median(actionTimes) <= 300, `action median ${median(actionTimes).toFixed(0)} ms (target <= 300 ms)`))
+  console.log(
+    verdict(median(actionTimes) <= 300, `action median ${median(actionTimes).toFixed(0)} ms (target <= 300 ms)`)
+  )
   console.log(verdict(ratio >= 5, `aws-cli script / action = ${ratio.toFixed(1)}x (target >= 5x)`))
 
   // Bundle sizes: every JavaScript file the runner may load.
@@ -97,7 +110,9 @@ echo "TWINE_REPOSITORY_URL=$ENDPOINT" >> "$GITHUB_ENV"
   for (const action of readdirSync(join(ROOT, 'actions')).sort()) {
     const entry = join(ROOT, 'actions', action, 'dist', 'index.js')
     if (!existsSync(entry)) continue
-    const times = await measure(action, runs * 2, () => timeProcess(NODE24, ['--import', preload, entry], { env: { PATH: process.env['PATH'] } }))
+    const times = await measure(action, runs * 2, () =>
+      timeProcess(NODE24, ['--import', preload, entry], { env: { PATH: process.env['PATH'] } })
+    )
     const delta = median(times) - median(bare)
     console.log(row(action, times, verdict(delta <= 40, `+${delta.toFixed(1)} ms over bare node`)))
   }

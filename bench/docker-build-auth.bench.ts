@@ -39,7 +39,10 @@ async function timed(command: string, args: string[], env: Record<string, string
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   const elapsed = performance.now() - started
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-3000)}`)
-  if (output.includes(TOKEN) && !output.split('\n').every((line) => !line.includes(TOKEN) || line.startsWith('::add-mask::'))) {
+  if (
+    output.includes(TOKEN) &&
+    !output.split('\n').every((line) => !line.includes(TOKEN) || line.startsWith('::add-mask::'))
+  ) {
     throw new Error('the token appeared in a log line')
   }
   return elapsed
@@ -47,7 +50,15 @@ async function timed(command: string, args: string[], env: Record<string, string
 
 async function buildWheel(): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), 'bench-wheel-'))
-  const built = await run(join(VENV_BIN, 'python'), ['-m', 'build', '--wheel', '--no-isolation', '--outdir', out, join(ROOT, 'examples', 'acme-widgets')])
+  const built = await run(join(VENV_BIN, 'python'), [
+    '-m',
+    'build',
+    '--wheel',
+    '--no-isolation',
+    '--outdir',
+    out,
+    join(ROOT, 'examples', 'acme-widgets')
+  ])
   if (built.code !== 0) throw new Error(`wheel build failed: ${built.stderr}`)
   return join(out, WHEEL)
 }
@@ -60,7 +71,13 @@ interface Job {
 /** The runner's per-step files, fresh for each run, as the runner does. */
 async function runnerJob(podman: Podman, inputs: Record<string, string>): Promise<Job> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-job-'))
-  const files = { GITHUB_OUTPUT: 'output', GITHUB_ENV: 'env', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary.md', GITHUB_PATH: 'path' }
+  const files = {
+    GITHUB_OUTPUT: 'output',
+    GITHUB_ENV: 'env',
+    GITHUB_STATE: 'state',
+    GITHUB_STEP_SUMMARY: 'summary.md',
+    GITHUB_PATH: 'path'
+  }
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: process.env['HOME'] ?? '/root',
@@ -93,7 +110,11 @@ async function noopPodman(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const [podman, wheel, pypi] = await Promise.all([setupPodman(), buildWheel(), startPypiServer({ users: [{ user: 'aws', password: TOKEN }] })])
+  const [podman, wheel, pypi] = await Promise.all([
+    setupPodman(),
+    buildWheel(),
+    startPypiServer({ users: [{ user: 'aws', password: TOKEN }] })
+  ])
   const context = await mkdtemp(join(tmpdir(), 'bench-context-'))
   const scratch = [context, dirname(wheel)]
   try {
@@ -112,10 +133,14 @@ async function main(): Promise<void> {
       const dir = await mkdtemp(join(tmpdir(), 'by-hand-'))
       const secret = join(dir, 'pip_index_url')
       await writeFile(secret, authenticated.toString(), { mode: 0o600 })
-      await timed('podman', ['build', '--secret', `id=pip_index_url,src=${secret}`, '--tag', 'localhost/bench/service:hand', context], {
-        ...(process.env as Record<string, string>),
-        ...podman.env
-      })
+      await timed(
+        'podman',
+        ['build', '--secret', `id=pip_index_url,src=${secret}`, '--tag', 'localhost/bench/service:hand', context],
+        {
+          ...(process.env as Record<string, string>),
+          ...podman.env
+        }
+      )
       await rm(dir, { recursive: true, force: true })
       return performance.now() - started
     }
@@ -123,12 +148,19 @@ async function main(): Promise<void> {
     const postTimes: number[] = []
     const action = async (): Promise<number> => {
       await bust()
-      const job = await runnerJob(podman, { context, tags: 'localhost/bench/service:action', 'index-url': indexUrl, 'index-username': 'aws', 'index-password': TOKEN })
+      const job = await runnerJob(podman, {
+        context,
+        tags: 'localhost/bench/service:action',
+        'index-url': indexUrl,
+        'index-username': 'aws',
+        'index-password': TOKEN
+      })
       const elapsed = await timed(NODE24, [BUNDLE], job.env, job.dir)
       // The post step: the runner hands the saved state back as STATE_<name>.
       const state = await readFile(job.env['GITHUB_STATE'] as string, 'utf8')
       const stateEnv: Record<string, string> = {}
-      for (const match of state.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) stateEnv[`STATE_${match[1]}`] = match[3] as string
+      for (const match of state.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
+        stateEnv[`STATE_${match[1]}`] = match[3] as string
       postTimes.push(await timed(NODE24, [BUNDLE], { ...job.env, ...stateEnv }, job.dir))
       await rm(job.dir, { recursive: true, force: true })
       return elapsed
@@ -149,7 +181,9 @@ async function main(): Promise<void> {
         handTimes.push(await byHand())
         actionTimes.push(await action())
       }
-      process.stderr.write(`  run ${i + 1}/${RUNS}: action ${(actionTimes.at(-1) as number).toFixed(0)} ms, by hand ${(handTimes.at(-1) as number).toFixed(0)} ms\n`)
+      process.stderr.write(
+        `  run ${i + 1}/${RUNS}: action ${(actionTimes.at(-1) as number).toFixed(0)} ms, by hand ${(handTimes.at(-1) as number).toFixed(0)} ms\n`
+      )
     }
 
     // The fixed cost alone, without the build's own variance: the same two sides around a
@@ -161,13 +195,29 @@ async function main(): Promise<void> {
     const noopAction: number[] = []
     const noopHand: number[] = []
     for (let i = 0; i < RUNS * 2; i++) {
-      const job = await runnerJob(podman, { context, 'index-url': indexUrl, 'index-username': 'aws', 'index-password': TOKEN })
+      const job = await runnerJob(podman, {
+        context,
+        'index-url': indexUrl,
+        'index-username': 'aws',
+        'index-password': TOKEN
+      })
       noopAction.push(await timed(NODE24, [BUNDLE], { ...job.env, ...noopEnv }, job.dir))
       await rm(job.dir, { recursive: true, force: true })
       const dir = await mkdtemp(join(tmpdir(), 'by-hand-'))
       const started = performance.now()
       await writeFile(join(dir, 'pip_index_url'), authenticated.toString(), { mode: 0o600 })
-      await timed(join(noop, 'podman'), ['build', '--secret', `id=pip_index_url,src=${join(dir, 'pip_index_url')}`, '--iidfile', join(dir, 'iid'), context], process.env as Record<string, string>)
+      await timed(
+        join(noop, 'podman'),
+        [
+          'build',
+          '--secret',
+          `id=pip_index_url,src=${join(dir, 'pip_index_url')}`,
+          '--iidfile',
+          join(dir, 'iid'),
+          context
+        ],
+        process.env as Record<string, string>
+      )
       noopHand.push(performance.now() - started)
       await rm(dir, { recursive: true, force: true })
     }
@@ -182,15 +232,22 @@ async function main(): Promise<void> {
       ['docker-build-auth around a no-op podman', median(noopAction), Math.min(...noopAction), Math.max(...noopAction)],
       ['the no-op podman by hand', median(noopHand), Math.min(...noopHand), Math.max(...noopHand)]
     ] as const
-    console.log(`docker-build-auth vs podman build by hand: ${RUNS} runs each, ${version}, vfs storage, chroot isolation`)
+    console.log(
+      `docker-build-auth vs podman build by hand: ${RUNS} runs each, ${version}, vfs storage, chroot isolation`
+    )
     console.log('')
     console.log('| variant | median ms | min ms | max ms |')
     console.log('| --- | ---: | ---: | ---: |')
-    for (const [name, med, min, max] of rows) console.log(`| ${name} | ${med.toFixed(0)} | ${min.toFixed(0)} | ${max.toFixed(0)} |`)
+    for (const [name, med, min, max] of rows)
+      console.log(`| ${name} | ${med.toFixed(0)} | ${min.toFixed(0)} | ${max.toFixed(0)} |`)
     console.log('')
     const overhead = (a - h) / 1000
-    console.log(`overhead (median action - median by hand): ${overhead.toFixed(3)} s; ratio ${(a / h).toFixed(2)}x; target <= 0.300 s: ${overhead <= 0.3 ? 'met' : 'NOT met'}`)
-    console.log(`fixed cost with a no-op builder (${RUNS * 2} runs each): ${((median(noopAction) - median(noopHand)) / 1000).toFixed(3)} s`)
+    console.log(
+      `overhead (median action - median by hand): ${overhead.toFixed(3)} s; ratio ${(a / h).toFixed(2)}x; target <= 0.300 s: ${overhead <= 0.3 ? 'met' : 'NOT met'}`
+    )
+    console.log(
+      `fixed cost with a no-op builder (${RUNS * 2} runs each): ${((median(noopAction) - median(noopHand)) / 1000).toFixed(3)} s`
+    )
   } finally {
     await Promise.allSettled([pypi.stop(), ...scratch.map((dir) => rm(dir, { recursive: true, force: true }))])
     await podman.cleanup()

@@ -9,20 +9,35 @@ export interface TimedRun {
   output: string
 }
 
-export async function timeProcess(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<TimedRun> {
+export async function timeProcess(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
+): Promise<TimedRun> {
   const started = process.hrtime.bigint()
   const result = await run(command, args, { ...options, timeoutMs: 600_000 })
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, exitCode: result.code, output: result.stdout + result.stderr }
+  return {
+    ms: Number(process.hrtime.bigint() - started) / 1e6,
+    exitCode: result.code,
+    output: result.stdout + result.stderr
+  }
 }
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
 /** Runs `fn` `runs` times after `warmup` unmeasured runs; fails loudly if any run fails. */
-export async function measure(label: string, runs: number, fn: (i: number) => Promise<TimedRun>, warmup = 1): Promise<number[]> {
+export async function measure(
+  label: string,
+  runs: number,
+  fn: (i: number) => Promise<TimedRun>,
+  warmup = 1
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await check(label, await fn(-1 - i))
   const times: number[] = []
   for (let i = 0; i < runs; i++) times.push((await check(label, await fn(i))).ms)

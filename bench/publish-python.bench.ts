@@ -47,7 +47,11 @@ interface Timed {
   phases: Record<string, number>
 }
 
-function must(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+function must(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {}
+): Promise<string> {
   return runOrThrow(command, args, { cwd: options.cwd, env: { ...baseEnv(), ...options.env } })
 }
 
@@ -88,7 +92,13 @@ function actionEnv(ctx: Context, version: string): Record<string, string> {
   }
 }
 
-async function runAction(ctx: Context, projectRoot: string, packages: string[], version: string, extra: Record<string, string> = {}): Promise<number> {
+async function runAction(
+  ctx: Context,
+  projectRoot: string,
+  packages: string[],
+  version: string,
+  extra: Record<string, string> = {}
+): Promise<number> {
   const started = performance.now()
   const result = await runBundledAction('publish-python', {
     inputs: {
@@ -103,15 +113,22 @@ async function runAction(ctx: Context, projectRoot: string, packages: string[], 
     timeoutMs: 600_000
   })
   const ms = performance.now() - started
-  if (result.exitCode !== 0) throw new Error(`action failed:\n${result.errors.join('\n')}\n${result.stdout.slice(-4000)}`)
+  if (result.exitCode !== 0)
+    throw new Error(`action failed:\n${result.errors.join('\n')}\n${result.stdout.slice(-4000)}`)
   const uploaded = JSON.parse(result.outputs['uploaded'] ?? '[]') as string[]
-  if (uploaded.length !== packages.length * 2) throw new Error(`expected ${packages.length * 2} uploads, got ${uploaded.length}`)
+  if (uploaded.length !== packages.length * 2)
+    throw new Error(`expected ${packages.length * 2} uploads, got ${uploaded.length}`)
   return ms
 }
 
 async function runScript(ctx: Context, project: string, name: string): Promise<Timed> {
   const phases: Record<string, number> = {}
-  const step = async (label: string, command: string, args: string[], env: Record<string, string> = {}): Promise<void> => {
+  const step = async (
+    label: string,
+    command: string,
+    args: string[],
+    env: Record<string, string> = {}
+  ): Promise<void> => {
     const started = performance.now()
     await must(command, args, { cwd: project, env })
     phases[label] = performance.now() - started
@@ -125,11 +142,16 @@ async function runScript(ctx: Context, project: string, name: string): Promise<T
   const dists = ['dist/*.whl', 'dist/*.tar.gz']
   const files = (await must('sh', ['-c', `ls ${dists.join(' ')}`], { cwd: project })).trim().split('\n')
   await step('twine check', join(venv, 'bin', 'twine'), ['check', '--strict', ...files])
-  await step('twine upload', join(venv, 'bin', 'twine'), ['upload', '--non-interactive', '--disable-progress-bar', ...files], {
-    TWINE_REPOSITORY_URL: ctx.stack.uploadUrl,
-    TWINE_USERNAME: 'aws',
-    TWINE_PASSWORD: ctx.stack.token
-  })
+  await step(
+    'twine upload',
+    join(venv, 'bin', 'twine'),
+    ['upload', '--non-interactive', '--disable-progress-bar', ...files],
+    {
+      TWINE_REPOSITORY_URL: ctx.stack.uploadUrl,
+      TWINE_USERNAME: 'aws',
+      TWINE_PASSWORD: ctx.stack.token
+    }
+  )
   await step(
     'aws codeartifact list-package-versions',
     join(VENV_BIN, 'aws'),
@@ -157,14 +179,20 @@ async function runScript(ctx: Context, project: string, name: string): Promise<T
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'actions', 'publish-python', 'dist', 'index.js'))) throw new Error('build the bundle first: node scripts/build.mjs publish-python')
+  if (!existsSync(join(ROOT, 'actions', 'publish-python', 'dist', 'index.js')))
+    throw new Error('build the bundle first: node scripts/build.mjs publish-python')
   const work = await mkdtemp(join(tmpdir(), 'bench-publish-'))
   const stack = await startStack()
   try {
     const wheelhouse = join(work, 'wheelhouse')
-    const [credentials] = await Promise.all([stack.ambientCredentials(), makeWheelhouse(wheelhouse, ['build', 'twine', 'hatchling', 'pip', 'setuptools'])])
+    const [credentials] = await Promise.all([
+      stack.ambientCredentials(),
+      makeWheelhouse(wheelhouse, ['build', 'twine', 'hatchling', 'pip', 'setuptools'])
+    ])
     const ctx: Context = { stack, credentials, wheelhouse, work }
-    console.log(`stack up in ${stack.startupMs} ms; wheelhouse ${wheelhouse}; ${RUNS} runs each, ${SCALE_RUNS} per scale point; Node ${process.version}`)
+    console.log(
+      `stack up in ${stack.startupMs} ms; wheelhouse ${wheelhouse}; ${RUNS} runs each, ${SCALE_RUNS} per scale point; Node ${process.version}`
+    )
 
     // One library for the side-by-side; a fresh version per run for every contestant.
     const lib = join(work, 'acme-bench')
@@ -200,21 +228,29 @@ async function main(): Promise<void> {
       await setVersion(scriptLib, version)
       await rm(join(scriptLib, 'dist'), { recursive: true, force: true })
       script.push(await runScript(ctx, scriptLib, 'acme-bench-script'))
-      process.stdout.write(`  run ${i + 1}/${RUNS}: action ${seconds(action.at(-1) as number)}${hasBare ? `, action (bare python) ${seconds(bare.at(-1) as number)}` : ''}, script ${seconds((script.at(-1) as Timed).ms)}\n`)
+      process.stdout.write(
+        `  run ${i + 1}/${RUNS}: action ${seconds(action.at(-1) as number)}${hasBare ? `, action (bare python) ${seconds(bare.at(-1) as number)}` : ''}, script ${seconds((script.at(-1) as Timed).ms)}\n`
+      )
     }
     const actionMedian = median(action)
-    const scriptMedian = median(script.map(t => t.ms))
+    const scriptMedian = median(script.map((t) => t.ms))
     console.log('\n== one library: build, check, gate, upload, verify (median of %d runs)', RUNS)
     console.log(`action (python with twine, isolated uv build)      ${seconds(actionMedian)}`)
     if (hasBare) console.log(`action (bare python: twine via uv tool run)        ${seconds(median(bare))}`)
     console.log(`script (venv + pip install build twine + ...)      ${seconds(scriptMedian)}`)
-    for (const phase of Object.keys(script[0]?.phases ?? {})) console.log(`  script: ${phase.padEnd(40)} ${seconds(median(script.map(t => t.phases[phase] as number)))}`)
-    console.log(`ratio script / action: ${(scriptMedian / actionMedian).toFixed(1)}x${hasBare ? `; script / action (bare python): ${(scriptMedian / median(bare)).toFixed(1)}x` : ''} (target >= 3x)`)
+    for (const phase of Object.keys(script[0]?.phases ?? {}))
+      console.log(`  script: ${phase.padEnd(40)} ${seconds(median(script.map((t) => t.phases[phase] as number)))}`)
+    console.log(
+      `ratio script / action: ${(scriptMedian / actionMedian).toFixed(1)}x${hasBare ? `; script / action (bare python): ${(scriptMedian / median(bare)).toFixed(1)}x` : ''} (target >= 3x)`
+    )
 
     // Scale: N packages in one call.
     const scale = async (count: number, label: string, extra: Record<string, string>): Promise<number> => {
       const root = join(work, `scale-${label}-${count}`)
-      const names = Array.from({ length: count }, (_, i) => `acme-scale-${label}-${count}-${String(i).padStart(2, '0')}`)
+      const names = Array.from(
+        { length: count },
+        (_, i) => `acme-scale-${label}-${count}-${String(i).padStart(2, '0')}`
+      )
       for (const name of names) await writeProject(join(root, name), name, '0.0.0')
       const times: number[] = []
       for (let i = 0; i < SCALE_RUNS; i++) {
@@ -232,7 +268,10 @@ async function main(): Promise<void> {
       for (const count of [1, 5, 20]) points.push([count, await scale(count, label, extra)])
       const one = points[0]?.[1] as number
       console.log(`\n== scale curve, ${label} builds (median of ${SCALE_RUNS} runs)`)
-      for (const [count, ms] of points) console.log(`${String(count).padStart(2)} package${count === 1 ? ' ' : 's'}  ${seconds(ms).padStart(8)}  ${(ms / one).toFixed(2)}x one`)
+      for (const [count, ms] of points)
+        console.log(
+          `${String(count).padStart(2)} package${count === 1 ? ' ' : 's'}  ${seconds(ms).padStart(8)}  ${(ms / one).toFixed(2)}x one`
+        )
       console.log(`20 packages / 1 package: ${((points[2]?.[1] as number) / one).toFixed(2)}x (target <= 5x)`)
     }
   } finally {

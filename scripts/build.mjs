@@ -101,7 +101,9 @@ async function build(args) {
   const outRoot = outRootIndex >= 0 ? args.splice(outRootIndex, 2)[1] : undefined
   const names = readdirSync(join(root, 'actions'))
     .sort()
-    .filter((name) => (args.length === 0 || args.includes(name)) && existsSync(join(root, 'actions', name, 'src', 'index.ts')))
+    .filter(
+      (name) => (args.length === 0 || args.includes(name)) && existsSync(join(root, 'actions', name, 'src', 'index.ts'))
+    )
 
   mkdirSync(terserCache, { recursive: true })
   writeFileSync(join(buildDir, 'tsconfig.json'), '{ "extends": "../tsconfig.build.json" }\n')
@@ -113,7 +115,10 @@ async function build(args) {
   // ncc minifies the entry file only; the chunks it splits off at dynamic imports (the AWS SDK,
   // loaded after the inputs are parsed) would ship at full size without this pass.
   async function minifyChunk(path) {
-    const key = createHash('sha256').update(`${terserVersion}\0${JSON.stringify(TERSER_OPTIONS)}\0`).update(readFileSync(path)).digest('hex')
+    const key = createHash('sha256')
+      .update(`${terserVersion}\0${JSON.stringify(TERSER_OPTIONS)}\0`)
+      .update(readFileSync(path))
+      .digest('hex')
     const cached = join(terserCache, `${key}.js`)
     if (!minified.has(cached)) {
       minified.set(

@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outRoot = mkdtempSync(join(tmpdir(), 'check-dist-'))
 try {
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--out-root', outRoot], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--out-root', outRoot], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
   const stale = []
   for (const name of readdirSync(join(root, 'actions')).sort()) {
     if (!existsSync(join(root, 'actions', name, 'src', 'index.ts'))) continue
@@ -20,11 +23,14 @@ try {
     for (const file of [...files].sort()) {
       const a = join(fresh, file)
       const b = join(committed, file)
-      if (!existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b))) stale.push(`actions/${name}/dist/${file}`)
+      if (!existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b)))
+        stale.push(`actions/${name}/dist/${file}`)
     }
   }
   if (stale.length > 0) {
-    console.log(`::error::${stale.length} bundle file(s) do not match their sources (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}): run \`npm run build\` and commit dist/`)
+    console.log(
+      `::error::${stale.length} bundle file(s) do not match their sources (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}): run \`npm run build\` and commit dist/`
+    )
     process.exitCode = 1
   } else {
     console.log('dist/ matches a fresh build of every action')

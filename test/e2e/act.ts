@@ -57,24 +57,48 @@ function dotenv(values: Record<string, string>): string {
 
 export async function runAct(run_: ActRun): Promise<ActResult> {
   const dir = mkdtempSync(join(tmpdir(), 'act-run-'))
-  const files = { event: join(dir, 'event.json'), env: join(dir, 'env'), vars: join(dir, 'vars'), secrets: join(dir, 'secrets') }
+  const files = {
+    event: join(dir, 'event.json'),
+    env: join(dir, 'env'),
+    vars: join(dir, 'vars'),
+    secrets: join(dir, 'secrets')
+  }
   writeFileSync(files.event, JSON.stringify(run_.payload))
-  writeFileSync(files.env, dotenv({ PYTHON_STUB_BIN: VENV_BIN, CHECKOUT_STUB_SOURCE: run_.repo, AWS_EC2_METADATA_DISABLED: 'true', ...run_.env }))
+  writeFileSync(
+    files.env,
+    dotenv({
+      PYTHON_STUB_BIN: VENV_BIN,
+      CHECKOUT_STUB_SOURCE: run_.repo,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...run_.env
+    })
+  )
   writeFileSync(files.vars, dotenv(run_.vars ?? {}))
   writeFileSync(files.secrets, dotenv(run_.secrets ?? {}), { mode: 0o600 })
   const args = [
     run_.event,
-    '--workflows', join(run_.repo, '.github', 'workflows', run_.workflow),
-    '--eventpath', files.event,
-    '--platform', 'ubuntu-latest=-self-hosted',
-    '--local-repository', `${OWNER_REPO}@v1=${run_.actionsDir}`,
-    '--local-repository', `actions/setup-python@v6=${join(ROOT, 'test', 'e2e', 'stubs', 'setup-python')}`,
-    '--local-repository', `actions/checkout@v5=${join(ROOT, 'test', 'e2e', 'stubs', 'checkout')}`,
-    '--cache-server-addr', '127.0.0.1',
-    '--artifact-server-addr', '127.0.0.1',
-    '--env-file', files.env,
-    '--var-file', files.vars,
-    '--secret-file', files.secrets,
+    '--workflows',
+    join(run_.repo, '.github', 'workflows', run_.workflow),
+    '--eventpath',
+    files.event,
+    '--platform',
+    'ubuntu-latest=-self-hosted',
+    '--local-repository',
+    `${OWNER_REPO}@v1=${run_.actionsDir}`,
+    '--local-repository',
+    `actions/setup-python@v6=${join(ROOT, 'test', 'e2e', 'stubs', 'setup-python')}`,
+    '--local-repository',
+    `actions/checkout@v5=${join(ROOT, 'test', 'e2e', 'stubs', 'checkout')}`,
+    '--cache-server-addr',
+    '127.0.0.1',
+    '--artifact-server-addr',
+    '127.0.0.1',
+    '--env-file',
+    files.env,
+    '--var-file',
+    files.vars,
+    '--secret-file',
+    files.secrets,
     '--no-recurse'
   ]
   const result = await run(ACT, args, {

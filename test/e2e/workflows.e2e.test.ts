@@ -25,7 +25,12 @@ let actionsDir: string
 let wheelhouse: string
 let ecrPassword: string
 
-const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' }
+const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com'
+}
 
 function sh(command: string, args: string[], cwd?: string): Promise<string> {
   return runOrThrow(command, args, { cwd, env: { ...process.env, ...GIT_IDENTITY } })
@@ -41,7 +46,12 @@ function commonVars(): Record<string, string> {
   }
 }
 
-async function act(workflow: string, event: 'push' | 'workflow_dispatch' | 'pull_request', payload: Record<string, unknown>, vars: Record<string, string> = {}): Promise<ActResult> {
+async function act(
+  workflow: string,
+  event: 'push' | 'workflow_dispatch' | 'pull_request',
+  payload: Record<string, unknown>,
+  vars: Record<string, string> = {}
+): Promise<ActResult> {
   const result = await runAct({
     repo: consumer,
     event,
@@ -72,8 +82,24 @@ async function installFromIndex(requirement: string): Promise<string> {
   index.username = 'aws'
   index.password = stack.token
   const target = mkdtempSync(join(tmpdir(), 'e2e-install-'))
-  await sh(join(VENV_BIN, 'python'), ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-cache-dir', '--index-url', index.toString(), '--target', target, requirement])
-  return sh(join(VENV_BIN, 'python'), ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); import acme_widgets; print(acme_widgets.__version__)', target])
+  await sh(join(VENV_BIN, 'python'), [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--no-deps',
+    '--no-cache-dir',
+    '--index-url',
+    index.toString(),
+    '--target',
+    target,
+    requirement
+  ])
+  return sh(join(VENV_BIN, 'python'), [
+    '-c',
+    'import sys; sys.path.insert(0, sys.argv[1]); import acme_widgets; print(acme_widgets.__version__)',
+    target
+  ])
 }
 
 beforeAll(async () => {
@@ -89,7 +115,10 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-consumer-'))
   consumer = join(dir, 'widgets')
   origin = join(dir, 'origin.git')
-  cpSync(join(ROOT, 'examples', 'acme-widgets'), consumer, { recursive: true, filter: (path) => !/(dist|__pycache__|\.egg-info)$/.test(path) })
+  cpSync(join(ROOT, 'examples', 'acme-widgets'), consumer, {
+    recursive: true,
+    filter: (path) => !/(dist|__pycache__|\.egg-info)$/.test(path)
+  })
   cpSync(join(ROOT, 'examples', 'workflows'), join(consumer, '.github', 'workflows'), { recursive: true })
   cpSync(join(ROOT, 'test', 'fixtures', 'docker', 'service'), join(consumer, 'service'), { recursive: true })
   await sh('git', ['init', '--quiet', '--bare', '--initial-branch', 'main', origin])
@@ -107,11 +136,15 @@ afterAll(async () => {
 
 describe('consumer workflows under act', () => {
   it('pr-check builds, checks and gates the package without publishing', async () => {
-    const result = await act('pr-check.yml', 'pull_request', { pull_request: { number: 7, head: { ref: 'feature' }, base: { ref: 'main' } } })
+    const result = await act('pr-check.yml', 'pull_request', {
+      pull_request: { number: 7, head: { ref: 'feature' }, base: { ref: 'main' } }
+    })
     expect(result.exitCode).toBe(0)
     expect(result.output).toMatch(/Ran 2 tests[\s\S]*OK/)
     expect(result.output).toMatch(/Checking \S+acme_widgets-0\.1\.0\.tar\.gz: PASSED/)
-    expect(result.output).toMatch(/Dry run with no index configured: built, checked and gated 2 files; nothing compared or uploaded/)
+    expect(result.output).toMatch(
+      /Dry run with no index configured: built, checked and gated 2 files; nothing compared or uploaded/
+    )
     expect(uploadedFiles()).toEqual([])
   }, 300_000)
 
@@ -123,12 +156,17 @@ describe('consumer workflows under act', () => {
     expect(result.output).toMatch(/Ran 2 tests[\s\S]*OK/)
     expect(uploadedFiles()).toEqual(['acme_widgets-0.1.0-py3-none-any.whl', 'acme_widgets-0.1.0.tar.gz'])
     // The GitHub OIDC token was really exchanged at STS for the role.
-    expect(stack.stsGate.log.some((entry) => entry.action === 'AssumeRoleWithWebIdentity' && entry.status === 200)).toBe(true)
+    expect(
+      stack.stsGate.log.some((entry) => entry.action === 'AssumeRoleWithWebIdentity' && entry.status === 200)
+    ).toBe(true)
     expect((await installFromIndex('acme-widgets==0.1.0')).trim()).toBe('0.1.0')
   }, 300_000)
 
   it('a workflow_dispatch minor bump commits and tags 0.2.0 in the origin, then publishes it', async () => {
-    const result = await act('bump-and-release.yml', 'workflow_dispatch', { ref: 'refs/heads/main', inputs: { bump: 'minor' } })
+    const result = await act('bump-and-release.yml', 'workflow_dispatch', {
+      ref: 'refs/heads/main',
+      inputs: { bump: 'minor' }
+    })
     expect(result.exitCode).toBe(0)
     const tags = await sh('git', ['ls-remote', '--tags', `file://${origin}`])
     expect(tags).toMatch(/refs\/tags\/v0\.2\.0/)
@@ -139,7 +177,9 @@ describe('consumer workflows under act', () => {
     expect(pyproject).toMatch(/^version = "0\.2\.0"$/m)
     const init = await sh('git', ['--git-dir', origin, 'show', 'v0.2.0:src/acme_widgets/__init__.py'])
     expect(init).toContain('__version__ = "0.2.0"')
-    expect(uploadedFiles()).toEqual(expect.arrayContaining(['acme_widgets-0.2.0-py3-none-any.whl', 'acme_widgets-0.2.0.tar.gz']))
+    expect(uploadedFiles()).toEqual(
+      expect.arrayContaining(['acme_widgets-0.2.0-py3-none-any.whl', 'acme_widgets-0.2.0.tar.gz'])
+    )
     expect((await installFromIndex('acme-widgets==0.2.0')).trim()).toBe('0.2.0')
   }, 300_000)
 
@@ -150,7 +190,13 @@ describe('consumer workflows under act', () => {
       'service-image.yml',
       'push',
       { ref: 'refs/heads/main', after: sha },
-      { IMAGE_CONTEXT: 'service', IMAGE_REPOSITORY: image, IMAGE_BUILD_ROLE: stack.roleArn, ECR_LOGIN: 'true', ECR_REGISTRY: registry.host }
+      {
+        IMAGE_CONTEXT: 'service',
+        IMAGE_REPOSITORY: image,
+        IMAGE_BUILD_ROLE: stack.roleArn,
+        ECR_LOGIN: 'true',
+        ECR_REGISTRY: registry.host
+      }
     )
     expect(result.exitCode).toBe(0)
     // The RUN step fetched the private wheel with the mounted secret...
@@ -158,11 +204,15 @@ describe('consumer workflows under act', () => {
     expect(result.output).not.toContain(stack.token)
     // ...and the image is in the registry: list its tags, then pull it back.
     const auth = Buffer.from(`AWS:${ecrPassword}`).toString('base64')
-    const listing = await fetch(`http://${registry.host}/v2/acme/orders/tags/list`, { headers: { authorization: `Basic ${auth}` } })
+    const listing = await fetch(`http://${registry.host}/v2/acme/orders/tags/list`, {
+      headers: { authorization: `Basic ${auth}` }
+    })
     const body = (await listing.json()) as { tags?: string[] }
     expect(body.tags?.length).toBe(1)
     await podman.run(['logout', '--all'])
-    const login = await podman.run(['login', '--username', 'AWS', '--password-stdin', registry.host], { input: ecrPassword })
+    const login = await podman.run(['login', '--username', 'AWS', '--password-stdin', registry.host], {
+      input: ecrPassword
+    })
     expect(login.code).toBe(0)
     const pulled = await podman.run(['pull', '--quiet', `${image}:${body.tags?.[0]}`])
     expect(pulled.code).toBe(0)

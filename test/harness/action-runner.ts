@@ -74,7 +74,8 @@ export function newJob(): JobFiles {
   }
   mkdirSync(job.runnerTemp)
   mkdirSync(job.shimDir)
-  for (const file of [job.output, job.env, job.state, job.summary, job.path, job.argvLog, job.spawnLog]) writeFileSync(file, '')
+  for (const file of [job.output, job.env, job.state, job.summary, job.path, job.argvLog, job.spawnLog])
+    writeFileSync(file, '')
   return job
 }
 
@@ -120,10 +121,7 @@ function writeShims(job: JobFiles, commands: string[], basePath: string): void {
       .map((dir) => join(dir, command))
       .find((candidate) => existsSync(candidate))
     if (!real) continue
-    writeFileSync(
-      shim,
-      `#!/bin/sh\nprintf '%s\\n' "${command} $*" >> '${job.argvLog}'\nexec '${real}' "$@"\n`
-    )
+    writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "${command} $*" >> '${job.argvLog}'\nexec '${real}' "$@"\n`)
     chmodSync(shim, 0o755)
   }
 }
@@ -164,9 +162,11 @@ export async function runBundledAction(action: string, options: ActionRunOptions
     SPAWN_TRACE_FILE: job.spawnLog,
     NODE_OPTIONS: `--import ${join(ROOT, 'test', 'harness', 'spawn-trace.mjs')}`
   })
-  for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(options.inputs ?? {}))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   if (options.post) {
-    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.state, 'utf8')))) env[`STATE_${name}`] = value
+    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.state, 'utf8'))))
+      env[`STATE_${name}`] = value
   }
 
   const child = spawn(NODE24, [join(ROOT, 'actions', action, 'dist', 'index.js')], { cwd: options.cwd ?? job.dir, env })
@@ -212,7 +212,7 @@ export function firstUnmaskedUse(stdout: string, secret: string): { maskedAt: nu
   const maskLine = `::add-mask::${secret.replace(/%/g, '%25')}`
   const maskedAt = stdout.indexOf(maskLine)
   let firstPrintedAt = -1
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const at = stdout.indexOf(secret, from)
     if (at < 0) break
     const lineStart = stdout.lastIndexOf('\n', at) + 1

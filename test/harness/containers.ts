@@ -36,11 +36,13 @@ export interface Podman {
 
 function registriesConf(insecure: readonly string[]): string {
   // No search registries: a short name never reaches out to docker.io (there is no internet).
-  return [
-    'unqualified-search-registries = []',
-    'short-name-mode = "enforcing"',
-    ...insecure.flatMap((host) => ['', '[[registry]]', `location = "${host}"`, 'insecure = true'])
-  ].join('\n') + '\n'
+  return (
+    [
+      'unqualified-search-registries = []',
+      'short-name-mode = "enforcing"',
+      ...insecure.flatMap((host) => ['', '[[registry]]', `location = "${host}"`, 'insecure = true'])
+    ].join('\n') + '\n'
+  )
 }
 
 /**
@@ -59,7 +61,10 @@ export async function setupPodman(): Promise<Podman> {
   const containersConf = join(dir, 'containers.conf')
   await writeFile(storageConf, `[storage]\ndriver = "vfs"\ngraphroot = "${graphRoot}"\nrunroot = "${runRoot}"\n`)
   await writeFile(registriesFile, registriesConf([]))
-  await writeFile(containersConf, `[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nevents_logfile_path = "${join(dir, 'events.log')}"\n`)
+  await writeFile(
+    containersConf,
+    `[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nevents_logfile_path = "${join(dir, 'events.log')}"\n`
+  )
   await writeFile(authFile, '{"auths":{}}\n', { mode: 0o600 })
   const env: Record<string, string> = {
     CONTAINERS_STORAGE_CONF: storageConf,
@@ -77,7 +82,11 @@ export async function setupPodman(): Promise<Podman> {
     runRoot,
     authFile,
     env,
-    run: (args, options = {}) => run('podman', args, { env: { ...(process.env as Record<string, string>), ...env, ...options.env }, input: options.input }),
+    run: (args, options = {}) =>
+      run('podman', args, {
+        env: { ...(process.env as Record<string, string>), ...env, ...options.env },
+        input: options.input
+      }),
     allowInsecureRegistries: (hosts) => writeFile(registriesFile, registriesConf(hosts)),
     async cleanup() {
       // vfs layers are plain directories; nothing is mounted once builds have finished.
@@ -94,12 +103,15 @@ export async function setupPodman(): Promise<Podman> {
  */
 async function importBusyboxBase(podman: Podman): Promise<void> {
   const busybox = '/bin/busybox'
-  if (!existsSync(busybox)) throw new Error('/bin/busybox is missing: run `bash scripts/install-system.sh` (Debian package busybox-static)')
+  if (!existsSync(busybox))
+    throw new Error('/bin/busybox is missing: run `bash scripts/install-system.sh` (Debian package busybox-static)')
   const rootfs = join(podman.dir, 'rootfs')
   await mkdir(join(rootfs, 'bin'), { recursive: true })
   await mkdir(join(rootfs, 'tmp'))
   await copyFile(busybox, join(rootfs, 'bin', 'busybox'))
-  const applets = (await run(busybox, ['--list'])).stdout.split('\n').filter((name) => /^[\w.[-]+$/.test(name) && name !== 'busybox')
+  const applets = (await run(busybox, ['--list'])).stdout
+    .split('\n')
+    .filter((name) => /^[\w.[-]+$/.test(name) && name !== 'busybox')
   await Promise.all(applets.map((applet) => symlink('busybox', join(rootfs, 'bin', applet))))
   const tarball = join(podman.dir, 'rootfs.tar')
   const tar = await run('tar', ['-C', rootfs, '-cf', tarball, '.'])
@@ -170,7 +182,9 @@ export async function startRegistry(users: ReadonlyArray<{ user: string; passwor
         ''
       ].join('\n')
     )
-    const child = spawn('python3', ['-c', ORPHAN_GUARD, 'docker-registry', 'serve', join(dir, 'config.yml')], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn('python3', ['-c', ORPHAN_GUARD, 'docker-registry', 'serve', join(dir, 'config.yml')], {
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -197,13 +211,19 @@ export async function startRegistry(users: ReadonlyArray<{ user: string; passwor
     }
     if (!gone && Date.now() < deadline) return { host: `127.0.0.1:${port}`, stop }
     await stop().catch(() => {})
-    if (attempt >= 3 || !/address already in use/i.test(output)) throw new Error(`docker-registry did not start: ${output}`)
+    if (attempt >= 3 || !/address already in use/i.test(output))
+      throw new Error(`docker-registry did not start: ${output}`)
   }
 }
 
 /** Every form in which a token could be written down: raw, URL-encoded, base64, and inside HTTP Basic. */
 export function secretForms(token: string, user = 'aws'): string[] {
-  return [token, encodeURIComponent(token), Buffer.from(token).toString('base64'), Buffer.from(`${user}:${token}`).toString('base64')]
+  return [
+    token,
+    encodeURIComponent(token),
+    Buffer.from(token).toString('base64'),
+    Buffer.from(`${user}:${token}`).toString('base64')
+  ]
 }
 
 export interface Finding {
@@ -227,7 +247,8 @@ export function* tarEntries(data: Buffer): Generator<{ name: string; body: Buffe
   while (offset + 512 <= data.length) {
     const header = data.subarray(offset, offset + 512)
     if (header.every((byte) => byte === 0)) break
-    const field = (start: number, length: number): string => header.toString('utf8', start, start + length).replace(/\0.*$/s, '')
+    const field = (start: number, length: number): string =>
+      header.toString('utf8', start, start + length).replace(/\0.*$/s, '')
     const size = Number.parseInt(field(124, 12).trim() || '0', 8)
     const type = field(156, 1)
     const prefix = field(345, 155)
@@ -247,19 +268,29 @@ export function* tarEntries(data: Buffer): Generator<{ name: string; body: Buffe
  * Searches a file's bytes and, when it is a (gzipped) tar, every file inside it, recursively:
  * a saved image holds its config, manifest and history as JSON and each layer as a tar.
  */
-export function searchArchive(data: Buffer, where: string, needles: readonly string[], findings: Finding[] = []): Finding[] {
+export function searchArchive(
+  data: Buffer,
+  where: string,
+  needles: readonly string[],
+  findings: Finding[] = []
+): Finding[] {
   searchBuffer(data, where, needles, findings)
   let content = data
   if (data[0] === 0x1f && data[1] === 0x8b) {
     content = gunzipSync(data)
     searchBuffer(content, `${where} (gunzipped)`, needles, findings)
   }
-  if (isTar(content)) for (const entry of tarEntries(content)) searchArchive(entry.body, `${where}!${entry.name}`, needles, findings)
+  if (isTar(content))
+    for (const entry of tarEntries(content)) searchArchive(entry.body, `${where}!${entry.name}`, needles, findings)
   return findings
 }
 
 /** Every regular file under `dir` (symlinks not followed) searched for the needles. */
-export async function searchTree(dir: string, needles: readonly string[], findings: Finding[] = []): Promise<Finding[]> {
+export async function searchTree(
+  dir: string,
+  needles: readonly string[],
+  findings: Finding[] = []
+): Promise<Finding[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
   for (const entry of entries) {
     const path = join(dir, entry.name)
@@ -267,14 +298,19 @@ export async function searchTree(dir: string, needles: readonly string[], findin
     else if (entry.isFile()) {
       const stats = await lstat(path).catch(() => undefined)
       // Device-sized or sparse files are not where a token would be written.
-      if (stats && stats.size < 256 * 1024 * 1024) searchBuffer(await readFile(path).catch(() => Buffer.alloc(0)), path, needles, findings)
+      if (stats && stats.size < 256 * 1024 * 1024)
+        searchBuffer(await readFile(path).catch(() => Buffer.alloc(0)), path, needles, findings)
     }
   }
   return findings
 }
 
 /** `podman save`s the image and searches every file inside (config, manifest, history, layers). */
-export async function searchSavedImage(podman: Podman, image: string, needles: readonly string[]): Promise<{ findings: Finding[]; files: string[] }> {
+export async function searchSavedImage(
+  podman: Podman,
+  image: string,
+  needles: readonly string[]
+): Promise<{ findings: Finding[]; files: string[] }> {
   const out = join(podman.dir, `saved-${Date.now()}.tar`)
   const saved = await podman.run(['save', '--format', 'docker-archive', '-o', out, image])
   if (saved.code !== 0) throw new Error(`podman save failed: ${saved.stderr}`)

@@ -17,7 +17,10 @@ export interface GitHttpServer {
   close(): Promise<void>
 }
 
-export async function startGitHttpServer(projectRoot: string, options: { authorization?: string; delayMs?: number } = {}): Promise<GitHttpServer> {
+export async function startGitHttpServer(
+  projectRoot: string,
+  options: { authorization?: string; delayMs?: number } = {}
+): Promise<GitHttpServer> {
   const seen: string[][] = []
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (options.delayMs) setTimeout(() => handle(req, res), options.delayMs)

@@ -19,7 +19,11 @@ export interface RunOptions {
 
 export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, [...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, [...args], {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -42,7 +46,9 @@ export function run(command: string, args: readonly string[], options: RunOption
 export async function runOrThrow(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
   const result = await run(command, args, options)
   if (result.code !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.code}:\n${(result.stdout + result.stderr).slice(-3000)}`)
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${result.code}:\n${(result.stdout + result.stderr).slice(-3000)}`
+    )
   }
   return result.stdout
 }

@@ -5,7 +5,9 @@ import { parse } from 'yaml'
 // Every action.yml declares the same runtime, documents every input with a default, and
 // its README's tables list exactly the inputs and outputs action.yml declares.
 const root = new URL('../..', import.meta.url).pathname
-const actions = readdirSync(join(root, 'actions')).filter((name) => existsSync(join(root, 'actions', name, 'action.yml')))
+const actions = readdirSync(join(root, 'actions')).filter((name) =>
+  existsSync(join(root, 'actions', name, 'action.yml'))
+)
 
 interface ActionYaml {
   name: string
@@ -61,9 +63,14 @@ describe.each(actions)('actions/%s', (name) => {
     const sources = readdirSync(join(root, 'actions', name, 'src'))
       .map((file) => readFileSync(join(root, 'actions', name, 'src', file), 'utf8'))
       .join('\n')
-    const shared = ['aws/inputs.ts', 'inputs.ts'].map((file) => readFileSync(join(root, 'packages', 'shared', 'src', file), 'utf8')).join('\n')
+    const shared = ['aws/inputs.ts', 'inputs.ts']
+      .map((file) => readFileSync(join(root, 'packages', 'shared', 'src', file), 'utf8'))
+      .join('\n')
     for (const input of Object.keys(action.inputs ?? {})) {
-      expect({ input, read: sources.includes(`'${input}'`) || shared.includes(`'${input}'`) }).toEqual({ input, read: true })
+      expect({ input, read: sources.includes(`'${input}'`) || shared.includes(`'${input}'`) }).toEqual({
+        input,
+        read: true
+      })
     }
   })
 })

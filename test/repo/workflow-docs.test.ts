@@ -15,13 +15,18 @@ interface WorkflowCall {
 }
 
 function workflowCall(name: string): WorkflowCall {
-  const workflow = parse(readFileSync(join(root, '.github', 'workflows', `${name}.yml`), 'utf8')) as { on: { workflow_call: WorkflowCall } }
+  const workflow = parse(readFileSync(join(root, '.github', 'workflows', `${name}.yml`), 'utf8')) as {
+    on: { workflow_call: WorkflowCall }
+  }
   return workflow.on.workflow_call
 }
 
 /** Rows of the table under `#### <heading>`: the cells of each `| \`name\` | ...` line. */
 function table(heading: string): string[][] {
-  const lines = readme.slice(readme.indexOf(`#### ${heading}\n`)).split('\n').slice(1)
+  const lines = readme
+    .slice(readme.indexOf(`#### ${heading}\n`))
+    .split('\n')
+    .slice(1)
   const end = lines.findIndex((line) => line.startsWith('#'))
   return (end < 0 ? lines : lines.slice(0, end))
     .filter((line) => line.startsWith('| `'))

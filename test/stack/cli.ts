@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { startStack } from './stack.ts'
 
 const { values } = parseArgs({
-  args: process.argv.slice(2).filter(arg => arg !== '--'),
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: { 'env-file': { type: 'string' }, 'write-env': { type: 'string' } }
 })
 const envFile = values['write-env'] ?? values['env-file']
@@ -40,7 +40,7 @@ const shutdown = (signal: string): void => {
   process.stderr.write(`${signal}: stopping the stack\n`)
   stack.stop().then(
     () => process.exit(0),
-    error => {
+    (error) => {
       process.stderr.write(`stop failed: ${(error as Error).message}\n`)
       process.exit(1)
     }

@@ -111,7 +111,7 @@ const DEFAULT_ERROR_TYPE: Record<number, string> = {
 
 export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptions): Promise<CodeArtifactFixture> {
   const token = options.token ?? randomBytes(96).toString('base64url')
-  const repositories = new Map(options.repositories.map(r => [r.name, r]))
+  const repositories = new Map(options.repositories.map((r) => [r.name, r]))
   const denyOperations = new Set<string>(options.denyOperations ?? [])
   const log: CodeArtifactLogEntry[] = []
   const faults = new Map<string, CodeArtifactFault[]>()
@@ -135,7 +135,7 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
   }
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch(error => {
+    void handle(req, res).catch((error) => {
       if (res.headersSent) res.destroy()
       else sendError(res, new ApiError(500, 'InternalServerException', (error as Error).message))
     })
@@ -160,7 +160,14 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       entry.status = res.statusCode
     })
     if (!operation) {
-      return sendError(res, new ApiError(404, 'UnknownOperationException', `The stack's CodeArtifact fixture does not implement ${req.method} ${url.pathname}`))
+      return sendError(
+        res,
+        new ApiError(
+          404,
+          'UnknownOperationException',
+          `The stack's CodeArtifact fixture does not implement ${req.method} ${url.pathname}`
+        )
+      )
     }
     const verdict = await verifySigV4(
       { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
@@ -177,8 +184,13 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       entry.fault = true
       if (fault.drop) return void req.socket.destroy()
       const errorType = fault.errorType ?? DEFAULT_ERROR_TYPE[fault.status] ?? 'InternalServerException'
-      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) }
-      return sendError(res, new ApiError(fault.status, errorType, fault.message ?? defaultFaultMessage(fault.status)), headers)
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) }
+      return sendError(
+        res,
+        new ApiError(fault.status, errorType, fault.message ?? defaultFaultMessage(fault.status)),
+        headers
+      )
     }
     try {
       const result = await HANDLERS[operation](url.searchParams, verdict.caller)
@@ -198,9 +210,15 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
     packageName?: string
   ): { owner: string; repository?: CodeArtifactRepository } => {
     const domain = required(params, 'domain')
-    if (!/^[a-z][a-z0-9-]{0,48}[a-z0-9]$/.test(domain)) throw fieldError('domain', domain, 'Member must satisfy regular expression pattern: [a-z][a-z0-9\\-]{0,48}[a-z0-9]')
+    if (!/^[a-z][a-z0-9-]{0,48}[a-z0-9]$/.test(domain))
+      throw fieldError(
+        'domain',
+        domain,
+        'Member must satisfy regular expression pattern: [a-z][a-z0-9\\-]{0,48}[a-z0-9]'
+      )
     const givenOwner = params.get('domain-owner')
-    if (givenOwner !== null && !/^[0-9]{12}$/.test(givenOwner)) throw fieldError('domainOwner', givenOwner, 'Member must satisfy regular expression pattern: [0-9]{12}')
+    if (givenOwner !== null && !/^[0-9]{12}$/.test(givenOwner))
+      throw fieldError('domainOwner', givenOwner, 'Member must satisfy regular expression pattern: [0-9]{12}')
     const repoName = needsRepository ? required(params, 'repository') : undefined
     const owner = givenOwner ?? caller.accountId
     // The resource IAM evaluates: the domain, the repository, or the package (no namespace for pypi).
@@ -217,15 +235,30 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
     }
     if (owner !== options.domainOwner) {
       if (givenOwner !== null) throw accessDenied(caller, `codeartifact:${operation}`, resourceArn)
-      throw new ApiError(404, 'ResourceNotFoundException', `Domain not found. Domain '${domain}' in account '${owner}'`, { resourceId: domain, resourceType: 'domain' })
+      throw new ApiError(
+        404,
+        'ResourceNotFoundException',
+        `Domain not found. Domain '${domain}' in account '${owner}'`,
+        { resourceId: domain, resourceType: 'domain' }
+      )
     }
     if (domain !== options.domain) {
-      throw new ApiError(404, 'ResourceNotFoundException', `Domain not found. Domain '${domain}' in account '${owner}'`, { resourceId: domain, resourceType: 'domain' })
+      throw new ApiError(
+        404,
+        'ResourceNotFoundException',
+        `Domain not found. Domain '${domain}' in account '${owner}'`,
+        { resourceId: domain, resourceType: 'domain' }
+      )
     }
     if (repoName === undefined) return { owner }
     const repository = repositories.get(repoName)
     if (!repository) {
-      throw new ApiError(404, 'ResourceNotFoundException', `Repository not found. Repository '${repoName}' in domain '${domain}'`, { resourceId: repoName, resourceType: 'repository' })
+      throw new ApiError(
+        404,
+        'ResourceNotFoundException',
+        `Repository not found. Repository '${repoName}' in domain '${domain}'`,
+        { resourceId: repoName, resourceType: 'repository' }
+      )
     }
     return { owner, repository }
   }
@@ -257,7 +290,12 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       const { repository } = authorize('ListPackageVersions', params, caller, true, name)
       const all = format === 'pypi' ? await publishedVersions(repository!.packagesDir, name) : []
       if (all.length === 0) {
-        throw new ApiError(404, 'ResourceNotFoundException', `Package not found. Package '${name}' in repository '${repository!.name}'`, { resourceId: name, resourceType: 'package' })
+        throw new ApiError(
+          404,
+          'ResourceNotFoundException',
+          `Package not found. Package '${name}' in repository '${repository!.name}'`,
+          { resourceId: name, resourceType: 'package' }
+        )
       }
       const status = params.get('status')
       const matching = status === null || status === 'Published' ? all : []
@@ -265,14 +303,17 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
         throw fieldError('maxResults', String(params.get('max-results')), 'Member must have value between 1 and 1000')
       }
-      const start = params.has('next-token') ? Number(Buffer.from(params.get('next-token') ?? '', 'base64url').toString()) || 0 : 0
+      const start = params.has('next-token')
+        ? Number(Buffer.from(params.get('next-token') ?? '', 'base64url').toString()) || 0
+        : 0
       const page = matching.slice(start, start + maxResults)
-      const next = start + maxResults < matching.length ? Buffer.from(String(start + maxResults)).toString('base64url') : undefined
+      const next =
+        start + maxResults < matching.length ? Buffer.from(String(start + maxResults)).toString('base64url') : undefined
       return {
         defaultDisplayVersion: all[0]?.version,
         format,
         package: name,
-        versions: page.map(v => ({
+        versions: page.map((v) => ({
           version: v.version,
           revision: v.revision,
           status: 'Published',
@@ -307,20 +348,32 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
 
 function required(params: URLSearchParams, name: string): string {
   const value = params.get(name)
-  if (value === null || value === '') throw new ApiError(400, 'ValidationException', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`, { reason: 'FIELD_VALIDATION_FAILED' })
+  if (value === null || value === '')
+    throw new ApiError(
+      400,
+      'ValidationException',
+      `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
+      { reason: 'FIELD_VALIDATION_FAILED' }
+    )
   return value
 }
 
 function requiredFormat(params: URLSearchParams): string {
   const format = required(params, 'format')
-  if (!FORMATS.includes(format)) throw fieldError('format', format, `Member must satisfy enum value set: [${FORMATS.join(', ')}]`)
+  if (!FORMATS.includes(format))
+    throw fieldError('format', format, `Member must satisfy enum value set: [${FORMATS.join(', ')}]`)
   return format
 }
 
 function fieldError(field: string, value: string, constraint: string): ApiError {
-  return new ApiError(400, 'ValidationException', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`, {
-    reason: 'FIELD_VALIDATION_FAILED'
-  })
+  return new ApiError(
+    400,
+    'ValidationException',
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
+    {
+      reason: 'FIELD_VALIDATION_FAILED'
+    }
+  )
 }
 
 function accessDenied(caller: SessionCredentials, action: string, resource: string): ApiError {
@@ -339,5 +392,10 @@ function defaultFaultMessage(status: number): string {
 
 function sendError(res: ServerResponse, error: ApiError, headers: Record<string, string> = {}): void {
   // REST-JSON errors: the type in x-amzn-ErrorType, the shape's members in the body.
-  sendJson(res, error.status, { message: error.message, ...error.extra }, { 'x-amzn-ErrorType': error.errorType, ...headers })
+  sendJson(
+    res,
+    error.status,
+    { message: error.message, ...error.extra },
+    { 'x-amzn-ErrorType': error.errorType, ...headers }
+  )
 }

@@ -71,14 +71,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const takeFault = (req: IncomingMessage): ProxyFault | undefined => {
     const path = req.url ?? '/'
     const fault = faults.find(
-      f => (f.persistent || f.left > 0) && (!f.method || f.method.toUpperCase() === req.method) && path.startsWith(f.pathPrefix ?? '')
+      (f) =>
+        (f.persistent || f.left > 0) &&
+        (!f.method || f.method.toUpperCase() === req.method) &&
+        path.startsWith(f.pathPrefix ?? '')
     )
     if (fault && !fault.persistent) fault.left--
     return fault
   }
 
   const server = createServer((req, res) => {
-    const entry: ProxyLogEntry = { method: req.method ?? '', path: req.url ?? '/', status: 0, fault: false, user: basicUser(req.headers) }
+    const entry: ProxyLogEntry = {
+      method: req.method ?? '',
+      path: req.url ?? '/',
+      status: 0,
+      fault: false,
+      user: basicUser(req.headers)
+    }
     log.push(entry)
     res.on('finish', () => {
       entry.status = res.statusCode
@@ -129,16 +138,20 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       headers['x-forwarded-host'] = `${req.headers.host ?? ''}${prefix}`
     }
     // A chunked client body must stay chunked upstream: keep the framing header then.
-    if (req.headers['transfer-encoding'] && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked'
-    slot(release => {
+    if (req.headers['transfer-encoding'] && headers['content-length'] === undefined)
+      headers['transfer-encoding'] = 'chunked'
+    slot((release) => {
       // pypiserver speaks HTTP/1.0 and closes each connection; a fresh socket per request
       // avoids reusing one it just closed.
-      const upstream = request({ host: target.hostname, port: target.port, method: req.method, path, headers, agent: false }, upstreamRes => {
-        const responseHeaders = { ...upstreamRes.headers }
-        for (const name of HOP_BY_HOP) delete responseHeaders[name]
-        res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders)
-        upstreamRes.pipe(res)
-      })
+      const upstream = request(
+        { host: target.hostname, port: target.port, method: req.method, path, headers, agent: false },
+        (upstreamRes) => {
+          const responseHeaders = { ...upstreamRes.headers }
+          for (const name of HOP_BY_HOP) delete responseHeaders[name]
+          res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders)
+          upstreamRes.pipe(res)
+        }
+      )
       upstream.on('close', release)
       upstream.on('error', () => {
         if (res.headersSent) res.destroy()

@@ -22,7 +22,7 @@ export async function listen(server: Server): Promise<{ port: number; url: strin
 /** Closes the server and every open connection; clients using keep-alive would otherwise hold close() open. */
 export async function closeServer(server: Server): Promise<void> {
   if (!server.listening) return
-  const closed = new Promise<void>(resolve => server.close(() => resolve()))
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   server.closeAllConnections()
   await closed
 }
@@ -38,7 +38,12 @@ export async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promi
   return Buffer.concat(chunks)
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     'content-type': 'application/json',

@@ -17,8 +17,14 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'stack-index-test-'))
   ;[stack, dist] = await Promise.all([startStack(), buildSampleDist(join(work, 'project'), 'acme-widgets', '1.0.0')])
   const files = await readdir(dist)
-  wheel = join(dist, files.find(f => f.endsWith('.whl'))!)
-  sdist = join(dist, files.find(f => f.endsWith('.tar.gz'))!)
+  wheel = join(
+    dist,
+    files.find((f) => f.endsWith('.whl'))!
+  )
+  sdist = join(
+    dist,
+    files.find((f) => f.endsWith('.tar.gz'))!
+  )
 })
 afterAll(async () => {
   await stack?.stop()
@@ -26,12 +32,17 @@ afterAll(async () => {
 })
 afterEach(() => stack.index.clearFaults())
 
-const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+const basic = (user: string, password: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
 const twine = (files: string[], user = 'aws', password = stack.token, extra: string[] = []) =>
-  runTool('twine', ['upload', '--non-interactive', '--disable-progress-bar', '--repository-url', stack.uploadUrl, ...extra, ...files], {
-    env: { TWINE_USERNAME: user, TWINE_PASSWORD: password }
-  })
+  runTool(
+    'twine',
+    ['upload', '--non-interactive', '--disable-progress-bar', '--repository-url', stack.uploadUrl, ...extra, ...files],
+    {
+      env: { TWINE_USERNAME: user, TWINE_PASSWORD: password }
+    }
+  )
 
 /** pip with the token inside the index URL, passed by env as the login action does. */
 const pip = (args: string[]) => {
@@ -47,7 +58,13 @@ describe('uploads', () => {
     const result = await twine([wheel])
     expect(result.code).toBe(0)
     expect(await readdir(stack.pypiserver.packagesDir)).toContain(basename(wheel))
-    expect(stack.index.log).toContainEqual({ method: 'POST', path: '/pypi/python-internal/', status: 200, fault: false, user: 'aws' })
+    expect(stack.index.log).toContainEqual({
+      method: 'POST',
+      path: '/pypi/python-internal/',
+      status: 200,
+      fault: false,
+      user: 'aws'
+    })
   })
 
   it('lets the extra user upload too (the "any PyPI index" path)', async () => {
@@ -74,7 +91,7 @@ describe('uploads', () => {
     const retried = await twine([wheel])
     // The retry reached pypiserver, which already has the file.
     expect(retried.code).not.toBe(0)
-    expect(stack.index.log.map(e => [e.method, e.status])).toEqual([
+    expect(stack.index.log.map((e) => [e.method, e.status])).toEqual([
       ['POST', 500],
       ['POST', 400]
     ])
@@ -82,7 +99,7 @@ describe('uploads', () => {
     stack.index.clearLog()
     const failed = await twine([wheel])
     expect(failed.code).not.toBe(0)
-    expect(stack.index.log.map(e => e.status)).toEqual([503, 503, 503, 503, 503])
+    expect(stack.index.log.map((e) => e.status)).toEqual([503, 503, 503, 503, 503])
   })
 })
 
@@ -95,11 +112,16 @@ describe('downloads', () => {
     expect(ok.status).toBe(200)
     // Links carry the repository prefix and a sha256, as CodeArtifact's do.
     expect(await ok.text()).toContain(`href="/pypi/python-internal/packages/${basename(wheel)}#sha256=`)
-    expect((await fetch(`${stack.repositoryEndpoint.replace('/pypi/python-internal/', '/pypi/other/')}simple/`)).status).toBe(404)
+    expect(
+      (await fetch(`${stack.repositoryEndpoint.replace('/pypi/python-internal/', '/pypi/other/')}simple/`)).status
+    ).toBe(404)
   })
 
   it('redirects a non-normalized project name inside the repository prefix', async () => {
-    const res = await fetch(`${stack.indexUrl}Acme_Widgets/`, { headers: { authorization: basic('aws', stack.token) }, redirect: 'manual' })
+    const res = await fetch(`${stack.indexUrl}Acme_Widgets/`, {
+      headers: { authorization: basic('aws', stack.token) },
+      redirect: 'manual'
+    })
     expect(res.status).toBe(301)
     expect(res.headers.get('location')).toBe(`${stack.indexUrl}acme-widgets/`)
   })
@@ -112,14 +134,24 @@ describe('downloads', () => {
     const installed = await pip(['install', '--no-deps', '--target', target, 'acme-widgets==1.0.0'])
     expect(installed.stderr).not.toMatch(/ERROR/)
     expect(installed.code).toBe(0)
-    const simple = stack.index.log.filter(e => e.path.startsWith('/pypi/python-internal/simple/acme-widgets/'))
-    expect(simple.map(e => e.status)).toEqual([503, 503, 200])
-    expect(stack.index.log.filter(e => e.path.includes('/packages/')).map(e => e.status)).toEqual([0, 200])
-    const imported = await runTool('python', ['-c', 'import acme_widgets; print(acme_widgets.VERSION)'], { env: { PYTHONPATH: target } })
+    const simple = stack.index.log.filter((e) => e.path.startsWith('/pypi/python-internal/simple/acme-widgets/'))
+    expect(simple.map((e) => e.status)).toEqual([503, 503, 200])
+    expect(stack.index.log.filter((e) => e.path.includes('/packages/')).map((e) => e.status)).toEqual([0, 200])
+    const imported = await runTool('python', ['-c', 'import acme_widgets; print(acme_widgets.VERSION)'], {
+      env: { PYTHONPATH: target }
+    })
     expect(imported.stdout.trim()).toBe('1.0.0')
 
     const downloads = join(work, 'downloads')
-    const downloaded = await pip(['download', '--no-deps', '--only-binary', ':all:', '--dest', downloads, 'acme-widgets==1.0.0'])
+    const downloaded = await pip([
+      'download',
+      '--no-deps',
+      '--only-binary',
+      ':all:',
+      '--dest',
+      downloads,
+      'acme-widgets==1.0.0'
+    ])
     expect(downloaded.code).toBe(0)
     expect(await readdir(downloads)).toEqual([basename(wheel)])
   })

@@ -30,6 +30,9 @@ export function verifyRs256(token: string, publicKey: KeyObject): DecodedJwt {
 
 /** IAM StringLike: `*` matches any run of characters, `?` exactly one; everything else literally. */
 export function stringLike(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${source}$`, 's').test(value)
 }

@@ -41,7 +41,7 @@ export async function startMoto(): Promise<MotoServer> {
     script: 'moto_server',
     dir,
     readyPath: '/moto-api/',
-    args: port => ['-H', '127.0.0.1', '-p', String(port)]
+    args: (port) => ['-H', '127.0.0.1', '-p', String(port)]
   })
   return {
     url: service.url,

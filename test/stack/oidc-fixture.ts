@@ -39,8 +39,11 @@ export interface OidcFixture {
 
 export async function startOidcFixture(options: OidcFixtureOptions = {}): Promise<OidcFixture> {
   // Async key generation runs on the thread pool while the Python servers start.
-  const { publicKey, privateKey } = await new Promise<{ publicKey: KeyObject; privateKey: KeyObject }>((resolve, reject) =>
-    generateKeyPair('rsa', { modulusLength: 2048 }, (error, pub, priv) => (error ? reject(error) : resolve({ publicKey: pub, privateKey: priv })))
+  const { publicKey, privateKey } = await new Promise<{ publicKey: KeyObject; privateKey: KeyObject }>(
+    (resolve, reject) =>
+      generateKeyPair('rsa', { modulusLength: 2048 }, (error, pub, priv) =>
+        error ? reject(error) : resolve({ publicKey: pub, privateKey: priv })
+      )
   )
   const kid = randomBytes(8).toString('hex')
   const requestToken = randomBytes(24).toString('base64url')
@@ -91,7 +94,8 @@ export async function startOidcFixture(options: OidcFixtureOptions = {}): Promis
     }
     if (url.pathname !== '/token') return sendJson(res, 404, { message: 'Not Found' })
     requests++
-    if (req.headers.authorization !== `Bearer ${requestToken}`) return sendJson(res, 401, { message: 'Bad credentials' })
+    if (req.headers.authorization !== `Bearer ${requestToken}`)
+      return sendJson(res, 401, { message: 'Bad credentials' })
     // Without `audience` GitHub uses the repository owner's URL, as mint() does.
     const audience = url.searchParams.get('audience')
     sendJson(res, 200, { value: mint(audience === null ? {} : { aud: audience }) })
@@ -103,7 +107,10 @@ export async function startOidcFixture(options: OidcFixtureOptions = {}): Promis
     issuer: GITHUB_ISSUER,
     publicKey,
     jwks,
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: `${base}/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${base}/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken
+    },
     get requestCount() {
       return requests
     },

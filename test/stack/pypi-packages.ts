@@ -44,9 +44,11 @@ export async function publishedVersions(packagesDir: string, packageName: string
       entries.sort((a, b) => a.file.localeCompare(b.file))
       return {
         version,
-        files: entries.map(e => e.file),
-        publishedMs: Math.max(...entries.map(e => e.mtimeMs)),
-        revision: createHash('sha256').update(JSON.stringify(entries.map(e => [e.file, e.size]))).digest('base64')
+        files: entries.map((e) => e.file),
+        publishedMs: Math.max(...entries.map((e) => e.mtimeMs)),
+        revision: createHash('sha256')
+          .update(JSON.stringify(entries.map((e) => [e.file, e.size])))
+          .digest('base64')
       }
     })
     .sort((a, b) => b.publishedMs - a.publishedMs)

@@ -31,7 +31,8 @@ export interface PypiServer {
 
 /** htpasswd line in the `{SHA}` scheme (base64 SHA-1), which passlib accepts. */
 export function htpasswdLine({ user, password }: PypiUser): string {
-  if (user.includes(':') || /[\r\n]/.test(user + password)) throw new Error(`unusable htpasswd user ${JSON.stringify(user)}`)
+  if (user.includes(':') || /[\r\n]/.test(user + password))
+    throw new Error(`unusable htpasswd user ${JSON.stringify(user)}`)
   return `${user}:{SHA}${createHash('sha1').update(password, 'utf8').digest('base64')}`
 }
 
@@ -39,9 +40,11 @@ export async function startPypiServer(options: PypiServerOptions): Promise<PypiS
   const dir = await mkdtemp(join(tmpdir(), 'stack-pypiserver-'))
   const packagesDir = join(dir, 'packages')
   const htpasswd = join(dir, 'htpasswd')
-  const users = new Map(options.users.map(u => [u.user, u.password]))
+  const users = new Map(options.users.map((u) => [u.user, u.password]))
   const writeUsers = (): Promise<void> =>
-    writeFile(htpasswd, [...users].map(([user, password]) => htpasswdLine({ user, password }) + '\n').join(''), { mode: 0o600 })
+    writeFile(htpasswd, [...users].map(([user, password]) => htpasswdLine({ user, password }) + '\n').join(''), {
+      mode: 0o600
+    })
   try {
     await mkdir(packagesDir)
     await writeUsers()
@@ -55,7 +58,18 @@ export async function startPypiServer(options: PypiServerOptions): Promise<PypiS
     dir,
     readyPath: '/',
     // `-a update,download,list`: auth on every action except the welcome page at `/`.
-    args: port => ['run', '-i', '127.0.0.1', '-p', String(port), '-P', htpasswd, '-a', 'update,download,list', packagesDir]
+    args: (port) => [
+      'run',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-P',
+      htpasswd,
+      '-a',
+      'update,download,list',
+      packagesDir
+    ]
   })
   return {
     url: service.url,

@@ -76,14 +76,16 @@ export async function freePort(): Promise<number> {
     server.listen(0, LOOPBACK, () => resolve())
   })
   const address = server.address()
-  await new Promise<void>(resolve => server.close(() => resolve()))
+  await new Promise<void>((resolve) => server.close(() => resolve()))
   if (address === null || typeof address === 'string') throw new Error('no TCP address')
   return address.port
 }
 
 export async function startService(options: ServiceOptions): Promise<ServiceProcess> {
   if (!existsSync(join(VENV_BIN, options.script))) {
-    throw new Error(`${join(VENV_BIN, options.script)} is missing: run \`bash scripts/setup-python.sh\` to create .venv`)
+    throw new Error(
+      `${join(VENV_BIN, options.script)} is missing: run \`bash scripts/setup-python.sh\` to create .venv`
+    )
   }
   installExitHook()
   ownedDirs.add(options.dir)
@@ -128,14 +130,14 @@ async function startOnce(options: ServiceOptions, port: number): Promise<Service
   child.stderr?.on('data', keep)
   // Never let a broken stdin pipe (child already gone) crash the test process.
   child.stdin?.on('error', () => {})
-  const exited = new Promise<void>(resolve => {
+  const exited = new Promise<void>((resolve) => {
     const done = (): void => {
       live.delete(child)
       resolve()
     }
     child.once('exit', done)
     // A failed spawn emits 'error' (maybe without 'exit'); unhandled it would crash the run.
-    child.once('error', error => {
+    child.once('error', (error) => {
       keep(Buffer.from(`spawn failed: ${error.message}\n`))
       done()
     })
@@ -168,7 +170,13 @@ async function startOnce(options: ServiceOptions, port: number): Promise<Service
   }
 }
 
-async function waitUntilAnswering(url: string, pid: number, port: number, exited: Promise<void>, timeoutMs: number): Promise<void> {
+async function waitUntilAnswering(
+  url: string,
+  pid: number,
+  port: number,
+  exited: Promise<void>,
+  timeoutMs: number
+): Promise<void> {
   let gone = false
   void exited.then(() => {
     gone = true
@@ -178,14 +186,14 @@ async function waitUntilAnswering(url: string, pid: number, port: number, exited
     if (gone) throw new Error('the process exited')
     // Ours only if our child holds the listening socket; otherwise it will fail to bind and exit.
     if ((await answers(url)) && (await ownsListener(pid, port))) return
-    await new Promise(resolve => setTimeout(resolve, 25))
+    await new Promise((resolve) => setTimeout(resolve, 25))
   }
   throw new Error(`no answer within ${timeoutMs} ms`)
 }
 
 function answers(url: string): Promise<boolean> {
-  return new Promise(resolve => {
-    const req = request(url, { agent: false, timeout: 1000 }, res => {
+  return new Promise((resolve) => {
+    const req = request(url, { agent: false, timeout: 1000 }, (res) => {
       res.resume()
       resolve(true)
     })

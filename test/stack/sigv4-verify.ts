@@ -45,7 +45,8 @@ const MISMATCH =
 
 function parseAuthorization(header: string): ParsedAuthorization | string {
   const match = /^AWS4-HMAC-SHA256\s+(.*)$/s.exec(header)
-  if (!match?.[1]) return `Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization=${header.split(' ')[0] ?? ''}`
+  if (!match?.[1])
+    return `Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization=${header.split(' ')[0] ?? ''}`
   const fields = new Map<string, string>()
   for (const part of match[1].split(',')) {
     const eq = part.indexOf('=')
@@ -90,37 +91,64 @@ export async function verifySigV4(req: SignedRequest, options: VerifyOptions): P
   caller ??= await options.lookup(accessKeyId, true)
   if (!caller) return fail(403, 'UnrecognizedClientException', INVALID_TOKEN, accessKeyId)
   // Only session credentials exist here (moto's assumed roles): the token must come along.
-  if (req.headers['x-amz-security-token'] !== caller.sessionToken) return fail(403, 'UnrecognizedClientException', INVALID_TOKEN, accessKeyId)
+  if (req.headers['x-amz-security-token'] !== caller.sessionToken)
+    return fail(403, 'UnrecognizedClientException', INVALID_TOKEN, accessKeyId)
 
   if (auth.service !== options.service) {
-    return fail(403, 'InvalidSignatureException', `Credential should be scoped to correct service: '${options.service}'.`, accessKeyId)
+    return fail(
+      403,
+      'InvalidSignatureException',
+      `Credential should be scoped to correct service: '${options.service}'.`,
+      accessKeyId
+    )
   }
   if (auth.region !== options.region) {
     return fail(403, 'InvalidSignatureException', `Credential should be scoped to a valid region. `, accessKeyId)
   }
   for (const required of ['host', 'x-amz-date']) {
     if (!auth.signedHeaders.includes(required)) {
-      return fail(403, 'InvalidSignatureException', `'${required === 'host' ? 'Host' : 'X-Amz-Date'}' must be a 'SignedHeader' in the AWS Authorization.`, accessKeyId)
+      return fail(
+        403,
+        'InvalidSignatureException',
+        `'${required === 'host' ? 'Host' : 'X-Amz-Date'}' must be a 'SignedHeader' in the AWS Authorization.`,
+        accessKeyId
+      )
     }
   }
   const amzDate = String(req.headers['x-amz-date'] ?? '')
   const signingDate = parseAmzDate(amzDate)
   if (!signingDate || !amzDate.startsWith(auth.shortDate)) {
-    return fail(403, 'InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.shortDate}' != '${amzDate.slice(0, 8)}'`, accessKeyId)
+    return fail(
+      403,
+      'InvalidSignatureException',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.shortDate}' != '${amzDate.slice(0, 8)}'`,
+      accessKeyId
+    )
   }
   const skew = Math.abs(Date.now() - signingDate.getTime())
   if (skew > (options.maxSkewMs ?? 5 * 60 * 1000)) {
-    return fail(403, 'InvalidSignatureException', `Signature expired: ${amzDate} is now earlier or later than the server time (5 min.)`, accessKeyId)
+    return fail(
+      403,
+      'InvalidSignatureException',
+      `Signature expired: ${amzDate} is now earlier or later than the server time (5 min.)`,
+      accessKeyId
+    )
   }
 
   const expected = await resign(req, auth, caller, signingDate)
   const given = Buffer.from(auth.signature)
   const want = Buffer.from(expected)
-  if (given.length !== want.length || !timingSafeEqual(given, want)) return fail(403, 'InvalidSignatureException', MISMATCH, accessKeyId)
+  if (given.length !== want.length || !timingSafeEqual(given, want))
+    return fail(403, 'InvalidSignatureException', MISMATCH, accessKeyId)
   return { ok: true, caller }
 }
 
-async function resign(req: SignedRequest, auth: ParsedAuthorization, caller: SessionCredentials, signingDate: Date): Promise<string> {
+async function resign(
+  req: SignedRequest,
+  auth: ParsedAuthorization,
+  caller: SessionCredentials,
+  signingDate: Date
+): Promise<string> {
   const url = new URL(req.url, 'http://signed.invalid')
   const query: Record<string, string | string[]> = {}
   for (const [key, value] of url.searchParams) {
@@ -156,4 +184,3 @@ async function resign(req: SignedRequest, auth: ParsedAuthorization, caller: Ses
   const authorization = String(signed.headers.authorization ?? '')
   return /Signature=([0-9a-f]+)/.exec(authorization)?.[1] ?? ''
 }
-

@@ -5,7 +5,12 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { CodeartifactClient, GetAuthorizationTokenCommand, GetRepositoryEndpointCommand, ListPackageVersionsCommand } from '@aws-sdk/client-codeartifact'
+import {
+  CodeartifactClient,
+  GetAuthorizationTokenCommand,
+  GetRepositoryEndpointCommand,
+  ListPackageVersionsCommand
+} from '@aws-sdk/client-codeartifact'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { ECRClient, GetAuthorizationTokenCommand as GetEcrTokenCommand } from '@aws-sdk/client-ecr'
 import { REPO_ROOT } from './service-process.ts'
@@ -45,7 +50,13 @@ describe('startStack', () => {
   afterAll(() => stack?.stop())
 
   it('exposes the defaults and the env a child process needs', () => {
-    expect(stack).toMatchObject({ region: 'us-east-1', domain: 'acme', domainOwner: '111122223333', repository: 'python-internal', roleArn: 'arn:aws:iam::111122223333:role/gh-publish' })
+    expect(stack).toMatchObject({
+      region: 'us-east-1',
+      domain: 'acme',
+      domainOwner: '111122223333',
+      repository: 'python-internal',
+      roleArn: 'arn:aws:iam::111122223333:role/gh-publish'
+    })
     expect(Object.keys(stack.env).sort()).toEqual([
       'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
       'ACTIONS_ID_TOKEN_REQUEST_URL',
@@ -61,33 +72,64 @@ describe('startStack', () => {
 
   it('runs the release flow: OIDC -> STS -> CodeArtifact token + endpoint -> twine -> listed -> pip', async () => {
     const { env } = stack
-    const oidc = (await (await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sts.amazonaws.com`, { headers: { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` } })).json()) as {
+    const oidc = (await (
+      await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sts.amazonaws.com`, {
+        headers: { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` }
+      })
+    ).json()) as {
       value: string
     }
     const sts = new STSClient({ region: stack.region, endpoint: env.AWS_ENDPOINT_URL_STS })
-    const { Credentials: c } = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'release', WebIdentityToken: oidc.value }))
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: stack.roleArn,
+        RoleSessionName: 'release',
+        WebIdentityToken: oidc.value
+      })
+    )
     const ca = new CodeartifactClient({
       region: stack.region,
       endpoint: env.AWS_ENDPOINT_URL_CODEARTIFACT,
-      credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! }
+      credentials: {
+        accessKeyId: c!.AccessKeyId!,
+        secretAccessKey: c!.SecretAccessKey!,
+        sessionToken: c!.SessionToken!
+      }
     })
-    const { authorizationToken } = await ca.send(new GetAuthorizationTokenCommand({ domain: stack.domain, domainOwner: stack.domainOwner, durationSeconds: 900 }))
-    const { repositoryEndpoint } = await ca.send(new GetRepositoryEndpointCommand({ domain: stack.domain, repository: stack.repository, format: 'pypi' }))
+    const { authorizationToken } = await ca.send(
+      new GetAuthorizationTokenCommand({ domain: stack.domain, domainOwner: stack.domainOwner, durationSeconds: 900 })
+    )
+    const { repositoryEndpoint } = await ca.send(
+      new GetRepositoryEndpointCommand({ domain: stack.domain, repository: stack.repository, format: 'pypi' })
+    )
 
-    const files = (await readdir(dist)).map(f => join(dist, f))
-    const upload = await runTool('twine', ['upload', '--non-interactive', '--disable-progress-bar', '--repository-url', repositoryEndpoint!, ...files], {
-      env: { TWINE_USERNAME: 'aws', TWINE_PASSWORD: authorizationToken! }
-    })
+    const files = (await readdir(dist)).map((f) => join(dist, f))
+    const upload = await runTool(
+      'twine',
+      ['upload', '--non-interactive', '--disable-progress-bar', '--repository-url', repositoryEndpoint!, ...files],
+      {
+        env: { TWINE_USERNAME: 'aws', TWINE_PASSWORD: authorizationToken! }
+      }
+    )
     expect(upload.code).toBe(0)
 
-    const listed = await ca.send(new ListPackageVersionsCommand({ domain: stack.domain, repository: stack.repository, format: 'pypi', package: 'acme_widgets' }))
-    expect(listed.versions?.map(v => v.version)).toEqual(['2.0.0'])
+    const listed = await ca.send(
+      new ListPackageVersionsCommand({
+        domain: stack.domain,
+        repository: stack.repository,
+        format: 'pypi',
+        package: 'acme_widgets'
+      })
+    )
+    expect(listed.versions?.map((v) => v.version)).toEqual(['2.0.0'])
 
     const index = new URL(`${repositoryEndpoint}simple/`)
     index.username = 'aws'
     index.password = authorizationToken!
     const downloads = join(work, 'downloads')
-    const download = await runTool('pip', ['download', '--no-deps', '--dest', downloads, 'acme-widgets==2.0.0'], { env: { PIP_INDEX_URL: index.href } })
+    const download = await runTool('pip', ['download', '--no-deps', '--dest', downloads, 'acme-widgets==2.0.0'], {
+      env: { PIP_INDEX_URL: index.href }
+    })
     expect(download.code).toBe(0)
     expect((await readdir(downloads)).length).toBe(1)
   })
@@ -97,7 +139,11 @@ describe('startStack', () => {
     const ecr = new ECRClient({
       region: stack.region,
       endpoint: stack.env.AWS_ENDPOINT_URL_ECR,
-      credentials: { accessKeyId: creds.AWS_ACCESS_KEY_ID, secretAccessKey: creds.AWS_SECRET_ACCESS_KEY, sessionToken: creds.AWS_SESSION_TOKEN }
+      credentials: {
+        accessKeyId: creds.AWS_ACCESS_KEY_ID,
+        secretAccessKey: creds.AWS_SECRET_ACCESS_KEY,
+        sessionToken: creds.AWS_SESSION_TOKEN
+      }
     })
     const out = await ecr.send(new GetEcrTokenCommand({}))
     expect(Buffer.from(out.authorizationData![0]!.authorizationToken!, 'base64').toString()).toMatch(/^AWS:/)
@@ -109,7 +155,14 @@ describe('stop', () => {
     const stack = await startStack({ token: 'fixed-token', users: [] })
     expect(stack.token).toBe('fixed-token')
     const pids = [stack.pypiserver.pid, stack.moto.pid]
-    const urls = [stack.pypiserver.url, stack.moto.url, stack.index.url, stack.codeartifact.url, stack.oidc.url, stack.stsGate.url]
+    const urls = [
+      stack.pypiserver.url,
+      stack.moto.url,
+      stack.index.url,
+      stack.codeartifact.url,
+      stack.oidc.url,
+      stack.stsGate.url
+    ]
     const dirs = [dirname(stack.pypiserver.packagesDir)]
     expect(pids.every(alive)).toBe(true)
     await Promise.all([stack.stop(), stack.stop()])
@@ -123,19 +176,29 @@ describe('stop', () => {
 describe('cli', () => {
   it('prints and writes the env, serves until SIGTERM, then stops everything', async () => {
     const envFile = join(work, 'stack.env')
-    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'node'), [join(REPO_ROOT, 'test', 'stack', 'cli.ts'), '--write-env', envFile], {
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
+    const child = spawn(
+      join(REPO_ROOT, 'node_modules', '.bin', 'node'),
+      [join(REPO_ROOT, 'test', 'stack', 'cli.ts'), '--write-env', envFile],
+      {
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     try {
       const deadline = Date.now() + 30000
-      while (!stdout.includes('STACK_TOKEN=') && Date.now() < deadline && child.exitCode === null) await new Promise(r => setTimeout(r, 50))
+      while (!stdout.includes('STACK_TOKEN=') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50))
       expect(stderr).toContain('stack ready in')
-      const vars = Object.fromEntries(stdout.trim().split('\n').map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
+      const vars = Object.fromEntries(
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])
+      )
       expect(await readFile(envFile, 'utf8')).toBe(stdout)
       expect(vars).toMatchObject({ AWS_EC2_METADATA_DISABLED: 'true', STACK_REPOSITORY: 'python-internal' })
       const auth = `Basic ${Buffer.from(`aws:${vars.STACK_TOKEN}`).toString('base64')}`

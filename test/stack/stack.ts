@@ -107,8 +107,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stoppers: Array<() => Promise<void>> = []
   const stopAll = async (): Promise<void> => {
     // All at once: each part stops on its own, and a failing one must not keep others alive.
-    const results = await Promise.allSettled(stoppers.splice(0).map(stop => stop()))
-    const failed = results.find(r => r.status === 'rejected')
+    const results = await Promise.allSettled(stoppers.splice(0).map((stop) => stop()))
+    const failed = results.find((r) => r.status === 'rejected')
     if (failed) throw (failed as PromiseRejectedResult).reason
   }
   const track = async <T extends { stop(): Promise<void> }>(starting: Promise<T>): Promise<T> => {
@@ -188,11 +188,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 async function assumeRole(motoUrl: string, region: string, roleArn: string): Promise<AmbientCredentials> {
   // Straight to moto (the gate only guards the web-identity path); moto takes any signer.
-  const sts = new STSClient({ region, endpoint: motoUrl, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'stack-bootstrap' } })
+  const sts = new STSClient({
+    region,
+    endpoint: motoUrl,
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'stack-bootstrap' }
+  })
   try {
     const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ambient' }))
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('moto returned no credentials')
-    return { AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken }
+    return {
+      AWS_ACCESS_KEY_ID: c.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
+      AWS_SESSION_TOKEN: c.SessionToken
+    }
   } finally {
     sts.destroy()
   }

@@ -88,42 +88,62 @@ export async function startStsGate(options: StsGateOptions): Promise<StsGate> {
     }
     const sessionName = params.get('RoleSessionName') ?? ''
     if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-      throw new StsError(400, 'ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`)
+      throw new StsError(
+        400,
+        'ValidationError',
+        `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`
+      )
     }
     const policy = policies.get(roleArn) ?? defaultPolicy
     const duration = Number(params.get('DurationSeconds') ?? 3600)
     if (duration > (policy.maxSessionDuration ?? 3600)) {
-      throw new StsError(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.')
+      throw new StsError(
+        400,
+        'ValidationError',
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'
+      )
     }
     let payload: Record<string, unknown>
     try {
       payload = verifyRs256(params.get('WebIdentityToken') ?? '', options.publicKey).payload
     } catch {
-      throw new StsError(400, 'InvalidIdentityToken', 'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.')
+      throw new StsError(
+        400,
+        'InvalidIdentityToken',
+        'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.'
+      )
     }
     const now = Math.floor(Date.now() / 1000)
     if (typeof payload.exp !== 'number' || payload.exp <= now) {
       // Real STS answers an expired token with ExpiredTokenException, not InvalidIdentityToken.
-      throw new StsError(400, 'ExpiredTokenException', `Token expired: current date/time ${now} must be before the expiration date/time ${String(payload.exp)}`)
+      throw new StsError(
+        400,
+        'ExpiredTokenException',
+        `Token expired: current date/time ${now} must be before the expiration date/time ${String(payload.exp)}`
+      )
     }
     if (typeof payload.nbf === 'number' && payload.nbf > now + 60) {
       throw new StsError(400, 'InvalidIdentityToken', 'Token is not yet valid (nbf is in the future).')
     }
     const trusted = policy.issuer ?? options.issuer
     if (payload.iss !== trusted) {
-      throw new StsError(400, 'InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${String(payload.iss)}`)
+      throw new StsError(
+        400,
+        'InvalidIdentityToken',
+        `No OpenIDConnect provider found in your account for ${String(payload.iss)}`
+      )
     }
     for (const [claim, patterns] of Object.entries(policy.conditions)) {
       const values = ([] as unknown[]).concat(payload[claim] ?? []).map(String)
       const wanted = ([] as string[]).concat(patterns)
-      if (!values.some(value => wanted.some(pattern => stringLike(pattern, value)))) {
+      if (!values.some((value) => wanted.some((pattern) => stringLike(pattern, value)))) {
         throw new StsError(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity')
       }
     }
   }
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch(error => {
+    void handle(req, res).catch((error) => {
       if (!res.headersSent) sendStsError(res, new StsError(500, 'InternalFailure', (error as Error).message))
       else res.destroy()
     })
@@ -157,7 +177,7 @@ export async function startStsGate(options: StsGateOptions): Promise<StsGate> {
       delete headers['transfer-encoding']
       const upstream = request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: false },
-        upstreamRes => {
+        (upstreamRes) => {
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers)
           upstreamRes.pipe(res)
           upstreamRes.on('end', () => resolve(upstreamRes.statusCode ?? 502))
@@ -192,10 +212,14 @@ function sendStsError(res: ServerResponse, error: StsError): void {
     `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n` +
     `  <Error>\n    <Type>${type}</Type>\n    <Code>${escapeXml(error.code)}</Code>\n    <Message>${escapeXml(error.message)}</Message>\n  </Error>\n` +
     `  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`
-  res.writeHead(error.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'x-amzn-requestid': requestId })
+  res.writeHead(error.status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(xml),
+    'x-amzn-requestid': requestId
+  })
   res.end(xml)
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, c => `&#${c.charCodeAt(0)};`)
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`)
 }

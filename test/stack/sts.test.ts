@@ -16,11 +16,14 @@ afterEach(() => {
   stack.stsGate.clearFaults()
 })
 
-const sts = (): STSClient => new STSClient({ region: stack.region, endpoint: stack.env.AWS_ENDPOINT_URL_STS, maxAttempts: 1 })
+const sts = (): STSClient =>
+  new STSClient({ region: stack.region, endpoint: stack.env.AWS_ENDPOINT_URL_STS, maxAttempts: 1 })
 
 /** What getIDToken does, without @actions/core printing ::add-mask:: lines into the test output. */
 async function requestToken(audience: string, bearer = stack.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN): Promise<Response> {
-  return fetch(`${stack.env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=${encodeURIComponent(audience)}`, { headers: { authorization: `Bearer ${bearer}` } })
+  return fetch(`${stack.env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=${encodeURIComponent(audience)}`, {
+    headers: { authorization: `Bearer ${bearer}` }
+  })
 }
 
 async function tokenFor(audience = 'sts.amazonaws.com'): Promise<string> {
@@ -54,7 +57,11 @@ describe('OIDC fixture', () => {
       const jwt = await getIDToken('sts.amazonaws.com')
       const [header, payload, signature] = jwt.split('.') as [string, string, string]
       expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({ alg: 'RS256', typ: 'JWT' })
-      expect(createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(stack.oidc.publicKey, Buffer.from(signature, 'base64url'))).toBe(true)
+      expect(
+        createVerify('RSA-SHA256')
+          .update(`${header}.${payload}`)
+          .verify(stack.oidc.publicKey, Buffer.from(signature, 'base64url'))
+      ).toBe(true)
       const claims = claimsOf(jwt)
       expect(claims).toMatchObject({
         iss: 'https://token.actions.githubusercontent.com',
@@ -77,24 +84,36 @@ describe('OIDC fixture', () => {
 
   it('refuses a wrong bearer token with 401 and publishes its JWKS', async () => {
     expect((await requestToken('sts.amazonaws.com', 'wrong')).status).toBe(401)
-    const jwks = (await (await fetch(`${stack.oidc.url}/.well-known/jwks`)).json()) as { keys: Array<Record<string, string>> }
+    const jwks = (await (await fetch(`${stack.oidc.url}/.well-known/jwks`)).json()) as {
+      keys: Array<Record<string, string>>
+    }
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', e: 'AQAB' })
   })
 })
 
 describe('AssumeRoleWithWebIdentity through the gate', () => {
   it('hands out moto session credentials that work for GetCallerIdentity', async () => {
-    const out = await sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-1', WebIdentityToken: await tokenFor() }))
+    const out = await sts().send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: stack.roleArn,
+        RoleSessionName: 'gh-1',
+        WebIdentityToken: await tokenFor()
+      })
+    )
     expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA/)
     expect(out.AssumedRoleUser?.Arn).toBe('arn:aws:sts::111122223333:assumed-role/gh-publish/gh-1')
     const session = new STSClient({
       region: stack.region,
       endpoint: stack.env.AWS_ENDPOINT_URL_STS,
-      credentials: { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! }
+      credentials: {
+        accessKeyId: out.Credentials!.AccessKeyId!,
+        secretAccessKey: out.Credentials!.SecretAccessKey!,
+        sessionToken: out.Credentials!.SessionToken!
+      }
     })
     const me = await session.send(new GetCallerIdentityCommand({}))
     expect(me.Arn).toBe('arn:aws:sts::111122223333:assumed-role/gh-publish/gh-1')
-    expect(stack.stsGate.log.slice(-2).map(e => [e.action, e.status])).toEqual([
+    expect(stack.stsGate.log.slice(-2).map((e) => [e.action, e.status])).toEqual([
       ['AssumeRoleWithWebIdentity', 200],
       ['GetCallerIdentity', 200]
     ])
@@ -105,7 +124,13 @@ describe('AssumeRoleWithWebIdentity through the gate', () => {
     process.env.AWS_ENDPOINT_URL_STS = stack.env.AWS_ENDPOINT_URL_STS
     try {
       const viaEnv = new STSClient({ region: stack.region })
-      const out = await viaEnv.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-env', WebIdentityToken: await tokenFor() }))
+      const out = await viaEnv.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.roleArn,
+          RoleSessionName: 'gh-env',
+          WebIdentityToken: await tokenFor()
+        })
+      )
       expect(out.AssumedRoleUser?.Arn).toContain('gh-publish/gh-env')
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_STS
@@ -115,19 +140,63 @@ describe('AssumeRoleWithWebIdentity through the gate', () => {
 
   it('denies a token whose sub does not match the trust policy', async () => {
     stack.oidc.setClaims({ sub: 'repo:evil/widgets:ref:refs/heads/main' })
-    const error = await stsError(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-2', WebIdentityToken: await tokenFor() })))
-    expect(error).toEqual({ name: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity', status: 403 })
-    expect(stack.stsGate.log.at(-1)).toMatchObject({ action: 'AssumeRoleWithWebIdentity', status: 403, error: 'AccessDenied' })
+    const error = await stsError(
+      sts().send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.roleArn,
+          RoleSessionName: 'gh-2',
+          WebIdentityToken: await tokenFor()
+        })
+      )
+    )
+    expect(error).toEqual({
+      name: 'AccessDenied',
+      message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      status: 403
+    })
+    expect(stack.stsGate.log.at(-1)).toMatchObject({
+      action: 'AssumeRoleWithWebIdentity',
+      status: 403,
+      error: 'AccessDenied'
+    })
   })
 
   it('denies the wrong audience, and follows per-role trust policies', async () => {
-    const wrongAud = await stsError(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-3', WebIdentityToken: await tokenFor('https://github.com/acme') })))
+    const wrongAud = await stsError(
+      sts().send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.roleArn,
+          RoleSessionName: 'gh-3',
+          WebIdentityToken: await tokenFor('https://github.com/acme')
+        })
+      )
+    )
     expect(wrongAud.name).toBe('AccessDenied')
     const branchRole = 'arn:aws:iam::111122223333:role/main-only'
-    stack.stsGate.setTrustPolicy(branchRole, { conditions: { aud: 'sts.amazonaws.com', sub: 'repo:acme/widgets:ref:refs/heads/main' } })
-    expect((await stsError(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: branchRole, RoleSessionName: 'gh-4', WebIdentityToken: await tokenFor() })))).name).toBe('AccessDenied')
+    stack.stsGate.setTrustPolicy(branchRole, {
+      conditions: { aud: 'sts.amazonaws.com', sub: 'repo:acme/widgets:ref:refs/heads/main' }
+    })
+    expect(
+      (
+        await stsError(
+          sts().send(
+            new AssumeRoleWithWebIdentityCommand({
+              RoleArn: branchRole,
+              RoleSessionName: 'gh-4',
+              WebIdentityToken: await tokenFor()
+            })
+          )
+        )
+      ).name
+    ).toBe('AccessDenied')
     stack.oidc.setClaims({ sub: 'repo:acme/widgets:ref:refs/heads/main' })
-    const ok = await sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: branchRole, RoleSessionName: 'gh-5', WebIdentityToken: await tokenFor() }))
+    const ok = await sts().send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: branchRole,
+        RoleSessionName: 'gh-5',
+        WebIdentityToken: await tokenFor()
+      })
+    )
     expect(ok.AssumedRoleUser?.Arn).toContain('assumed-role/main-only/gh-5')
   })
 
@@ -135,25 +204,74 @@ describe('AssumeRoleWithWebIdentity through the gate', () => {
     const good = await tokenFor()
     const [h] = good.split('.')
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...claimsOf(good), sub: 'repo:acme/widgets:ref:refs/heads/x' })).toString('base64url')}.${good.split('.')[2]}`
-    const bad = await stsError(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-6', WebIdentityToken: forged })))
+    const bad = await stsError(
+      sts().send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.roleArn,
+          RoleSessionName: 'gh-6',
+          WebIdentityToken: forged
+        })
+      )
+    )
     // The wire code is InvalidIdentityToken; the SDK maps it to the modeled exception's name.
     expect(bad).toMatchObject({ name: 'InvalidIdentityTokenException', status: 400 })
     const expired = stack.oidc.mint({ aud: 'sts.amazonaws.com', exp: Math.floor(Date.now() / 1000) - 10 })
-    const late = await stsError(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-7', WebIdentityToken: expired })))
+    const late = await stsError(
+      sts().send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.roleArn,
+          RoleSessionName: 'gh-7',
+          WebIdentityToken: expired
+        })
+      )
+    )
     expect(late).toMatchObject({ name: 'ExpiredTokenException', status: 400 })
     const foreign = stack.oidc.mint({ aud: 'sts.amazonaws.com', iss: 'https://gitlab.example' })
-    expect((await stsError(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-8', WebIdentityToken: foreign })))).name).toBe('InvalidIdentityTokenException')
+    expect(
+      (
+        await stsError(
+          sts().send(
+            new AssumeRoleWithWebIdentityCommand({
+              RoleArn: stack.roleArn,
+              RoleSessionName: 'gh-8',
+              WebIdentityToken: foreign
+            })
+          )
+        )
+      ).name
+    ).toBe('InvalidIdentityTokenException')
   })
 
   it('refuses a session longer than the role allows, and injects faults', async () => {
     const long = await stsError(
-      sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-9', WebIdentityToken: await tokenFor(), DurationSeconds: 7200 }))
+      sts().send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.roleArn,
+          RoleSessionName: 'gh-9',
+          WebIdentityToken: await tokenFor(),
+          DurationSeconds: 7200
+        })
+      )
     )
     expect(long).toMatchObject({ name: 'ValidationError', status: 400 })
     stack.stsGate.injectFaults([{ status: 400, code: 'Throttling', message: 'Rate exceeded' }])
-    const throttled = await stsError(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-10', WebIdentityToken: await tokenFor() })))
+    const throttled = await stsError(
+      sts().send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: stack.roleArn,
+          RoleSessionName: 'gh-10',
+          WebIdentityToken: await tokenFor()
+        })
+      )
+    )
     expect(throttled).toMatchObject({ name: 'Throttling', status: 400 })
     // Consumed: the next call goes through.
-    await sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: stack.roleArn, RoleSessionName: 'gh-11', WebIdentityToken: await tokenFor() }))
+    await sts().send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: stack.roleArn,
+        RoleSessionName: 'gh-11',
+        WebIdentityToken: await tokenFor()
+      })
+    )
   })
 })

@@ -23,12 +23,21 @@ export const ISOLATED_TOOL_ENV: Record<string, string> = {
 }
 
 /** Runs `.venv/bin/<tool>`; never throws for a non-zero exit, the test asserts on `code`. */
-export function runTool(tool: string, args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<ToolResult> {
-  return new Promise(resolve => {
+export function runTool(
+  tool: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}
+): Promise<ToolResult> {
+  return new Promise((resolve) => {
     execFile(
       join(VENV_BIN, tool),
       args,
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...ISOLATED_TOOL_ENV, ...options.env }, cwd: options.cwd, timeout: options.timeoutMs ?? 60000, maxBuffer: 16 * 1024 * 1024 },
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...ISOLATED_TOOL_ENV, ...options.env },
+        cwd: options.cwd,
+        timeout: options.timeoutMs ?? 60000,
+        maxBuffer: 16 * 1024 * 1024
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
         resolve({ code, stdout, stderr })

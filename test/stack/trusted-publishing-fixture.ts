@@ -66,7 +66,9 @@ class MintError extends Error {
   }
 }
 
-export async function startTrustedPublishingFixture(options: TrustedPublishingFixtureOptions): Promise<TrustedPublishingFixture> {
+export async function startTrustedPublishingFixture(
+  options: TrustedPublishingFixtureOptions
+): Promise<TrustedPublishingFixture> {
   const audience = options.audience ?? 'pypi'
   const target = new URL(options.target)
   let publishers = [...options.publishers]
@@ -82,13 +84,17 @@ export async function startTrustedPublishingFixture(options: TrustedPublishingFi
       throw new MintError('invalid-token', `token is not a valid GitHub OIDC token: ${(error as Error).message}`)
     }
     const now = Math.floor(Date.now() / 1000)
-    if (payload['iss'] !== options.issuer) throw new MintError('invalid-token', `unknown issuer ${String(payload['iss'])}`)
-    if (payload['aud'] !== audience) throw new MintError('invalid-token', `audience ${String(payload['aud'])} is not ${audience}`)
-    if (typeof payload['exp'] !== 'number' || payload['exp'] <= now) throw new MintError('invalid-token', 'token has expired')
-    if (typeof payload['nbf'] === 'number' && payload['nbf'] > now + 60) throw new MintError('invalid-token', 'token is not yet valid')
+    if (payload['iss'] !== options.issuer)
+      throw new MintError('invalid-token', `unknown issuer ${String(payload['iss'])}`)
+    if (payload['aud'] !== audience)
+      throw new MintError('invalid-token', `audience ${String(payload['aud'])} is not ${audience}`)
+    if (typeof payload['exp'] !== 'number' || payload['exp'] <= now)
+      throw new MintError('invalid-token', 'token has expired')
+    if (typeof payload['nbf'] === 'number' && payload['nbf'] > now + 60)
+      throw new MintError('invalid-token', 'token is not yet valid')
     const workflowRef = String(payload['job_workflow_ref'] ?? '')
     const match = publishers.find(
-      p =>
+      (p) =>
         p.repository === payload['repository'] &&
         (!p.workflow || workflowRef.startsWith(`${p.repository}/${p.workflow}@`)) &&
         (!p.environment || p.environment === payload['environment'])
@@ -108,7 +114,10 @@ export async function startTrustedPublishingFixture(options: TrustedPublishingFi
       body = JSON.parse((await readBody(req)).toString('utf8')) as { token?: unknown }
     } catch {
       mintLog.push({ status: 422, code: 'invalid-json' })
-      return sendJson(res, 422, { message: 'Token request failed', errors: [{ code: 'invalid-json', description: 'missing JSON body' }] })
+      return sendJson(res, 422, {
+        message: 'Token request failed',
+        errors: [{ code: 'invalid-json', description: 'missing JSON body' }]
+      })
     }
     try {
       const claims = verify(body.token)
@@ -120,14 +129,24 @@ export async function startTrustedPublishingFixture(options: TrustedPublishingFi
     } catch (error) {
       if (!(error instanceof MintError)) throw error
       mintLog.push({ status: 422, code: error.code })
-      sendJson(res, 422, { message: 'Token request failed', errors: [{ code: error.code, description: error.message }] })
+      sendJson(res, 422, {
+        message: 'Token request failed',
+        errors: [{ code: error.code, description: error.message }]
+      })
     }
   }
 
   const pass = (req: IncomingMessage, res: ServerResponse): void => {
     const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false },
-      upstreamRes => {
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: false
+      },
+      (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers)
         upstreamRes.pipe(res)
       }
@@ -147,7 +166,7 @@ export async function startTrustedPublishingFixture(options: TrustedPublishingFi
     if (path === '/_/oidc/audience' && req.method === 'GET') return sendJson(res, 200, { audience })
     if (path === '/_/oidc/mint-token') {
       if (req.method !== 'POST') return sendJson(res, 405, { message: 'Method Not Allowed' })
-      void mint(req, res).catch(error => {
+      void mint(req, res).catch((error) => {
         if (res.headersSent) res.destroy()
         else sendJson(res, 500, { message: (error as Error).message })
       })

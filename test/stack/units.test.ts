@@ -35,7 +35,9 @@ describe('dist names', () => {
 
 describe('htpasswdLine', () => {
   it('writes the {SHA} scheme passlib reads', () => {
-    expect(htpasswdLine({ user: 'aws', password: 'tok' })).toBe(`aws:{SHA}${createHash('sha1').update('tok').digest('base64')}`)
+    expect(htpasswdLine({ user: 'aws', password: 'tok' })).toBe(
+      `aws:{SHA}${createHash('sha1').update('tok').digest('base64')}`
+    )
     expect(() => htpasswdLine({ user: 'a:b', password: 'x' })).toThrow()
   })
 })

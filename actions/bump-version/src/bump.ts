@@ -2,8 +2,25 @@
 // The push loop re-runs both after the remote moves, so they take the state from disk each time.
 import { relative, sep } from 'node:path'
 import { ActionError, InputError } from '@release/shared/errors'
-import { type GitIdentity, type GitRepo, commitPaths, createTag, fetchTags, isAncestor, listTags, localTag, lsRemote, readRefFromFiles, revParse } from '@release/shared/git'
-import { agreedVersion, discoverVersionSources, type VersionSource, writeVersion } from '@release/shared/version-sources/index'
+import {
+  type GitIdentity,
+  type GitRepo,
+  commitPaths,
+  createTag,
+  fetchTags,
+  isAncestor,
+  listTags,
+  localTag,
+  lsRemote,
+  readRefFromFiles,
+  revParse
+} from '@release/shared/git'
+import {
+  agreedVersion,
+  discoverVersionSources,
+  type VersionSource,
+  writeVersion
+} from '@release/shared/version-sources/index'
 import * as log from '@release/shared/workflow-commands'
 import type { Inputs } from './inputs.ts'
 import { type Templates, latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion } from './plan.ts'
@@ -60,7 +77,11 @@ export async function planVersion(ctx: PlanContext): Promise<Bump> {
   let previousFrom: string
   if (tagOnly) {
     if (!inputs.tag) {
-      throw new InputError('tag', `is false, but this project's version comes from git tags (${discovery.scm}), so the bump is the tag`, 'set `tag: true`')
+      throw new InputError(
+        'tag',
+        `is false, but this project's version comes from git tags (${discovery.scm}), so the bump is the tag`,
+        'set `tag: true`'
+      )
     }
     // The tags are the versions; a checkout (actions/checkout fetches none by default) may lack
     // the latest ones, and bumping from a stale list would reuse a released version.
@@ -68,10 +89,16 @@ export async function planVersion(ctx: PlanContext): Promise<Bump> {
     const tags = await listTags(ctx.repo, tagGlob(inputs.tagTemplate), 'HEAD')
     const latest = latestTaggedVersion(inputs.tagTemplate, tags)
     previous = latest?.version
-    previousFrom = latest ? `tag ${latest.tag}, ${discovery.scm}` : `no tag matching ${inputs.tagTemplate} is reachable from HEAD (${discovery.scm})`
+    previousFrom = latest
+      ? `tag ${latest.tag}, ${discovery.scm}`
+      : `no tag matching ${inputs.tagTemplate} is reachable from HEAD (${discovery.scm})`
   } else {
     if (inputs.tag && !inputs.commit) {
-      throw new InputError('tag', 'is true while `commit` is false, so the tag would point at a commit without the new version', 'set `tag: false` to only edit the files, or `commit: true`')
+      throw new InputError(
+        'tag',
+        'is true while `commit` is false, so the tag would point at a commit without the new version',
+        'set `tag: false` to only edit the files, or `commit: true`'
+      )
     }
     previous = agreedVersion(discovery.sources)
     previousFrom = discovery.sources.length === 1 ? discovery.sources[0].file : `${discovery.sources.length} sources`
@@ -101,7 +128,7 @@ export async function planVersion(ctx: PlanContext): Promise<Bump> {
 export function remoteTagLookup(ctx: PlanContext, bump: Bump): Promise<string | undefined> | undefined {
   if (!ctx.inputs.push || !bump.tag || !ctx.inputs.dryRun) return undefined
   const ref = `refs/tags/${bump.tag}`
-  return lsRemote(ctx.repo, [ref]).then(refs => refs.get(ref))
+  return lsRemote(ctx.repo, [ref]).then((refs) => refs.get(ref))
 }
 
 /** planVersion and checkRefs in one go, for a bump redone after the remote moved. */
@@ -118,7 +145,11 @@ export async function planBump(ctx: Context, baseSha: string): Promise<Bump> {
  * (remoteMoved): a real run redoes the bump on top of the remote and is refused there if the tag
  * still exists.
  */
-export async function checkRefs(ctx: Context, bump: Bump, remoteTagRead: Promise<string | undefined> | undefined): Promise<void> {
+export async function checkRefs(
+  ctx: Context,
+  bump: Bump,
+  remoteTagRead: Promise<string | undefined> | undefined
+): Promise<void> {
   if (!bump.tag) return
   const { repo } = ctx
   const tag = bump.tag
@@ -126,8 +157,12 @@ export async function checkRefs(ctx: Context, bump: Bump, remoteTagRead: Promise
   if (remoteTag) {
     // Only now is the remote branch worth a look: has it commits this checkout lacks?
     const branchRef = `refs/heads/${ctx.branch}`
-    const remoteBranch = ctx.branch && bump.mode === 'files' ? (await lsRemote(repo, [branchRef])).get(branchRef) : undefined
-    bump.remoteMoved = remoteBranch !== undefined && remoteBranch !== bump.baseSha && !(await isAncestor(repo, remoteBranch, bump.baseSha, { unknownIsFalse: true }))
+    const remoteBranch =
+      ctx.branch && bump.mode === 'files' ? (await lsRemote(repo, [branchRef])).get(branchRef) : undefined
+    bump.remoteMoved =
+      remoteBranch !== undefined &&
+      remoteBranch !== bump.baseSha &&
+      !(await isAncestor(repo, remoteBranch, bump.baseSha, { unknownIsFalse: true }))
     if (!bump.remoteMoved) {
       throw new ActionError(`Tag ${tag} already exists on ${repo.remote} (${remoteTag.slice(0, 12)}).`, {
         hint: 'bump to another version (e.g. a different `bump` kind or `version`), or delete the tag if it was pushed by mistake'
@@ -154,7 +189,12 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
     bump.changed = writeVersion(bump.sources, bump.version)
     for (const path of bump.changed) log.info(`Wrote ${bump.version} to ${repoPath(ctx, path)}`)
     if (inputs.commit) {
-      await commitPaths(ctx.repo, bump.changed.map(path => relative(ctx.projectDir, path)), renderTemplate(inputs.commitMessage, values), ctx.identity)
+      await commitPaths(
+        ctx.repo,
+        bump.changed.map((path) => relative(ctx.projectDir, path)),
+        renderTemplate(inputs.commitMessage, values),
+        ctx.identity
+      )
     }
   }
   if (bump.tag) {
@@ -167,6 +207,7 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
 
 /** HEAD's commit: a commit always leaves its branch as a loose ref, so read it, else ask git. */
 async function headSha(ctx: Context): Promise<string> {
-  const fromFiles = ctx.checkedOut && ctx.commonDir ? readRefFromFiles(ctx.commonDir, `refs/heads/${ctx.checkedOut}`) : null
+  const fromFiles =
+    ctx.checkedOut && ctx.commonDir ? readRefFromFiles(ctx.commonDir, `refs/heads/${ctx.checkedOut}`) : null
   return fromFiles ?? revParse(ctx.repo, 'HEAD')
 }

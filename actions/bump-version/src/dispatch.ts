@@ -30,18 +30,24 @@ export function classifyDispatchError(error: unknown): Classification {
   const status = statusOf(error)
   const message = describeError(error)
   if (status === 429 || status === 503) return classifyError(error)
-  if (status === 422 && /No ref found/i.test(message)) return { retryable: true, reason: 'the tag is not visible to the API yet' }
+  if (status === 422 && /No ref found/i.test(message))
+    return { retryable: true, reason: 'the tag is not visible to the API yet' }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(message)) return { retryable: true, reason: 'no connection' }
   return { retryable: false, reason: message }
 }
 
 function failureHint(status: number | undefined, message: string, runs: string): string {
   if (status === 403) return 'give the job `permissions: actions: write` (or pass a `github-token` that has it)'
-  if (status === 404) return 'name a workflow file under .github/workflows of this repository (e.g. publish.yml), or its id'
-  if (status === 422 && /workflow_dispatch/i.test(message)) return 'add `on: workflow_dispatch` to that workflow, on the default branch and at the tag'
-  if (status === 422 && /No ref found/i.test(message)) return 'the tag is pushed but GitHub did not see it in time; start the workflow again with `gh workflow run` on the tag'
-  if (status === 422) return 'make `dispatch-inputs` match the inputs the workflow declares under `on: workflow_dispatch`'
-  if (status !== undefined && status >= 500) return `GitHub may have started it anyway: look at ${runs} before starting it again with \`gh workflow run\``
+  if (status === 404)
+    return 'name a workflow file under .github/workflows of this repository (e.g. publish.yml), or its id'
+  if (status === 422 && /workflow_dispatch/i.test(message))
+    return 'add `on: workflow_dispatch` to that workflow, on the default branch and at the tag'
+  if (status === 422 && /No ref found/i.test(message))
+    return 'the tag is pushed but GitHub did not see it in time; start the workflow again with `gh workflow run` on the tag'
+  if (status === 422)
+    return 'make `dispatch-inputs` match the inputs the workflow declares under `on: workflow_dispatch`'
+  if (status !== undefined && status >= 500)
+    return `GitHub may have started it anyway: look at ${runs} before starting it again with \`gh workflow run\``
   return 'start it again with `gh workflow run` on the tag once GitHub answers'
 }
 
@@ -50,19 +56,36 @@ export async function dispatchWorkflow(dispatch: Dispatch, options: { deadlineMs
   const { context, getOctokit } = await import('@actions/github')
   const repository = process.env['GITHUB_REPOSITORY'] ?? ''
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-    throw new ActionError(`starting ${dispatch.workflow} is not possible: GITHUB_REPOSITORY is "${repository}", not owner/name.`, { hint: 'run on a GitHub runner (or set GITHUB_REPOSITORY when running locally)' })
+    throw new ActionError(
+      `starting ${dispatch.workflow} is not possible: GITHUB_REPOSITORY is "${repository}", not owner/name.`,
+      { hint: 'run on a GitHub runner (or set GITHUB_REPOSITORY when running locally)' }
+    )
   }
   const { owner, repo } = context.repo
   const runs = `${context.serverUrl}/${owner}/${repo}/actions/workflows/${encodeURIComponent(dispatch.workflow)}`
   const octokit = getOctokit(dispatch.token)
   try {
     await withRetry(
-      () => octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: dispatch.workflow, ref: dispatch.ref, inputs: dispatch.inputs }),
-      { label: `dispatching ${dispatch.workflow}`, deadlineMs: options.deadlineMs ?? 60_000, classify: classifyDispatchError, onRetry: logRetry }
+      () =>
+        octokit.rest.actions.createWorkflowDispatch({
+          owner,
+          repo,
+          workflow_id: dispatch.workflow,
+          ref: dispatch.ref,
+          inputs: dispatch.inputs
+        }),
+      {
+        label: `dispatching ${dispatch.workflow}`,
+        deadlineMs: options.deadlineMs ?? 60_000,
+        classify: classifyDispatchError,
+        onRetry: logRetry
+      }
     )
   } catch (error) {
     const message = describeError(error)
-    throw new ActionError(`starting ${dispatch.workflow} on ${dispatch.ref} failed: ${message}`, { hint: failureHint(statusOf(error), message, runs) })
+    throw new ActionError(`starting ${dispatch.workflow} on ${dispatch.ref} failed: ${message}`, {
+      hint: failureHint(statusOf(error), message, runs)
+    })
   }
   return runs
 }

@@ -3,7 +3,14 @@
 import { InputError } from '@release/shared/errors'
 import { getBoolean, getInteger, getList, getString, getVerbatimString } from '@release/shared/inputs'
 import { registerSecret } from '@release/shared/secrets'
-import { BUMP_KINDS, type BumpKind, VersionError, bumpVersion, isBumpKind, normalizeVersionInput } from '@release/shared/pep440'
+import {
+  BUMP_KINDS,
+  type BumpKind,
+  VersionError,
+  bumpVersion,
+  isBumpKind,
+  normalizeVersionInput
+} from '@release/shared/pep440'
 import type { ExtraFile } from '@release/shared/version-sources/discover'
 
 export interface Inputs {
@@ -49,15 +56,24 @@ function getBump(): BumpKind[] {
   if (!raw) return []
   const kinds = raw
     .split(/[\s,+]+/)
-    .map(kind => kind.toLowerCase())
+    .map((kind) => kind.toLowerCase())
     .filter(Boolean)
-  const unknown = kinds.find(kind => !isBumpKind(kind))
-  if (unknown !== undefined) throw new InputError('bump', `"${unknown}" is not a bump kind`, `use one of ${BUMP_KINDS.join(', ')}, or a release kind plus a pre-release kind such as \`minor, rc\``)
+  const unknown = kinds.find((kind) => !isBumpKind(kind))
+  if (unknown !== undefined)
+    throw new InputError(
+      'bump',
+      `"${unknown}" is not a bump kind`,
+      `use one of ${BUMP_KINDS.join(', ')}, or a release kind plus a pre-release kind such as \`minor, rc\``
+    )
   try {
     bumpVersion(PROBE_VERSION, kinds as BumpKind[])
   } catch (error) {
     if (!(error instanceof VersionError)) throw error
-    throw new InputError('bump', `"${raw}" is not an accepted combination (${error.message})`, 'use one kind, or one of major/minor/patch plus one of alpha/beta/rc/dev')
+    throw new InputError(
+      'bump',
+      `"${raw}" is not an accepted combination (${error.message})`,
+      'use one kind, or one of major/minor/patch plus one of alpha/beta/rc/dev'
+    )
   }
   return kinds as BumpKind[]
 }
@@ -71,7 +87,7 @@ function getVersion(): string | undefined {
 /** A template whose `{...}` placeholders are all from `allowed`. */
 function getTemplate(name: string, defaultValue: string, allowed: readonly string[]): string {
   const value = getString(name, { default: defaultValue })
-  const unknown = value.match(/\{[^{}]*\}/g)?.find(placeholder => !allowed.includes(placeholder))
+  const unknown = value.match(/\{[^{}]*\}/g)?.find((placeholder) => !allowed.includes(placeholder))
   if (unknown) throw new InputError(name, `the placeholder ${unknown} is not known`, `use ${allowed.join(', ')}`)
   return value
 }
@@ -91,27 +107,45 @@ function getTagTemplate(): string {
   // `tag-prefix` to both, so both must read it the same way.
   const prefix = getVerbatimString('tag-prefix', 'v')
   if (template && prefix !== 'v') {
-    throw new InputError('tag-template', 'is set together with a non-default `tag-prefix`', 'set only one: `tag-template` (e.g. `shared-v{version}`) or `tag-prefix`')
+    throw new InputError(
+      'tag-template',
+      'is set together with a non-default `tag-prefix`',
+      'set only one: `tag-template` (e.g. `shared-v{version}`) or `tag-prefix`'
+    )
   }
   const chosen = template || `${prefix}{version}`
   const name = template ? 'tag-template' : 'tag-prefix'
   if (chosen.split('{version}').length !== 2) {
-    throw new InputError(name, `"${chosen}" must contain {version} exactly once`, 'use e.g. v{version} or shared-v{version}')
+    throw new InputError(
+      name,
+      `"${chosen}" must contain {version} exactly once`,
+      'use e.g. v{version} or shared-v{version}'
+    )
   }
   const problem = refNameProblem(chosen.replace('{version}', '1.0.0'))
-  if (problem) throw new InputError(name, `"${chosen}" ${problem}, so it cannot name a git tag`, 'use letters, digits, ".", "-", "_" and "/" around {version}')
+  if (problem)
+    throw new InputError(
+      name,
+      `"${chosen}" ${problem}, so it cannot name a git tag`,
+      'use letters, digits, ".", "-", "_" and "/" around {version}'
+    )
   return chosen
 }
 
 function getFiles(): ExtraFile[] {
-  return getList('files', { linesOnly: true }).map(line => {
+  return getList('files', { linesOnly: true }).map((line) => {
     // `path` or `path: pattern`; the first colon separates them (paths are relative, so no drive letters).
     const colon = line.indexOf(':')
     const path = (colon === -1 ? line : line.slice(0, colon)).trim()
     const pattern = colon === -1 ? undefined : line.slice(colon + 1).trim()
-    if (!path) throw new InputError('files', `"${line}" has no path`, 'use `path` or `path: text with {version}`, one per line')
+    if (!path)
+      throw new InputError('files', `"${line}" has no path`, 'use `path` or `path: text with {version}`, one per line')
     if (pattern !== undefined && pattern.split('{version}').length !== 2) {
-      throw new InputError('files', `the pattern "${pattern}" for ${path} must contain {version} exactly once`, 'use e.g. `docs/conf.py: release = "{version}"`')
+      throw new InputError(
+        'files',
+        `the pattern "${pattern}" for ${path} must contain {version} exactly once`,
+        'use e.g. `docs/conf.py: release = "{version}"`'
+      )
     }
     return pattern === undefined ? { path } : { path, pattern }
   })
@@ -122,10 +156,20 @@ function getDispatchInputs(): Record<string, string> {
   for (const line of getList('dispatch-inputs', { linesOnly: true })) {
     const equals = line.indexOf('=')
     const name = equals === -1 ? '' : line.slice(0, equals).trim()
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new InputError('dispatch-inputs', `"${line}" is not \`name=value\``, 'write one `name=value` per line, e.g. `version={new}`')
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name))
+      throw new InputError(
+        'dispatch-inputs',
+        `"${line}" is not \`name=value\``,
+        'write one `name=value` per line, e.g. `version={new}`'
+      )
     const value = line.slice(equals + 1).trim()
-    const unknown = value.match(/\{[^{}]*\}/g)?.find(placeholder => !PLACEHOLDERS.includes(placeholder))
-    if (unknown) throw new InputError('dispatch-inputs', `the placeholder ${unknown} is not known`, `use ${PLACEHOLDERS.join(', ')}`)
+    const unknown = value.match(/\{[^{}]*\}/g)?.find((placeholder) => !PLACEHOLDERS.includes(placeholder))
+    if (unknown)
+      throw new InputError(
+        'dispatch-inputs',
+        `the placeholder ${unknown} is not known`,
+        `use ${PLACEHOLDERS.join(', ')}`
+      )
     inputs[name] = value
   }
   return inputs
@@ -135,16 +179,25 @@ export function getInputs(): Inputs {
   const bump = getBump()
   const version = getVersion()
   if (bump.length > 0 && version !== undefined) {
-    throw new InputError('version', 'is set together with `bump`', 'set only one: `bump` (e.g. patch) or `version` (e.g. 1.4.0)')
+    throw new InputError(
+      'version',
+      'is set together with `bump`',
+      'set only one: `bump` (e.g. patch) or `version` (e.g. 1.4.0)'
+    )
   }
   if (bump.length === 0 && version === undefined) {
-    throw new InputError('bump', 'is empty and so is `version`', `set \`bump\` to one of ${BUMP_KINDS.join(', ')}, or \`version\` to an explicit version`)
+    throw new InputError(
+      'bump',
+      'is empty and so is `version`',
+      `set \`bump\` to one of ${BUMP_KINDS.join(', ')}, or \`version\` to an explicit version`
+    )
   }
   const commit = getBoolean('commit', true)
   const tag = getBoolean('tag', true)
   const tagTemplate = getTagTemplate()
   const email = getString('git-user-email', { default: '41898282+github-actions[bot]@users.noreply.github.com' })
-  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email)) throw new InputError('git-user-email', `"${email}" is not an email address`, 'use e.g. ci@example.com')
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email))
+    throw new InputError('git-user-email', `"${email}" is not an email address`, 'use e.g. ci@example.com')
   const branch = getString('branch') || undefined
   if (branch !== undefined) {
     const problem = refNameProblem(branch)
@@ -159,10 +212,24 @@ export function getInputs(): Inputs {
   const githubToken = getString('github-token') || undefined
   if (githubToken) registerSecret(githubToken)
   if (dispatchWorkflow !== undefined) {
-    if (!push) throw new InputError('dispatch-workflow', 'is set while `push` is false, so there would be nothing on GitHub to start it on', 'set `push: true`, or leave `dispatch-workflow` empty')
-    if (!githubToken) throw new InputError('github-token', 'is empty, and `dispatch-workflow` needs a token for the GitHub API', 'leave `github-token` at its default (the job’s token) or pass one with `actions: write`')
+    if (!push)
+      throw new InputError(
+        'dispatch-workflow',
+        'is set while `push` is false, so there would be nothing on GitHub to start it on',
+        'set `push: true`, or leave `dispatch-workflow` empty'
+      )
+    if (!githubToken)
+      throw new InputError(
+        'github-token',
+        'is empty, and `dispatch-workflow` needs a token for the GitHub API',
+        'leave `github-token` at its default (the job’s token) or pass one with `actions: write`'
+      )
   } else if (Object.keys(dispatchInputs).length > 0) {
-    throw new InputError('dispatch-inputs', 'is set without `dispatch-workflow`', 'name the workflow to start in `dispatch-workflow`, e.g. publish.yml')
+    throw new InputError(
+      'dispatch-inputs',
+      'is set without `dispatch-workflow`',
+      'name the workflow to start in `dispatch-workflow`, e.g. publish.yml'
+    )
   }
   return {
     bump,

@@ -5,20 +5,33 @@ import { findWorkTreeRoot, gitRepo, readCheckout, remoteUrl, tokenAuthEnv } from
 import { writeJobSummary } from '@release/shared/summary'
 import { describeSource, renderVersionEdits } from '@release/shared/version-sources/index'
 import * as log from '@release/shared/workflow-commands'
-import { type Bump, type Context, applyBump, checkRefs, planVersion, remoteTagLookup, repoPath, templateValues } from './bump.ts'
+import {
+  type Bump,
+  type Context,
+  applyBump,
+  checkRefs,
+  planVersion,
+  remoteTagLookup,
+  repoPath,
+  templateValues
+} from './bump.ts'
 import type { Inputs } from './inputs.ts'
 import { type PushOutcome, pushWithRetry } from './push.ts'
 import { renderTemplate } from './plan.ts'
 
 function checkWorkingDirectory(path: string): void {
   if (!existsSync(path) || !statSync(path).isDirectory()) {
-    throw new InputError('working-directory', `"${path}" is not a directory`, 'use the path of the Python project, relative to the workspace')
+    throw new InputError(
+      'working-directory',
+      `"${path}" is not a directory`,
+      'use the path of the Python project, relative to the workspace'
+    )
   }
 }
 
 function sourceLines(bump: Bump): string[] {
   if (bump.mode === 'tag-only') return [`The version comes from git tags: ${bump.previousFrom}`]
-  return bump.sources.map(source => `${describeSource(source)} = ${source.raw}`)
+  return bump.sources.map((source) => `${describeSource(source)} = ${source.raw}`)
 }
 
 export async function run(inputs: Inputs): Promise<void> {
@@ -39,10 +52,13 @@ export async function run(inputs: Inputs): Promise<void> {
       const url = await remoteUrl(repo)
       const auth = url === undefined ? undefined : tokenAuthEnv(url, inputs.token)
       if (auth) Object.assign(repo.env, auth)
-      else log.info(`Input \`token\` is ignored: the remote \`${repo.remote}\` is not an https URL, so git authenticates to it another way.`)
+      else
+        log.info(
+          `Input \`token\` is ignored: the remote \`${repo.remote}\` is not an https URL, so git authenticates to it another way.`
+        )
     }
     const planContext = { inputs, repo, projectDir, topLevel: findWorkTreeRoot(projectDir) ?? projectDir }
-    const draft = await planVersion(planContext).catch(async error => {
+    const draft = await planVersion(planContext).catch(async (error) => {
       await checkoutRead
       throw error
     })
@@ -57,16 +73,28 @@ export async function run(inputs: Inputs): Promise<void> {
       })
     }
     const branch = inputs.branch ?? head.branch
-    const context: Context = { inputs, repo, projectDir, topLevel: head.topLevel, commonDir: head.commonDir, checkedOut: head.branch, branch, identity }
+    const context: Context = {
+      inputs,
+      repo,
+      projectDir,
+      topLevel: head.topLevel,
+      commonDir: head.commonDir,
+      checkedOut: head.branch,
+      branch,
+      identity
+    }
     // `files` are checked against the repository root; the in-process guess is git's answer but in
     // layouts git had to be asked about.
     const planned = head.topLevel === planContext.topLevel ? draft : await planVersion(context)
     planned.baseSha = head.sha
     await checkRefs(context, planned, remoteTagRead)
     if (inputs.push && !inputs.dryRun && !branch && (inputs.commit || planned.mode === 'tag-only')) {
-      throw new ActionError(`HEAD is detached (at ${head.sha.slice(0, 12)}), so there is no branch to push the bump to.`, {
-        hint: 'check out a branch (actions/checkout with `ref: main`), or name it in the `branch` input'
-      })
+      throw new ActionError(
+        `HEAD is detached (at ${head.sha.slice(0, 12)}), so there is no branch to push the bump to.`,
+        {
+          hint: 'check out a branch (actions/checkout with `ref: main`), or name it in the `branch` input'
+        }
+      )
     }
     for (const line of sourceLines(planned)) log.info(line)
     for (const note of planned.notes) log.info(`Note: ${note}`)
@@ -75,7 +103,9 @@ export async function run(inputs: Inputs): Promise<void> {
   })
   const { ctx, bump } = read
   if (bump.remoteMoved) {
-    log.info(`Note: ${repo.remote}/${ctx.branch} has moved past this checkout; a real run would bump on top of it, from the version there.`)
+    log.info(
+      `Note: ${repo.remote}/${ctx.branch} has moved past this checkout; a real run would bump on top of it, from the version there.`
+    )
   }
 
   if (inputs.dryRun) {
@@ -83,8 +113,11 @@ export async function run(inputs: Inputs): Promise<void> {
       const rendered = renderVersionEdits(bump.sources, bump.version)
       bump.changed = [...rendered].filter(([, edit]) => edit.after !== edit.before).map(([path]) => path)
     }
-    log.info(`Dry run: would change ${bump.changed.map(path => repoPath(ctx, path)).join(', ') || 'no files'}; nothing was written, committed, tagged or pushed.`)
-    if (inputs.dispatchWorkflow) log.info(`Dry run: would then start ${inputs.dispatchWorkflow} on ${dispatchRef(ctx, bump)}.`)
+    log.info(
+      `Dry run: would change ${bump.changed.map((path) => repoPath(ctx, path)).join(', ') || 'no files'}; nothing was written, committed, tagged or pushed.`
+    )
+    if (inputs.dispatchWorkflow)
+      log.info(`Dry run: would then start ${inputs.dispatchWorkflow} on ${dispatchRef(ctx, bump)}.`)
     await finish(ctx, bump, { pushed: false, attempts: 0, dryRun: true })
     return
   }
@@ -127,7 +160,9 @@ async function startDispatch(ctx: Context, bump: Bump, outcome: PushOutcome): Pr
     return undefined
   }
   const values = templateValues(bump)
-  const inputs = Object.fromEntries(Object.entries(ctx.inputs.dispatchInputs).map(([name, value]) => [name, renderTemplate(value, values)]))
+  const inputs = Object.fromEntries(
+    Object.entries(ctx.inputs.dispatchInputs).map(([name, value]) => [name, renderTemplate(value, values)])
+  )
   return log.group(`Start ${workflow} on ${ref}`, async () => {
     try {
       const { dispatchWorkflow } = await import('./dispatch.ts')
@@ -140,8 +175,12 @@ async function startDispatch(ctx: Context, bump: Bump, outcome: PushOutcome): Pr
   })
 }
 
-async function finish(ctx: Context, bump: Bump, outcome: PushOutcome & { dryRun: boolean; dispatched?: DispatchOutcome }): Promise<void> {
-  const changed = bump.changed.map(path => repoPath(ctx, path)).sort()
+async function finish(
+  ctx: Context,
+  bump: Bump,
+  outcome: PushOutcome & { dryRun: boolean; dispatched?: DispatchOutcome }
+): Promise<void> {
+  const changed = bump.changed.map((path) => repoPath(ctx, path)).sort()
   log.setOutput('previous-version', bump.previous ?? '')
   log.setOutput('version', bump.version)
   log.setOutput('tag', bump.tag ?? '')
@@ -150,8 +189,15 @@ async function finish(ctx: Context, bump: Bump, outcome: PushOutcome & { dryRun:
 
   const where = ctx.branch ? `${ctx.repo.remote}/${ctx.branch}` : ctx.repo.remote
   const redone = outcome.attempts > 1 ? ` (attempt ${outcome.attempts}: redone on top of commits pushed meanwhile)` : ''
-  const pushed = outcome.dryRun ? 'no (dry run)' : outcome.pushed ? `yes, to \`${where}\`${redone}` : 'no (`push: false`)'
-  const commit = bump.mode === 'tag-only' ? `${bump.commitSha ?? ''} (tagged; no commit needed)` : (bump.commitSha ?? (outcome.dryRun ? '(dry run)' : 'none (`commit: false`)'))
+  const pushed = outcome.dryRun
+    ? 'no (dry run)'
+    : outcome.pushed
+      ? `yes, to \`${where}\`${redone}`
+      : 'no (`push: false`)'
+  const commit =
+    bump.mode === 'tag-only'
+      ? `${bump.commitSha ?? ''} (tagged; no commit needed)`
+      : (bump.commitSha ?? (outcome.dryRun ? '(dry run)' : 'none (`commit: false`)'))
   await writeJobSummary(outcome.dryRun ? 'Version bump (dry run)' : 'Version bump', [
     {
       table: {
@@ -162,13 +208,20 @@ async function finish(ctx: Context, bump: Bump, outcome: PushOutcome & { dryRun:
           ['Commit', commit],
           ['Pushed', pushed],
           ...(outcome.dispatched
-            ? [['Started', outcome.dispatched.error ? `no: starting \`${outcome.dispatched.workflow}\` failed` : `[\`${outcome.dispatched.workflow}\`](${outcome.dispatched.url}) on \`${outcome.dispatched.ref}\``]]
+            ? [
+                [
+                  'Started',
+                  outcome.dispatched.error
+                    ? `no: starting \`${outcome.dispatched.workflow}\` failed`
+                    : `[\`${outcome.dispatched.workflow}\`](${outcome.dispatched.url}) on \`${outcome.dispatched.ref}\``
+                ]
+              ]
             : [])
         ]
       }
     },
     bump.mode === 'files'
-      ? { heading: 'Files', list: changed.map(file => `\`${file}\``) }
+      ? { heading: 'Files', list: changed.map((file) => `\`${file}\``) }
       : { text: `The version comes from git tags (${bump.previousFrom}); no file was edited.` }
   ])
 }

@@ -12,7 +12,9 @@ export interface Templates {
 
 /** Fills `{old}`, `{new}`, `{version}` (= new) and `{tag}`. */
 export function renderTemplate(template: string, values: Templates): string {
-  return template.replace(/\{(old|new|version|tag)\}/g, (_, name: string) => (name === 'version' ? values.new : values[name as keyof Templates]))
+  return template.replace(/\{(old|new|version|tag)\}/g, (_, name: string) =>
+    name === 'version' ? values.new : values[name as keyof Templates]
+  )
 }
 
 export function tagName(template: string, version: string): string {
@@ -37,11 +39,15 @@ export function versionFromTag(template: string, tag: string): string | undefine
 }
 
 /** The highest version among `tags` made from `template`, with the tag that holds it. */
-export function latestTaggedVersion(template: string, tags: readonly string[]): { version: string; tag: string } | undefined {
+export function latestTaggedVersion(
+  template: string,
+  tags: readonly string[]
+): { version: string; tag: string } | undefined {
   let best: { version: string; tag: string } | undefined
   for (const tag of tags) {
     const version = versionFromTag(template, tag)
-    if (version !== undefined && (best === undefined || compareVersions(version, best.version) > 0)) best = { version, tag }
+    if (version !== undefined && (best === undefined || compareVersions(version, best.version) > 0))
+      best = { version, tag }
   }
   return best
 }
@@ -58,18 +64,33 @@ export interface TargetRequest {
 export function targetVersion(current: string | undefined, request: TargetRequest, currentFrom: string): string {
   if (request.version !== undefined) {
     if (current !== undefined && compareVersions(request.version, current) <= 0) {
-      const problem = compareVersions(request.version, current) === 0 ? `${request.version} is already the current version` : `${request.version} is lower than the current version ${current}`
-      throw new InputError('version', `${problem} (${currentFrom}); versions only go forward`, `use a version above ${current}`)
+      const problem =
+        compareVersions(request.version, current) === 0
+          ? `${request.version} is already the current version`
+          : `${request.version} is lower than the current version ${current}`
+      throw new InputError(
+        'version',
+        `${problem} (${currentFrom}); versions only go forward`,
+        `use a version above ${current}`
+      )
     }
     return request.version
   }
   if (current === undefined) {
-    throw new InputError('bump', `there is no version to bump: ${currentFrom}`, 'set `version` for the first release, e.g. 0.1.0')
+    throw new InputError(
+      'bump',
+      `there is no version to bump: ${currentFrom}`,
+      'set `version` for the first release, e.g. 0.1.0'
+    )
   }
   try {
     return bumpVersion(current, request.bump)
   } catch (error) {
     if (!(error instanceof VersionError)) throw error
-    throw new InputError('bump', `"${request.bump.join(', ')}" cannot bump ${current}: ${error.message}`, 'add a release kind (e.g. `minor, rc`), or set `version`')
+    throw new InputError(
+      'bump',
+      `"${request.bump.join(', ')}" cannot bump ${current}: ${error.message}`,
+      'add a release kind (e.g. `minor, rc`), or set `version`'
+    )
   }
 }

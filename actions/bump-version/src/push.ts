@@ -6,7 +6,20 @@
 // Every way out says what the remote has, and takes the unpushed bump back out of the checkout
 // (or says why it could not), so a re-run starts clean.
 import { ActionError, describeError } from '@release/shared/errors'
-import { type GitRepo, type PushResult, deleteLocalTag, fetchBranch, isAncestor, localTag, lsRemote, pushAtomic, resetKeep, revParse, stallLimits, tagsPointingAt } from '@release/shared/git'
+import {
+  type GitRepo,
+  type PushResult,
+  deleteLocalTag,
+  fetchBranch,
+  isAncestor,
+  localTag,
+  lsRemote,
+  pushAtomic,
+  resetKeep,
+  revParse,
+  stallLimits,
+  tagsPointingAt
+} from '@release/shared/git'
 import { compareVersions } from '@release/shared/pep440'
 import * as log from '@release/shared/workflow-commands'
 import { type Bump, type Context, applyBump, planBump } from './bump.ts'
@@ -29,9 +42,13 @@ function short(sha: string | undefined): string {
 async function undoBump(ctx: Context, bump: Bump, original: string): Promise<string> {
   try {
     if (bump.tag) await deleteLocalTag(ctx.repo, bump.tag)
-    if (bump.mode === 'files' && bump.commitSha && bump.commitSha !== bump.baseSha) await resetKeep(ctx.repo, bump.baseSha)
+    if (bump.mode === 'files' && bump.commitSha && bump.commitSha !== bump.baseSha)
+      await resetKeep(ctx.repo, bump.baseSha)
   } catch (error) {
-    const left = [bump.mode === 'files' && bump.commitSha ? `the bump commit ${short(bump.commitSha)}` : '', bump.tag ? `the tag ${bump.tag}` : ''].filter(Boolean)
+    const left = [
+      bump.mode === 'files' && bump.commitSha ? `the bump commit ${short(bump.commitSha)}` : '',
+      bump.tag ? `the tag ${bump.tag}` : ''
+    ].filter(Boolean)
     return `undoing the bump failed (${describeError(error)}), so ${left.join(' and ')} may still be in this checkout`
   }
   return bump.baseSha === original
@@ -41,16 +58,23 @@ async function undoBump(ctx: Context, bump: Bump, original: string): Promise<str
 
 function rejections(result: PushResult): string {
   return result.refs
-    .filter(ref => ref.status !== 'ok' && !(ref.status === 'up-to-date' && !ref.summary.includes('identical')))
-    .map(ref => `${ref.ref} ${ref.summary}`)
+    .filter((ref) => ref.status !== 'ok' && !(ref.status === 'up-to-date' && !ref.summary.includes('identical')))
+    .map((ref) => `${ref.ref} ${ref.summary}`)
     .join('; ')
 }
 
 /** What the remote holds for our branch and tag, to tell a half-known outcome apart. */
-async function remoteState(ctx: Context, branch: string, bump: Bump): Promise<{ branchSha?: string; tagSha?: string } | undefined> {
+async function remoteState(
+  ctx: Context,
+  branch: string,
+  bump: Bump
+): Promise<{ branchSha?: string; tagSha?: string } | undefined> {
   try {
     const refs = await lsRemote(ctx.repo, [`refs/heads/${branch}`, ...(bump.tag ? [`refs/tags/${bump.tag}`] : [])])
-    return { branchSha: refs.get(`refs/heads/${branch}`), tagSha: bump.tag ? refs.get(`refs/tags/${bump.tag}`) : undefined }
+    return {
+      branchSha: refs.get(`refs/heads/${branch}`),
+      tagSha: bump.tag ? refs.get(`refs/tags/${bump.tag}`) : undefined
+    }
   } catch {
     return undefined
   }
@@ -58,17 +82,23 @@ async function remoteState(ctx: Context, branch: string, bump: Bump): Promise<{ 
 
 /** git never got to send anything: the remote did not let it in. */
 function authFailure(result: PushResult): boolean {
-  return /\b40[13]\b|Authentication failed|could not read Username|Permission to .* denied|terminal prompts disabled/i.test(`${rejections(result)} ${result.error ?? ''}`)
+  return /\b40[13]\b|Authentication failed|could not read Username|Permission to .* denied|terminal prompts disabled/i.test(
+    `${rejections(result)} ${result.error ?? ''}`
+  )
 }
 
 function failureHint(result: PushResult, repo: GitRepo): string {
-  if (result.refs.some(ref => ref.status === 'remote-rejected')) {
+  if (result.refs.some((ref) => ref.status === 'remote-rejected')) {
     return 'the remote refused the update (a branch protection rule, ruleset or hook); let the pushing identity bypass it (e.g. a GitHub App token in `token`), or bump through a pull request'
   }
   if (authFailure(result)) {
     return 'give the job `permissions: contents: write`, or pass a `token` that may push to the repository'
   }
-  if (/Operation too slow|timed out|Could not resolve host|Connection refused|Connection reset|Failed to connect/i.test(result.error ?? '')) {
+  if (
+    /Operation too slow|timed out|Could not resolve host|Connection refused|Connection reset|Failed to connect/i.test(
+      result.error ?? ''
+    )
+  ) {
     const { bytesPerSecond, seconds } = stallLimits(repo)
     return `the remote could not be reached or stopped answering (git gives up on a transfer below ${bytesPerSecond} bytes/s for ${seconds} s; GIT_HTTP_LOW_SPEED_LIMIT and GIT_HTTP_LOW_SPEED_TIME change that); run the job again once it answers`
   }
@@ -84,14 +114,21 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
   let includeBranch = true
 
   for (let attempt = 1; ; attempt++) {
-    const refspecs = [...(includeBranch ? [`HEAD:refs/heads/${branch}`] : []), ...(bump.tag ? [`refs/tags/${bump.tag}`] : [])]
+    const refspecs = [
+      ...(includeBranch ? [`HEAD:refs/heads/${branch}`] : []),
+      ...(bump.tag ? [`refs/tags/${bump.tag}`] : [])
+    ]
     const result = await pushAtomic(ctx.repo, refspecs)
     // "Up to date" for a ref we meant to create means the remote already had that exact object:
     // another run made a byte-identical bump (same tree, parent, identity and second). That is
     // their release, not ours, so it counts as a race and the bump moves on to the next version.
-    const identical = result.refs.filter(ref => ref.status === 'up-to-date' && (bump.mode === 'files' || ref.ref.startsWith('refs/tags/')))
+    const identical = result.refs.filter(
+      (ref) => ref.status === 'up-to-date' && (bump.mode === 'files' || ref.ref.startsWith('refs/tags/'))
+    )
     if (result.ok && identical.length === 0) {
-      log.info(`Pushed ${refspecs.map(spec => spec.split(':').pop()).join(' and ')} to ${remote} (attempt ${attempt} of ${maxAttempts}).`)
+      log.info(
+        `Pushed ${refspecs.map((spec) => spec.split(':').pop()).join(' and ')} to ${remote} (attempt ${attempt} of ${maxAttempts}).`
+      )
       return { outcome: { pushed: true, attempts: attempt }, bump }
     }
     if (result.ok) {
@@ -102,24 +139,33 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
     if (!result.raced) {
       // Not a race: auth, network, a hook. An atomic push lands whole or not at all, but a
       // dropped connection can hide which; ask the remote rather than guess.
-      const [state, ourTag] = await Promise.all([remoteState(ctx, branch, bump), bump.tag ? localTag(ctx.repo, bump.tag, ctx.commonDir) : undefined])
+      const [state, ourTag] = await Promise.all([
+        remoteState(ctx, branch, bump),
+        bump.tag ? localTag(ctx.repo, bump.tag, ctx.commonDir) : undefined
+      ])
       const branchLanded = !includeBranch || (state?.branchSha !== undefined && state.branchSha === bump.commitSha)
       // A tag of that name may be another run's (in tag-only mode the branch "landed" long ago, so
       // the tag decides). ls-remote and rev-parse both name the object the ref points at (the tag
       // object of an annotated tag), so only the same object id means ours got there.
       const tagLanded = !bump.tag || (state?.tagSha !== undefined && state.tagSha === ourTag)
       if (state && branchLanded && tagLanded && (includeBranch || bump.tag)) {
-        log.warning(`git reported a failed push, but ${remote} has the bump (${branch} at ${short(state.branchSha)}${bump.tag ? `, tag ${bump.tag}` : ''}); treating it as pushed.`)
+        log.warning(
+          `git reported a failed push, but ${remote} has the bump (${branch} at ${short(state.branchSha)}${bump.tag ? `, tag ${bump.tag}` : ''}); treating it as pushed.`
+        )
         return { outcome: { pushed: true, attempts: attempt }, bump }
       }
-      const remoteTag = state?.tagSha ? `a tag ${bump.tag} at ${short(state.tagSha)}${tagLanded ? '' : ' (not this run’s)'}` : `no tag ${bump.tag}`
+      const remoteTag = state?.tagSha
+        ? `a tag ${bump.tag} at ${short(state.tagSha)}${tagLanded ? '' : ' (not this run’s)'}`
+        : `no tag ${bump.tag}`
       const onRemote = state
         ? `${remote} has ${branch} at ${short(state.branchSha)}${branchLanded ? '' : ' (not the bump commit)'}${bump.tag ? ` and ${remoteTag}` : ''}, so nothing was pushed`
         : authFailure(result)
           ? `${remote} did not let git in, so nothing was pushed`
           : `What reached ${remote} could not be checked (the push is atomic: the commit and tag landed together or not at all), so the bump is left in this checkout`
       const undone = state || authFailure(result) ? `; ${await undoBump(ctx, bump, first.baseSha)}` : ''
-      throw new ActionError(`Push to ${remote} failed: ${rejections(result) || result.error}. ${onRemote}${undone}.`, { hint: failureHint(result, ctx.repo) })
+      throw new ActionError(`Push to ${remote} failed: ${rejections(result) || result.error}. ${onRemote}${undone}.`, {
+        hint: failureHint(result, ctx.repo)
+      })
     }
 
     const gaveUp = async (): Promise<ActionError> =>
@@ -136,12 +182,16 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
       const remoteTip = await fetchBranch(ctx.repo, branch, { tags: true })
       const head = await revParse(ctx.repo, 'HEAD')
       if (await isAncestor(ctx.repo, head, remoteTip)) includeBranch = false
-      else if (!(await isAncestor(ctx.repo, remoteTip, head))) throw diverged(ctx, remoteTip, 'the unpushed tag was removed: this checkout is as it was')
+      else if (!(await isAncestor(ctx.repo, remoteTip, head)))
+        throw diverged(ctx, remoteTip, 'the unpushed tag was removed: this checkout is as it was')
       const released = await releasedMeanwhile(ctx, bump, head)
       if (released) {
-        throw new ActionError(`HEAD is already released as ${released}: another run tagged ${short(head)} on ${remote} meanwhile. Nothing was pushed, and the unpushed tag was removed: this checkout is as it was.`, {
-          hint: 'run the bumps one at a time (a workflow `concurrency:` group)'
-        })
+        throw new ActionError(
+          `HEAD is already released as ${released}: another run tagged ${short(head)} on ${remote} meanwhile. Nothing was pushed, and the unpushed tag was removed: this checkout is as it was.`,
+          {
+            hint: 'run the bumps one at a time (a workflow `concurrency:` group)'
+          }
+        )
       }
       log.info(`Tagging again from the remote's tags (attempt ${attempt + 1} of ${maxAttempts}).`)
       bump = await redo(ctx, remoteTip, () => planBump(ctx, bump.baseSha))
@@ -156,16 +206,21 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
       const tagRef = `refs/tags/${bump.tag}`
       const remoteTag = bump.tag ? (await lsRemote(ctx.repo, [tagRef])).get(tagRef) : undefined
       if (remoteTag) {
-        throw new ActionError(`Tag ${bump.tag} already exists on ${remote} (${short(remoteTag)}). Nothing was pushed, and ${await undoBump(ctx, bump, first.baseSha)}.`, {
-          hint: 'bump to another version (e.g. a different `bump` kind or `version`), or delete the tag if it was pushed by mistake'
-        })
+        throw new ActionError(
+          `Tag ${bump.tag} already exists on ${remote} (${short(remoteTag)}). Nothing was pushed, and ${await undoBump(ctx, bump, first.baseSha)}.`,
+          {
+            hint: 'bump to another version (e.g. a different `bump` kind or `version`), or delete the tag if it was pushed by mistake'
+          }
+        )
       }
       if (attempt >= maxAttempts) throw await gaveUp()
       log.info(`${remote}/${branch} has not moved; pushing again (attempt ${attempt + 1} of ${maxAttempts}).`)
       continue
     }
     if (attempt >= maxAttempts) throw await gaveUp()
-    log.info(`Another push got there first; bumping again on top of ${remote}/${branch} (attempt ${attempt + 1} of ${maxAttempts}).`)
+    log.info(
+      `Another push got there first; bumping again on top of ${remote}/${branch} (attempt ${attempt + 1} of ${maxAttempts}).`
+    )
     bump = await moveOnto(ctx, bump, remoteTip, first.baseSha)
     await redo(ctx, remoteTip, () => applyBump(ctx, bump))
   }
@@ -180,7 +235,8 @@ async function releasedMeanwhile(ctx: Context, bump: Bump, head: string): Promis
   const template = ctx.inputs.tagTemplate
   for (const tag of await tagsPointingAt(ctx.repo, head, tagGlob(template))) {
     const version = versionFromTag(template, tag)
-    if (version !== undefined && (bump.previous === undefined || compareVersions(version, bump.previous) > 0)) return tag
+    if (version !== undefined && (bump.previous === undefined || compareVersions(version, bump.previous) > 0))
+      return tag
   }
   return undefined
 }
@@ -191,7 +247,9 @@ async function redo<T>(ctx: Context, remoteTip: string, step: () => Promise<T>):
     return await step()
   } catch (error) {
     const at = `${ctx.repo.remote}/${ctx.branch}`
-    throw new ActionError(`${at} moved during the bump, and bumping again on top of it failed: ${describeError(error)} Nothing was pushed; this checkout is at ${at} (${short(remoteTip)}).`)
+    throw new ActionError(
+      `${at} moved during the bump, and bumping again on top of it failed: ${describeError(error)} Nothing was pushed; this checkout is at ${at} (${short(remoteTip)}).`
+    )
   }
 }
 
@@ -202,12 +260,15 @@ async function redo<T>(ctx: Context, remoteTip: string, step: () => Promise<T>):
  * `reset --keep` refuses rather than overwrite local edits.
  */
 async function moveOnto(ctx: Context, bump: Bump, remoteTip: string, original: string): Promise<Bump> {
-  if (!(await isAncestor(ctx.repo, bump.baseSha, remoteTip))) throw diverged(ctx, remoteTip, await undoBump(ctx, bump, original))
+  if (!(await isAncestor(ctx.repo, bump.baseSha, remoteTip)))
+    throw diverged(ctx, remoteTip, await undoBump(ctx, bump, original))
   // Our tag never left (atomic push); the next attempt tags afresh.
   if (bump.tag) await deleteLocalTag(ctx.repo, bump.tag)
   await resetKeep(ctx.repo, remoteTip)
   const next = await redo(ctx, remoteTip, () => planBump(ctx, remoteTip))
-  log.info(`${ctx.branch} is now at ${short(remoteTip)}: ${next.previous ?? '(none)'} -> ${next.version}${next.tag ? `, tag ${next.tag}` : ''}`)
+  log.info(
+    `${ctx.branch} is now at ${short(remoteTip)}: ${next.previous ?? '(none)'} -> ${next.version}${next.tag ? `, tag ${next.tag}` : ''}`
+  )
   return next
 }
 
@@ -215,6 +276,8 @@ function diverged(ctx: Context, remoteTip: string, undone: string): ActionError 
   const branch = ctx.branch as string
   return new ActionError(
     `${ctx.repo.remote}/${branch} (${short(remoteTip)}) and this checkout have diverged: commits here before the bump are not on the remote. Nothing was pushed, and ${undone}.`,
-    { hint: `merge or rebase onto ${ctx.repo.remote}/${branch} and push those commits first; this action never force-pushes or rebases` }
+    {
+      hint: `merge or rebase onto ${ctx.repo.remote}/${branch} and push those commits first; this action never force-pushes or rebases`
+    }
   )
 }

@@ -9,7 +9,8 @@ import { type Sandbox, bump, failureOf, git, sandbox, succeeded } from './helper
 // that records each request and answers as GitHub does (204, or an error body with a status).
 
 const PROJECT = {
-  'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "pkg"\nversion = "1.2.3"\n'
+  'pyproject.toml':
+    '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "pkg"\nversion = "1.2.3"\n'
 }
 const TOKEN = 'ghs_jobTokenForTheApi0123456789abcdefXYZ'
 
@@ -33,7 +34,12 @@ async function fakeGitHubApi(): Promise<FakeApi> {
   const answers: FakeApi['answers'] = []
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const text = (await readBody(req)).toString()
-    requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers['authorization'], body: text ? JSON.parse(text) : undefined })
+    requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      authorization: req.headers['authorization'],
+      body: text ? JSON.parse(text) : undefined
+    })
     const answer = answers.shift() ?? { status: 204 }
     if (answer.body === undefined) res.writeHead(answer.status).end()
     else res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
@@ -71,7 +77,13 @@ const DISPATCH = { bump: 'patch', 'dispatch-workflow': 'publish.yml', 'github-to
 describe('dispatch-workflow', () => {
   it('starts the workflow on the pushed tag with the rendered inputs, with the token only in the Authorization header', async () => {
     const box = await newBox()
-    const result = succeeded(await bump(box.work, { ...DISPATCH, 'dispatch-inputs': 'version={new}\nreason=bump from {old} ({tag})' }, githubEnv()))
+    const result = succeeded(
+      await bump(
+        box.work,
+        { ...DISPATCH, 'dispatch-inputs': 'version={new}\nreason=bump from {old} ({tag})' },
+        githubEnv()
+      )
+    )
 
     expect(await git(box.origin, 'rev-parse', 'refs/tags/v1.2.4^{commit}')).toBe(result.outputs['commit-sha'])
     expect(api.requests).toEqual([
@@ -82,18 +94,27 @@ describe('dispatch-workflow', () => {
         body: { ref: 'refs/tags/v1.2.4', inputs: { version: '1.2.4', reason: 'bump from 1.2.3 (v1.2.4)' } }
       }
     ])
-    expect(result.stdout).toContain('Started publish.yml on refs/tags/v1.2.4: https://github.example/acme/widgets/actions/workflows/publish.yml')
-    expect(result.files.summary).toContain('| Started | [`publish.yml`](https://github.example/acme/widgets/actions/workflows/publish.yml) on `refs/tags/v1.2.4` |')
+    expect(result.stdout).toContain(
+      'Started publish.yml on refs/tags/v1.2.4: https://github.example/acme/widgets/actions/workflows/publish.yml'
+    )
+    expect(result.files.summary).toContain(
+      '| Started | [`publish.yml`](https://github.example/acme/widgets/actions/workflows/publish.yml) on `refs/tags/v1.2.4` |'
+    )
     // Masked before anything else is printed, and nowhere else.
     expect(commandLines(result.stdout, 'add-mask')[0]).toBe(TOKEN)
-    expect(result.stdout.split('\n').filter(line => line.includes(TOKEN) && !line.startsWith('::add-mask::'))).toEqual([])
+    expect(
+      result.stdout.split('\n').filter((line) => line.includes(TOKEN) && !line.startsWith('::add-mask::'))
+    ).toEqual([])
     expect(JSON.stringify(result.files)).not.toContain(TOKEN)
-    expect(result.spawned.map(args => args.join(' ')).join('\n')).not.toContain(TOKEN)
+    expect(result.spawned.map((args) => args.join(' ')).join('\n')).not.toContain(TOKEN)
   })
 
   it('retries what GitHub certainly did not act on (unavailable, a tag it cannot see yet) and then starts the workflow', async () => {
     const box = await newBox()
-    api.answers.push({ status: 503, body: { message: 'Service Unavailable' } }, { status: 422, body: { message: 'No ref found for: refs/tags/v1.2.4' } })
+    api.answers.push(
+      { status: 503, body: { message: 'Service Unavailable' } },
+      { status: 422, body: { message: 'No ref found for: refs/tags/v1.2.4' } }
+    )
     const result = succeeded(await bump(box.work, DISPATCH, githubEnv()))
     expect(api.requests.length).toBe(3)
     expect(result.stdout).toMatch(/retrying after HttpError \(HTTP 503\) \(attempt 1,/)
@@ -125,13 +146,15 @@ describe('dispatch-workflow', () => {
   it('names the missing workflow_dispatch trigger', async () => {
     const box = await newBox()
     api.answers.push({ status: 422, body: { message: "Workflow does not have 'workflow_dispatch' trigger" } })
-    expect(failureOf(await bump(box.work, DISPATCH, githubEnv()))).toMatch(/failed: Workflow does not have 'workflow_dispatch' trigger.* Fix: add `on: workflow_dispatch` to that workflow/)
+    expect(failureOf(await bump(box.work, DISPATCH, githubEnv()))).toMatch(
+      /failed: Workflow does not have 'workflow_dispatch' trigger.* Fix: add `on: workflow_dispatch` to that workflow/
+    )
   })
 
   it('dispatches on the branch when there is no tag, and only says what it would do in a dry run', async () => {
     const box = await newBox()
     succeeded(await bump(box.work, { ...DISPATCH, tag: 'false' }, githubEnv()))
-    expect(api.requests.map(request => (request.body as { ref: string }).ref)).toEqual(['refs/heads/main'])
+    expect(api.requests.map((request) => (request.body as { ref: string }).ref)).toEqual(['refs/heads/main'])
 
     api.requests.length = 0
     const dry = succeeded(await bump(box.work, { ...DISPATCH, 'dry-run': 'true' }, githubEnv()))
@@ -140,11 +163,26 @@ describe('dispatch-workflow', () => {
   })
 
   it.each([
-    [{ 'dispatch-workflow': 'publish.yml', push: 'false' }, 'Input `dispatch-workflow`: is set while `push` is false, so there would be nothing on GitHub to start it on; set `push: true`, or leave `dispatch-workflow` empty.'],
-    [{ 'dispatch-workflow': 'publish.yml', 'github-token': '' }, 'Input `github-token`: is empty, and `dispatch-workflow` needs a token for the GitHub API; leave `github-token` at its default (the job’s token) or pass one with `actions: write`.'],
-    [{ 'dispatch-inputs': 'version={new}' }, 'Input `dispatch-inputs`: is set without `dispatch-workflow`; name the workflow to start in `dispatch-workflow`, e.g. publish.yml.'],
-    [{ ...DISPATCH, 'dispatch-inputs': 'just text' }, 'Input `dispatch-inputs`: "just text" is not `name=value`; write one `name=value` per line, e.g. `version={new}`.'],
-    [{ ...DISPATCH, 'dispatch-inputs': 'v={nope}' }, 'Input `dispatch-inputs`: the placeholder {nope} is not known; use {old}, {new}, {version}, {tag}.']
+    [
+      { 'dispatch-workflow': 'publish.yml', push: 'false' },
+      'Input `dispatch-workflow`: is set while `push` is false, so there would be nothing on GitHub to start it on; set `push: true`, or leave `dispatch-workflow` empty.'
+    ],
+    [
+      { 'dispatch-workflow': 'publish.yml', 'github-token': '' },
+      'Input `github-token`: is empty, and `dispatch-workflow` needs a token for the GitHub API; leave `github-token` at its default (the job’s token) or pass one with `actions: write`.'
+    ],
+    [
+      { 'dispatch-inputs': 'version={new}' },
+      'Input `dispatch-inputs`: is set without `dispatch-workflow`; name the workflow to start in `dispatch-workflow`, e.g. publish.yml.'
+    ],
+    [
+      { ...DISPATCH, 'dispatch-inputs': 'just text' },
+      'Input `dispatch-inputs`: "just text" is not `name=value`; write one `name=value` per line, e.g. `version={new}`.'
+    ],
+    [
+      { ...DISPATCH, 'dispatch-inputs': 'v={nope}' },
+      'Input `dispatch-inputs`: the placeholder {nope} is not known; use {old}, {new}, {version}, {tag}.'
+    ]
   ])('refuses %j before touching anything', async (inputs, message) => {
     const box = await newBox()
     const before = await git(box.work, 'rev-parse', 'HEAD')

@@ -39,7 +39,10 @@ export interface Sandbox {
 }
 
 /** A bare origin and a clone holding `files` on `main`, pushed; `tags` (on the first commit) are pushed too. */
-export async function sandbox(files: Record<string, string>, options: { tags?: string[]; later?: Record<string, string> } = {}): Promise<Sandbox> {
+export async function sandbox(
+  files: Record<string, string>,
+  options: { tags?: string[]; later?: Record<string, string> } = {}
+): Promise<Sandbox> {
   const root = mkdtempSync(join(tmpdir(), 'bump-'))
   const origin = join(root, 'origin.git')
   const work = join(root, 'work')
@@ -56,7 +59,15 @@ export async function sandbox(files: Record<string, string>, options: { tags?: s
     await git(work, 'add', '--all')
     await git(work, 'commit', '--quiet', '-m', 'Later commit')
   }
-  await git(work, 'push', '--quiet', '--set-upstream', 'origin', 'main', ...(options.tags ?? []).map(tag => `refs/tags/${tag}`))
+  await git(
+    work,
+    'push',
+    '--quiet',
+    '--set-upstream',
+    'origin',
+    'main',
+    ...(options.tags ?? []).map((tag) => `refs/tags/${tag}`)
+  )
   return { root, origin, originUrl, work }
 }
 
@@ -67,7 +78,11 @@ export async function cloneOf(box: Sandbox, name: string): Promise<string> {
   return dir
 }
 
-export async function bump(cwd: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRunResult> {
+export async function bump(
+  cwd: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<ActionRunResult> {
   return runBundledAction('bump-version', { cwd, inputs, env })
 }
 
@@ -78,7 +93,7 @@ export async function builtVersion(projectDir: string): Promise<string> {
     cwd: projectDir,
     env: { ...process.env, PATH: `${VENV_BIN}:${process.env['PATH']}` }
   })
-  const [sdist] = readdirSync(out).filter(file => file.endsWith('.tar.gz'))
+  const [sdist] = readdirSync(out).filter((file) => file.endsWith('.tar.gz'))
   const { stdout } = await run('tar', ['-xzOf', join(out, sdist), '--wildcards', '*/PKG-INFO'])
   const version = /^Version: (.+)$/m.exec(stdout)?.[1]
   if (!version) throw new Error(`no Version in the PKG-INFO of ${sdist}`)
@@ -88,19 +103,21 @@ export async function builtVersion(projectDir: string): Promise<string> {
 /** The one ::error:: line of a failed run (the step's failure message). */
 export function failureOf(result: ActionRunResult): string {
   if (result.exitCode === 0) throw new Error(`expected the action to fail; it succeeded:\n${result.stdout}`)
-  if (result.errors.length !== 1) throw new Error(`expected one ::error:: line, got ${result.errors.length}:\n${result.stdout}\n${result.stderr}`)
+  if (result.errors.length !== 1)
+    throw new Error(`expected one ::error:: line, got ${result.errors.length}:\n${result.stdout}\n${result.stderr}`)
   return result.errors[0]
 }
 
 export function succeeded(result: ActionRunResult): ActionRunResult {
-  if (result.exitCode !== 0) throw new Error(`the action failed (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`)
+  if (result.exitCode !== 0)
+    throw new Error(`the action failed (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`)
   return result
 }
 
 /** Commits on origin's main, newest first, with their parents, to check history stays linear. */
 export async function originLog(box: Sandbox): Promise<{ sha: string; parents: string[]; subject: string }[]> {
   const text = await git(box.origin, 'log', '--format=%H %P|%s', 'main')
-  return text.split('\n').map(line => {
+  return text.split('\n').map((line) => {
     const [shas, subject] = line.split('|')
     const [sha, ...parents] = shas.split(' ')
     return { sha, parents, subject }

@@ -32,7 +32,8 @@ const LAYOUTS: Layout[] = [
     name: 'hatchling, static [project].version + __version__ in __init__.py',
     files: {
       ...README,
-      'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "pkg"\n# Bumped by CI.\nversion = "«1.2.3»"  # do not edit by hand\n',
+      'pyproject.toml':
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "pkg"\n# Bumped by CI.\nversion = "«1.2.3»"  # do not edit by hand\n',
       'src/pkg/__init__.py': '"""pkg."""\n\n__version__ = "«1.2.3»"\n'
     },
     inputs: { bump: 'minor' },
@@ -93,7 +94,8 @@ const LAYOUTS: Layout[] = [
     name: 'setup.cfg version = attr: with package_dir',
     files: {
       ...README,
-      'setup.cfg': '[metadata]\nname = pkg\nversion = attr: pkg.__version__\n\n[options]\npackage_dir =\n    =src\npackages = find:\n\n[options.packages.find]\nwhere = src\n',
+      'setup.cfg':
+        '[metadata]\nname = pkg\nversion = attr: pkg.__version__\n\n[options]\npackage_dir =\n    =src\npackages = find:\n\n[options.packages.find]\nwhere = src\n',
       'setup.py': 'from setuptools import setup\n\nsetup()\n',
       'src/pkg/__init__.py': '__version__ = "«0.0.9»"\n'
     },
@@ -105,7 +107,8 @@ const LAYOUTS: Layout[] = [
     name: 'setup.py version="..."',
     files: {
       ...README,
-      'setup.py': 'from setuptools import setup\n\nsetup(\n    name="pkg",\n    version="«0.9.1»",  # released by CI\n    packages=["pkg"],\n)\n',
+      'setup.py':
+        'from setuptools import setup\n\nsetup(\n    name="pkg",\n    version="«0.9.1»",  # released by CI\n    packages=["pkg"],\n)\n',
       'pkg/__init__.py': ''
     },
     inputs: { bump: 'major' },
@@ -128,7 +131,8 @@ const LAYOUTS: Layout[] = [
     name: 'flit_core, dynamic version from the module',
     files: {
       ...README,
-      'pyproject.toml': '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "my-pkg"\ndynamic = ["version", "description"]\n',
+      'pyproject.toml':
+        '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "my-pkg"\ndynamic = ["version", "description"]\n',
       'my_pkg/__init__.py': '"""My package."""\n\n__version__ = "«0.1.0b2»"\n'
     },
     inputs: { bump: 'beta' },
@@ -140,12 +144,19 @@ const LAYOUTS: Layout[] = [
     dir: 'libs/shared',
     files: {
       'libs/shared/README.md': '# shared\n',
-      'libs/shared/pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "shared"\nversion = "«2.1.0»"\n',
+      'libs/shared/pyproject.toml':
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "shared"\nversion = "«2.1.0»"\n',
       'libs/shared/src/shared/__init__.py': '',
       'libs/shared/docs/conf.py': 'project = "shared"\nrelease = "«2.1.0»"\nversion = "2.1"\n',
       'services/api/pyproject.toml': '[project]\nname = "api"\nversion = "9.9.9"\n'
     },
-    inputs: { bump: 'patch', 'working-directory': 'libs/shared', files: 'docs/conf.py: release = "{version}"', 'tag-template': 'shared-v{version}', 'annotated-tag': 'false' },
+    inputs: {
+      bump: 'patch',
+      'working-directory': 'libs/shared',
+      files: 'docs/conf.py: release = "{version}"',
+      'tag-template': 'shared-v{version}',
+      'annotated-tag': 'false'
+    },
     previous: '2.1.0',
     next: '2.1.1',
     tag: 'shared-v2.1.1'
@@ -178,8 +189,10 @@ interface Outcome {
 // each test then checks its own outcome.
 const outcomes = new Map<string, Promise<Outcome>>()
 beforeAll(() => {
-  const tasks = LAYOUTS.map(layout => async (): Promise<Outcome> => {
-    const files = Object.fromEntries(Object.entries(layout.files).map(([path, text]) => [path, text.replace(MARK, '$1')]))
+  const tasks = LAYOUTS.map((layout) => async (): Promise<Outcome> => {
+    const files = Object.fromEntries(
+      Object.entries(layout.files).map(([path, text]) => [path, text.replace(MARK, '$1')])
+    )
     const box = await sandbox(files, { tags: layout.tags, later: layout.later })
     const initialSha = await git(box.work, 'rev-parse', 'HEAD')
     const result = await bump(box.work, layout.inputs)
@@ -187,7 +200,12 @@ beforeAll(() => {
     return { box, initialSha, result, built }
   })
   const all = limited(2, tasks)
-  LAYOUTS.forEach((layout, i) => outcomes.set(layout.name, all.then(results => results[i])))
+  LAYOUTS.forEach((layout, i) =>
+    outcomes.set(
+      layout.name,
+      all.then((results) => results[i])
+    )
+  )
   // Keep an early rejection from going unhandled before its test awaits it.
   all.catch(() => undefined)
 })
@@ -199,7 +217,7 @@ afterAll(async () => {
   }
 })
 
-describe.each(LAYOUTS)('$name', layout => {
+describe.each(LAYOUTS)('$name', (layout) => {
   it(`bumps ${layout.previous} -> ${layout.next}, pushes commit and tag together, and the build reads ${layout.next}`, async () => {
     const { box, initialSha, result, built } = await (outcomes.get(layout.name) as Promise<Outcome>)
     succeeded(result)
@@ -217,7 +235,7 @@ describe.each(LAYOUTS)('$name', layout => {
       'commit-sha': result.outputs['commit-sha'],
       'changed-files': layout.tagOnly ? '' : changed.join('\n')
     })
-    expect(result.outputs['changed-files'].split('\n').every(path => !path || path.startsWith(prefix))).toBe(true)
+    expect(result.outputs['changed-files'].split('\n').every((path) => !path || path.startsWith(prefix))).toBe(true)
     expect(built).toBe(layout.next)
 
     const log = await originLog(box)
@@ -231,7 +249,11 @@ describe.each(LAYOUTS)('$name', layout => {
       expect(tagTarget).toBe(initialSha)
       return
     }
-    expect(log[0]).toEqual({ sha: result.outputs['commit-sha'], parents: [initialSha], subject: `Bump version: ${layout.previous} → ${layout.next}` })
+    expect(log[0]).toEqual({
+      sha: result.outputs['commit-sha'],
+      parents: [initialSha],
+      subject: `Bump version: ${layout.previous} → ${layout.next}`
+    })
     expect(tagTarget).toBe(result.outputs['commit-sha'])
     // Every byte outside the version tokens is as it was, on the remote.
     for (const [path, text] of Object.entries(layout.files)) {

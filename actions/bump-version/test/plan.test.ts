@@ -27,7 +27,10 @@ describe('templates and tags', () => {
     expect(versionFromTag('shared-v{version}', 'shared-v1.0.0rc1')).toBe('1.0.0rc1')
     expect(versionFromTag('v{version}', 'v1.0-final')).toBeUndefined()
     expect(versionFromTag('v{version}', 'shared-v1.0.0')).toBeUndefined()
-    expect(latestTaggedVersion('v{version}', ['v1.9.0', 'v1.10.0', 'v1.10.0rc1', 'vnext', 'v2.0.0.dev1'])).toEqual({ version: '2.0.0.dev1', tag: 'v2.0.0.dev1' })
+    expect(latestTaggedVersion('v{version}', ['v1.9.0', 'v1.10.0', 'v1.10.0rc1', 'vnext', 'v2.0.0.dev1'])).toEqual({
+      version: '2.0.0.dev1',
+      tag: 'v2.0.0.dev1'
+    })
     expect(latestTaggedVersion('v{version}', ['x'])).toBeUndefined()
   })
 })
@@ -48,7 +51,9 @@ describe('targetVersion', () => {
     expect(() => targetVersion('1.2.3', { bump: [], version: '1.2.3' }, 'pyproject.toml')).toThrow(
       'Input `version`: 1.2.3 is already the current version (pyproject.toml); versions only go forward; use a version above 1.2.3.'
     )
-    expect(() => targetVersion('1.2.3', { bump: [], version: '1.2.3rc1' }, 'x')).toThrow('1.2.3rc1 is lower than the current version 1.2.3')
+    expect(() => targetVersion('1.2.3', { bump: [], version: '1.2.3rc1' }, 'x')).toThrow(
+      '1.2.3rc1 is lower than the current version 1.2.3'
+    )
     expect(targetVersion(undefined, { bump: [], version: '0.1.0' }, 'no tags')).toBe('0.1.0')
   })
 })
@@ -95,10 +100,9 @@ describe('inputs', () => {
     expect(inputs({ bump: 'Minor + RC' }).bump).toEqual(['minor', 'rc'])
     delete process.env['INPUT_BUMP']
     expect(inputs({ version: 'V1.0-ALPHA.01' }).version).toBe('1.0a1')
-    expect(inputs({ files: 'VERSION.txt\n# a comment\ndocs/conf.py: release = "{version}", copyright' }).files).toEqual([
-      { path: 'VERSION.txt' },
-      { path: 'docs/conf.py', pattern: 'release = "{version}", copyright' }
-    ])
+    expect(inputs({ files: 'VERSION.txt\n# a comment\ndocs/conf.py: release = "{version}", copyright' }).files).toEqual(
+      [{ path: 'VERSION.txt' }, { path: 'docs/conf.py', pattern: 'release = "{version}", copyright' }]
+    )
     expect(inputs({ 'tag-prefix': 'lib-' }).tagTemplate).toBe('lib-{version}')
     // As publish-python reads it (the reusable workflows pass one value to both): empty is bare versions.
     expect(inputs({ 'tag-prefix': '' }).tagTemplate).toBe('{version}')
@@ -110,7 +114,10 @@ describe('inputs', () => {
   // The probe version must be increased by every combination uv accepts, so that probing it only
   // ever fails for combinations uv refuses.
   it('validates bump combinations exactly as uv accepts them', () => {
-    const combos: BumpKind[][] = [...BUMP_KINDS.map(k => [k]), ...BUMP_KINDS.flatMap(a => BUMP_KINDS.map(b => [a, b]))]
+    const combos: BumpKind[][] = [
+      ...BUMP_KINDS.map((k) => [k]),
+      ...BUMP_KINDS.flatMap((a) => BUMP_KINDS.map((b) => [a, b]))
+    ]
     for (const kinds of combos) {
       let uvAccepts = true
       try {
@@ -133,7 +140,8 @@ describe('inputs', () => {
 
 describe('git helpers', () => {
   it('parses git push --porcelain, including atomic and remote rejections', () => {
-    const out = 'To file:///o.git\n!\tHEAD:refs/heads/main\t[rejected] (fetch first)\n!\trefs/tags/v1:refs/tags/v1\t[rejected] (atomic push failed)\n=\trefs/tags/v0:refs/tags/v0\t[up to date]\n*\trefs/tags/v2:refs/tags/v2\t[new tag]\n!\tHEAD:refs/heads/x\t[remote rejected] (pre-receive hook declined)\nDone\n'
+    const out =
+      'To file:///o.git\n!\tHEAD:refs/heads/main\t[rejected] (fetch first)\n!\trefs/tags/v1:refs/tags/v1\t[rejected] (atomic push failed)\n=\trefs/tags/v0:refs/tags/v0\t[up to date]\n*\trefs/tags/v2:refs/tags/v2\t[new tag]\n!\tHEAD:refs/heads/x\t[remote rejected] (pre-receive hook declined)\nDone\n'
     expect(parsePushPorcelain(out)).toEqual([
       { ref: 'refs/heads/main', status: 'rejected', summary: '[rejected] (fetch first)' },
       { ref: 'refs/tags/v1', status: 'atomic-failed', summary: '[rejected] (atomic push failed)' },

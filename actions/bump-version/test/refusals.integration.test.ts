@@ -15,8 +15,16 @@ const ALL_KINDS = 'major, minor, patch, stable, alpha, beta, rc, post, dev'
 
 // Inputs are checked before anything touches git, so these need no repository at all.
 const BAD_INPUTS: [string, Record<string, string>, string][] = [
-  ['neither bump nor version', {}, `Input \`bump\`: is empty and so is \`version\`; set \`bump\` to one of ${ALL_KINDS}, or \`version\` to an explicit version.`],
-  ['both bump and version', { bump: 'patch', version: '2.0.0' }, 'Input `version`: is set together with `bump`; set only one: `bump` (e.g. patch) or `version` (e.g. 1.4.0).'],
+  [
+    'neither bump nor version',
+    {},
+    `Input \`bump\`: is empty and so is \`version\`; set \`bump\` to one of ${ALL_KINDS}, or \`version\` to an explicit version.`
+  ],
+  [
+    'both bump and version',
+    { bump: 'patch', version: '2.0.0' },
+    'Input `version`: is set together with `bump`; set only one: `bump` (e.g. patch) or `version` (e.g. 1.4.0).'
+  ],
   [
     'an unknown bump kind',
     { bump: 'mayor' },
@@ -38,8 +46,16 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
     'Input `version`: "1.2.3-SNAPSHOT" is not a PEP 440 version (unexpected "-SNAPSHOT" after "1.2.3"; the order is [N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]); use a version such as 1.4.0, 2.0.0rc1 or 1.4.0.post1.'
   ],
   ['a non-boolean', { bump: 'patch', push: 'maybe' }, 'Input `push`: "maybe" is not a boolean; use true or false.'],
-  ['push-attempts out of range', { bump: 'patch', 'push-attempts': '0' }, 'Input `push-attempts`: 0 is out of range; use a whole number from 1 to 20.'],
-  ['a tag template without {version}', { bump: 'patch', 'tag-template': 'release' }, 'Input `tag-template`: "release" must contain {version} exactly once; use e.g. v{version} or shared-v{version}.'],
+  [
+    'push-attempts out of range',
+    { bump: 'patch', 'push-attempts': '0' },
+    'Input `push-attempts`: 0 is out of range; use a whole number from 1 to 20.'
+  ],
+  [
+    'a tag template without {version}',
+    { bump: 'patch', 'tag-template': 'release' },
+    'Input `tag-template`: "release" must contain {version} exactly once; use e.g. v{version} or shared-v{version}.'
+  ],
   [
     'a tag template git cannot use',
     { bump: 'patch', 'tag-template': 'my tag {version}' },
@@ -55,13 +71,21 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
     { bump: 'patch', 'tag-prefix': '', 'tag-template': 'x{version}' },
     'Input `tag-template`: is set together with a non-default `tag-prefix`; set only one: `tag-template` (e.g. `shared-v{version}`) or `tag-prefix`.'
   ],
-  ['an unknown placeholder', { bump: 'patch', 'commit-message': 'Release {verison}' }, 'Input `commit-message`: the placeholder {verison} is not known; use {old}, {new}, {version}, {tag}.'],
+  [
+    'an unknown placeholder',
+    { bump: 'patch', 'commit-message': 'Release {verison}' },
+    'Input `commit-message`: the placeholder {verison} is not known; use {old}, {new}, {version}, {tag}.'
+  ],
   [
     'a files pattern without {version}',
     { bump: 'patch', files: 'docs/conf.py: release = "1.0"' },
     'Input `files`: the pattern "release = "1.0"" for docs/conf.py must contain {version} exactly once; use e.g. `docs/conf.py: release = "{version}"`.'
   ],
-  ['a bad email', { bump: 'patch', 'git-user-email': 'bot' }, 'Input `git-user-email`: "bot" is not an email address; use e.g. ci@example.com.']
+  [
+    'a bad email',
+    { bump: 'patch', 'git-user-email': 'bot' },
+    'Input `git-user-email`: "bot" is not an email address; use e.g. ci@example.com.'
+  ]
 ]
 
 let empty: string
@@ -89,12 +113,25 @@ describe('bad inputs', () => {
 })
 
 /** Fails with `expected`, and origin and checkout are untouched. */
-async function expectRefusal(box: Sandbox, cwd: string, inputs: Record<string, string>, expected: string | RegExp): Promise<void> {
-  const before = { origin: await originLog(box), head: await git(cwd, 'rev-parse', 'HEAD'), tags: await git(cwd, 'tag', '--list') }
+async function expectRefusal(
+  box: Sandbox,
+  cwd: string,
+  inputs: Record<string, string>,
+  expected: string | RegExp
+): Promise<void> {
+  const before = {
+    origin: await originLog(box),
+    head: await git(cwd, 'rev-parse', 'HEAD'),
+    tags: await git(cwd, 'tag', '--list')
+  }
   const message = failureOf(await bump(cwd, inputs))
   if (typeof expected === 'string') expect(message).toBe(expected)
   else expect(message).toMatch(expected)
-  expect({ origin: await originLog(box), head: await git(cwd, 'rev-parse', 'HEAD'), tags: await git(cwd, 'tag', '--list') }).toEqual(before)
+  expect({
+    origin: await originLog(box),
+    head: await git(cwd, 'rev-parse', 'HEAD'),
+    tags: await git(cwd, 'tag', '--list')
+  }).toEqual(before)
 }
 
 describe('refusals', () => {
@@ -112,7 +149,12 @@ describe('refusals', () => {
   it('a tag that exists in the checkout', async () => {
     const box = await newBox()
     await git(box.work, 'tag', 'v1.2.4')
-    await expectRefusal(box, box.work, { bump: 'patch' }, /^Tag v1\.2\.4 already exists in this checkout \([0-9a-f]{12}\)\. Fix: delete it \(`git tag -d v1\.2\.4`\) if it is left over/)
+    await expectRefusal(
+      box,
+      box.work,
+      { bump: 'patch' },
+      /^Tag v1\.2\.4 already exists in this checkout \([0-9a-f]{12}\)\. Fix: delete it \(`git tag -d v1\.2\.4`\) if it is left over/
+    )
   })
 
   it('a tag that exists on the remote only', async () => {
@@ -129,13 +171,25 @@ describe('refusals', () => {
     )
     expect(await git(box.work, 'status', '--porcelain', '--untracked-files=no')).toBe('')
     // A dry run asks the remote up front and says the same.
-    expect(failureOf(await bump(box.work, { bump: 'minor', 'dry-run': 'true' }))).toMatch(/^Tag v1\.3\.0 already exists on origin \([0-9a-f]{12}\)\. Fix: bump to another version/)
+    expect(failureOf(await bump(box.work, { bump: 'minor', 'dry-run': 'true' }))).toMatch(
+      /^Tag v1\.3\.0 already exists on origin \([0-9a-f]{12}\)\. Fix: bump to another version/
+    )
   })
 
   it('an explicit version that goes backwards, or stays', async () => {
     const box = await newBox()
-    await expectRefusal(box, box.work, { version: '1.2.0' }, 'Input `version`: 1.2.0 is lower than the current version 1.2.3 (2 sources); versions only go forward; use a version above 1.2.3.')
-    await expectRefusal(box, box.work, { version: '1.2.3.0' }, 'Input `version`: 1.2.3.0 is already the current version (2 sources); versions only go forward; use a version above 1.2.3.')
+    await expectRefusal(
+      box,
+      box.work,
+      { version: '1.2.0' },
+      'Input `version`: 1.2.0 is lower than the current version 1.2.3 (2 sources); versions only go forward; use a version above 1.2.3.'
+    )
+    await expectRefusal(
+      box,
+      box.work,
+      { version: '1.2.3.0' },
+      'Input `version`: 1.2.3.0 is already the current version (2 sources); versions only go forward; use a version above 1.2.3.'
+    )
   })
 
   it('a bump uv refuses for this version', async () => {
@@ -180,7 +234,9 @@ describe('refusals', () => {
   })
 
   it('a tag-only project without any tag to bump from', async () => {
-    const box = await newBox({ 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' })
+    const box = await newBox({
+      'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n'
+    })
     await expectRefusal(
       box,
       box.work,
@@ -191,9 +247,16 @@ describe('refusals', () => {
 
   it('a project with no version anywhere, and a directory that is not a repository', async () => {
     const box = await newBox({ 'README.md': 'hi\n' })
-    await expectRefusal(box, box.work, { bump: 'patch' }, /^No version found in .*\/work: looked for pyproject\.toml .* Fix: set `working-directory` to the project directory/)
+    await expectRefusal(
+      box,
+      box.work,
+      { bump: 'patch' },
+      /^No version found in .*\/work: looked for pyproject\.toml .* Fix: set `working-directory` to the project directory/
+    )
     writeTree(empty, PROJECT)
-    expect(failureOf(await bump(empty, { bump: 'patch' }))).toMatch(/^.* is not inside a git repository\. Fix: run actions\/checkout first, and point `working-directory` into the checkout$/)
+    expect(failureOf(await bump(empty, { bump: 'patch' }))).toMatch(
+      /^.* is not inside a git repository\. Fix: run actions\/checkout first, and point `working-directory` into the checkout$/
+    )
     expect(failureOf(await bump(box.work, { bump: 'patch', 'working-directory': 'nope' }))).toMatch(
       /^Input `working-directory`: ".*\/nope" is not a directory; use the path of the Python project, relative to the workspace\.$/
     )

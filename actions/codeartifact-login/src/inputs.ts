@@ -26,7 +26,10 @@ export function getInputs(): Inputs {
     indexMode: getEnum('index-mode', INDEX_MODES, 'replace'),
     indexName: getString('index-name', {
       default: 'codeartifact',
-      pattern: { regex: /^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$/, accepted: 'lowercase letters, digits, - and _, e.g. codeartifact' }
+      pattern: {
+        regex: /^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$/,
+        accepted: 'lowercase letters, digits, - and _, e.g. codeartifact'
+      }
     })
   }
 }

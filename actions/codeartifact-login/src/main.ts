@@ -12,25 +12,41 @@ const DEPENDENCY_CONFUSION_WARNING =
 export async function run(inputs: Inputs): Promise<void> {
   const session = await workflow.group('AWS credentials', async () => {
     const resolved = await resolveAwsSession(inputs.credentials)
-    workflow.info(resolved.source === 'oidc' ? `Assumed ${resolved.roleArn} with the GitHub OIDC token` : 'Using the credentials from the environment')
+    workflow.info(
+      resolved.source === 'oidc'
+        ? `Assumed ${resolved.roleArn} with the GitHub OIDC token`
+        : 'Using the credentials from the environment'
+    )
     return resolved
   })
 
   const access = await workflow.group('CodeArtifact token and endpoint', async () => {
-    const result = await getRepositoryAccess(session, { ...inputs.repository, deadlineMs: inputs.credentials.deadlineMs })
-    workflow.info(`Repository ${inputs.repository.domain}/${inputs.repository.repository} (owner ${result.domainOwner}) in ${session.region}`)
+    const result = await getRepositoryAccess(session, {
+      ...inputs.repository,
+      deadlineMs: inputs.credentials.deadlineMs
+    })
+    workflow.info(
+      `Repository ${inputs.repository.domain}/${inputs.repository.repository} (owner ${result.domainOwner}) in ${session.region}`
+    )
     workflow.info(`Index ${result.indexUrl}; token valid until ${result.expiration.toISOString()}`)
     return result
   })
 
   const env = await workflow.group('Configure tools', async () => {
-    const variables = toolEnvironment(inputs.tools, { ...access, username: CODEARTIFACT_USERNAME }, inputs.indexMode, inputs.indexName)
+    const variables = toolEnvironment(
+      inputs.tools,
+      { ...access, username: CODEARTIFACT_USERNAME },
+      inputs.indexMode,
+      inputs.indexName
+    )
     variables[HANDOFF_ENV.token] = access.token
     variables[HANDOFF_ENV.registryUrl] = access.registryUrl
     variables[HANDOFF_ENV.indexUrl] = access.indexUrl
     variables[HANDOFF_ENV.expiration] = access.expiration.toISOString()
     for (const [name, value] of Object.entries(variables)) workflow.exportVariable(name, value)
-    workflow.info(`Configured ${inputs.tools.join(', ')} (index mode ${inputs.indexMode}): ${Object.keys(variables).join(', ')}`)
+    workflow.info(
+      `Configured ${inputs.tools.join(', ')} (index mode ${inputs.indexMode}): ${Object.keys(variables).join(', ')}`
+    )
     if (inputs.indexMode === 'extra') workflow.warning(DEPENDENCY_CONFUSION_WARNING)
     return variables
   })
@@ -46,12 +62,18 @@ export async function run(inputs: Inputs): Promise<void> {
       table: {
         header: ['', ''],
         rows: [
-          ['Repository', `\`${inputs.repository.domain}/${inputs.repository.repository}\` (owner ${access.domainOwner}, ${session.region})`],
+          [
+            'Repository',
+            `\`${inputs.repository.domain}/${inputs.repository.repository}\` (owner ${access.domainOwner}, ${session.region})`
+          ],
           ['Index URL', access.indexUrl],
           ['Upload URL', access.registryUrl],
           ['Token expires', access.expiration.toISOString()],
           ['Credentials', session.source === 'oidc' ? `GitHub OIDC -> \`${session.roleArn}\`` : 'from the environment'],
-          ['Index mode', inputs.indexMode === 'replace' ? 'replace (the private index is the only index)' : 'extra (beside PyPI)']
+          [
+            'Index mode',
+            inputs.indexMode === 'replace' ? 'replace (the private index is the only index)' : 'extra (beside PyPI)'
+          ]
         ]
       }
     },
@@ -59,7 +81,13 @@ export async function run(inputs: Inputs): Promise<void> {
       heading: 'Configured for the rest of the job',
       table: {
         header: ['Tool', 'Variables'],
-        rows: inputs.tools.map((tool) => [tool, Object.keys(env).filter((name) => name.startsWith(tool.toUpperCase())).map((n) => `\`${n}\``).join(', ')])
+        rows: inputs.tools.map((tool) => [
+          tool,
+          Object.keys(env)
+            .filter((name) => name.startsWith(tool.toUpperCase()))
+            .map((n) => `\`${n}\``)
+            .join(', ')
+        ])
       }
     }
   ])

@@ -19,14 +19,23 @@ export function envNameStem(indexName: string): string {
 //     _PASSWORD, uploads in UV_PUBLISH_URL / _USERNAME / _PASSWORD ("Environment variables");
 // twine: TWINE_REPOSITORY_URL / TWINE_USERNAME / TWINE_PASSWORD;
 // poetry: POETRY_REPOSITORIES_<NAME>_URL and POETRY_HTTP_BASIC_<NAME>_USERNAME / _PASSWORD.
-export function toolEnvironment(tools: readonly Tool[], access: IndexAccess, mode: IndexMode, indexName: string): Record<string, string> {
+export function toolEnvironment(
+  tools: readonly Tool[],
+  access: IndexAccess,
+  mode: IndexMode,
+  indexName: string
+): Record<string, string> {
   const stem = envNameStem(indexName)
   const env: Record<string, string> = {}
   for (const tool of tools) {
     switch (tool) {
       case 'pip':
         // pip has no per-index credential variables, so the token rides inside the URL.
-        env[mode === 'replace' ? 'PIP_INDEX_URL' : 'PIP_EXTRA_INDEX_URL'] = authenticatedUrl(access.indexUrl, access.username, access.token)
+        env[mode === 'replace' ? 'PIP_INDEX_URL' : 'PIP_EXTRA_INDEX_URL'] = authenticatedUrl(
+          access.indexUrl,
+          access.username,
+          access.token
+        )
         break
       case 'uv':
         env[mode === 'replace' ? 'UV_DEFAULT_INDEX' : 'UV_INDEX'] = `${indexName}=${access.indexUrl}`

@@ -19,7 +19,13 @@ afterEach(() => {
 })
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return { 'aws-region': stack.region, 'role-to-assume': stack.roleArn, domain: stack.domain, repository: stack.repository, ...extra }
+  return {
+    'aws-region': stack.region,
+    'role-to-assume': stack.roleArn,
+    domain: stack.domain,
+    repository: stack.repository,
+    ...extra
+  }
 }
 
 async function expectOneError(run: Promise<Awaited<ReturnType<typeof runBundledAction>>>, message: string | RegExp) {
@@ -36,9 +42,18 @@ async function expectOneError(run: Promise<Awaited<ReturnType<typeof runBundledA
 describe('bad inputs fail before any AWS call', () => {
   it.each([
     [{ tools: 'pip, npm' }, 'Input `tools`: "npm" is not accepted; use any of pip, uv, twine, poetry.'],
-    [{ 'duration-seconds': '60' }, 'Input `duration-seconds`: 60 is out of range; use 0 or a whole number from 900 to 43200.'],
-    [{ 'role-duration-seconds': '50000' }, 'Input `role-duration-seconds`: 50000 is out of range; use a whole number from 900 to 43200.'],
-    [{ 'aws-region': 'US-EAST-1' }, 'Input `aws-region`: "US-EAST-1" is not valid; expected an AWS region such as us-east-1.'],
+    [
+      { 'duration-seconds': '60' },
+      'Input `duration-seconds`: 60 is out of range; use 0 or a whole number from 900 to 43200.'
+    ],
+    [
+      { 'role-duration-seconds': '50000' },
+      'Input `role-duration-seconds`: 50000 is out of range; use a whole number from 900 to 43200.'
+    ],
+    [
+      { 'aws-region': 'US-EAST-1' },
+      'Input `aws-region`: "US-EAST-1" is not valid; expected an AWS region such as us-east-1.'
+    ],
     [
       { domain: 'Acme_Corp' },
       'Input `domain`: "Acme_Corp" is not valid; expected a CodeArtifact domain name: 2-50 lowercase letters, digits and hyphens, starting with a letter.'
@@ -84,7 +99,7 @@ describe('credential problems name the fix', () => {
       runBundledAction('codeartifact-login', { inputs: inputs(), env: stack.env }),
       new RegExp(
         '^STS refused to let this workflow assume arn:aws:iam::111122223333:role/gh-publish: Not authorized to perform sts:AssumeRoleWithWebIdentity Fix: ' +
-          ".*trust policy.*the token has sub \"repo:evil/fork:ref:refs/heads/main\" and aud \"sts.amazonaws.com\"\\)$"
+          '.*trust policy.*the token has sub "repo:evil/fork:ref:refs/heads/main" and aud "sts.amazonaws.com"\\)$'
       )
     )
   })
@@ -147,7 +162,9 @@ describe('transient failures', () => {
   })
 
   it('a persistent outage fails within the retry deadline with the last error', async () => {
-    stack.codeartifact.injectFaults('GetAuthorizationToken', [{ status: 503, persistent: true, message: 'CodeArtifact is down' }])
+    stack.codeartifact.injectFaults('GetAuthorizationToken', [
+      { status: 503, persistent: true, message: 'CodeArtifact is down' }
+    ])
     const started = Date.now()
     await expectOneError(
       runBundledAction('codeartifact-login', { inputs: inputs({ 'retry-timeout-seconds': '3' }), env: stack.env }),

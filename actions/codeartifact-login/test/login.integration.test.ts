@@ -52,9 +52,13 @@ async function runWithExportedEnv(command: string, args: string[], exported: Rec
 beforeAll(async () => {
   stack = await startStack({ token: KNOWN_TOKEN })
   dists = mkdtempSync(join(tmpdir(), 'widgets-dist-'))
-  execFileSync(join(VENV_BIN, 'python'), ['-m', 'build', '--no-isolation', '--outdir', dists, join(ROOT, 'examples', 'acme-widgets')], {
-    stdio: 'pipe'
-  })
+  execFileSync(
+    join(VENV_BIN, 'python'),
+    ['-m', 'build', '--no-isolation', '--outdir', dists, join(ROOT, 'examples', 'acme-widgets')],
+    {
+      stdio: 'pipe'
+    }
+  )
 }, 120_000)
 afterAll(() => stack?.stop())
 afterEach(() => {
@@ -66,7 +70,10 @@ afterEach(() => {
 describe('with GitHub OIDC (role-to-assume)', () => {
   let result: Awaited<ReturnType<typeof runBundledAction>>
   beforeAll(async () => {
-    result = await runBundledAction('codeartifact-login', { inputs: loginInputs(), env: { ...stack.env, RUNNER_DEBUG: '1' } })
+    result = await runBundledAction('codeartifact-login', {
+      inputs: loginInputs(),
+      env: { ...stack.env, RUNNER_DEBUG: '1' }
+    })
   }, 60_000)
 
   it('succeeds and sets the declared outputs', () => {
@@ -130,7 +137,9 @@ describe('with GitHub OIDC (role-to-assume)', () => {
   })
 
   it('keeps the token out of undeclared outputs, state, argv and leftover files', () => {
-    const outputsWithToken = Object.entries(result.outputs).filter(([, value]) => value.includes(KNOWN_TOKEN)).map(([name]) => name)
+    const outputsWithToken = Object.entries(result.outputs)
+      .filter(([, value]) => value.includes(KNOWN_TOKEN))
+      .map(([name]) => name)
     expect(outputsWithToken).toEqual(['token'])
     expect(result.files.state).not.toContain(KNOWN_TOKEN)
     // The whole login is SDK calls: no child process, so no argv to leak into.
@@ -139,12 +148,20 @@ describe('with GitHub OIDC (role-to-assume)', () => {
   })
 
   it('lets twine upload, then pip, uv and poetry install, using only the exported variables', async () => {
-    const upload = await runWithExportedEnv(join(VENV_BIN, 'twine'), ['upload', '--non-interactive', ...readdirSync(dists).map((f) => join(dists, f))], result.exportedEnv)
+    const upload = await runWithExportedEnv(
+      join(VENV_BIN, 'twine'),
+      ['upload', '--non-interactive', ...readdirSync(dists).map((f) => join(dists, f))],
+      result.exportedEnv
+    )
     expect(upload.output).not.toContain(KNOWN_TOKEN)
     expect(upload.status).toBe(0)
 
     const pipTarget = mkdtempSync(join(tmpdir(), 'pip-target-'))
-    const pip = await runWithExportedEnv(join(VENV_BIN, 'python'), ['-m', 'pip', 'install', '--no-deps', '--target', pipTarget, 'acme-widgets==0.1.0'], result.exportedEnv)
+    const pip = await runWithExportedEnv(
+      join(VENV_BIN, 'python'),
+      ['-m', 'pip', 'install', '--no-deps', '--target', pipTarget, 'acme-widgets==0.1.0'],
+      result.exportedEnv
+    )
     expect(pip.status).toBe(0)
     expect(readdirSync(pipTarget)).toContain('acme_widgets')
 
@@ -178,7 +195,12 @@ describe('with GitHub OIDC (role-to-assume)', () => {
         ''
       ].join('\n')
     )
-    const poetry = await runWithExportedEnv(join(VENV_BIN, 'poetry'), ['lock', '--no-interaction'], result.exportedEnv, project)
+    const poetry = await runWithExportedEnv(
+      join(VENV_BIN, 'poetry'),
+      ['lock', '--no-interaction'],
+      result.exportedEnv,
+      project
+    )
     expect(poetry.status).toBe(0)
     const lock = readFileSync(join(project, 'poetry.lock'), 'utf8')
     expect(lock).toMatch(/name = "acme-widgets"\nversion = "0\.1\.0"/)
@@ -199,19 +221,42 @@ describe('with ambient credentials (no role-to-assume)', () => {
     expect(result.exitCode).toBe(0)
     expect(stack.oidc.requestCount).toBe(before)
     expect(result.outputs['domain-owner']).toBe(stack.domainOwner)
-    expect(Object.keys(result.exportedEnv).filter((name) => !name.startsWith('CODEARTIFACT_'))).toEqual(['PIP_EXTRA_INDEX_URL'])
+    expect(Object.keys(result.exportedEnv).filter((name) => !name.startsWith('CODEARTIFACT_'))).toEqual([
+      'PIP_EXTRA_INDEX_URL'
+    ])
     expect(result.warnings).toEqual([expect.stringContaining('dependency confusion')])
     const target = mkdtempSync(join(tmpdir(), 'pip-target-'))
     // Only the private index has the package; PyPI (unreachable here) is never needed for it.
     const pip = await runWithExportedEnv(
       join(VENV_BIN, 'python'),
-      ['-m', 'pip', 'install', '--no-deps', '--no-index', '--find-links', dists, '--target', target, 'acme-widgets==0.1.0'],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--no-deps',
+        '--no-index',
+        '--find-links',
+        dists,
+        '--target',
+        target,
+        'acme-widgets==0.1.0'
+      ],
       {}
     )
     expect(pip.status).toBe(0)
     const viaExtra = await runWithExportedEnv(
       join(VENV_BIN, 'python'),
-      ['-m', 'pip', 'download', '--no-deps', '--index-url', stack.indexUrl.replace('/simple/', '/nonexistent/'), '-d', target, 'acme-widgets==0.1.0'],
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--index-url',
+        stack.indexUrl.replace('/simple/', '/nonexistent/'),
+        '-d',
+        target,
+        'acme-widgets==0.1.0'
+      ],
       result.exportedEnv
     )
     expect(viaExtra.output).toMatch(/Saved .*acme_widgets-0\.1\.0/)

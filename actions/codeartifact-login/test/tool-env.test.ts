@@ -8,7 +8,8 @@ const access = {
   username: 'aws',
   token: 'tok/en+1'
 }
-const authenticatedIndex = 'https://aws:tok%2Fen%2B1@acme-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/python-internal/simple/'
+const authenticatedIndex =
+  'https://aws:tok%2Fen%2B1@acme-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/python-internal/simple/'
 
 beforeEach(() => {
   resetSecretsForTests()
@@ -44,7 +45,11 @@ describe('toolEnvironment', () => {
         UV_PUBLISH_PASSWORD: 'tok/en+1'
       }
     ],
-    ['twine', 'replace', { TWINE_REPOSITORY_URL: access.registryUrl, TWINE_USERNAME: 'aws', TWINE_PASSWORD: 'tok/en+1' }],
+    [
+      'twine',
+      'replace',
+      { TWINE_REPOSITORY_URL: access.registryUrl, TWINE_USERNAME: 'aws', TWINE_PASSWORD: 'tok/en+1' }
+    ],
     [
       'poetry',
       'extra',

@@ -35,7 +35,10 @@ export function mountExample(inputs: Pick<Inputs, 'mode' | 'secretId' | 'buildAr
 }
 
 /** Why the build will not see the credentials, or undefined when it will. */
-export function unusedCredentials(info: DockerfileInfo, inputs: Pick<Inputs, 'mode' | 'secretId' | 'buildArgName' | 'file'>): string | undefined {
+export function unusedCredentials(
+  info: DockerfileInfo,
+  inputs: Pick<Inputs, 'mode' | 'secretId' | 'buildArgName' | 'file'>
+): string | undefined {
   if (inputs.mode === 'build-arg') {
     if (info.args.includes(inputs.buildArgName)) return undefined
     return `The Dockerfile \`${inputs.file}\` never declares \`ARG ${inputs.buildArgName}\`, so the build did not use the index credentials.`
@@ -44,13 +47,19 @@ export function unusedCredentials(info: DockerfileInfo, inputs: Pick<Inputs, 'mo
   const others = [...new Set(info.secretMounts.map((mount) => mount.id))]
   return (
     `The Dockerfile \`${inputs.file}\` never mounts the secret \`${inputs.secretId}\`, so the build did not use the index credentials` +
-    (others.length > 0 ? ` (it mounts ${others.map((id) => `\`${id}\``).join(', ')}: set \`secret-id\` to match).` : '.') +
+    (others.length > 0
+      ? ` (it mounts ${others.map((id) => `\`${id}\``).join(', ')}: set \`secret-id\` to match).`
+      : '.') +
     ` Mount it in the RUN steps that install private packages: \`${mountExample(inputs)}\`.`
   )
 }
 
 /** The fix to suggest when the build failed, from what the Dockerfile does. */
-export function buildFailureHint(info: DockerfileInfo, inputs: Pick<Inputs, 'mode' | 'secretId' | 'buildArgName' | 'file'>, builder: BuilderKind): string {
+export function buildFailureHint(
+  info: DockerfileInfo,
+  inputs: Pick<Inputs, 'mode' | 'secretId' | 'buildArgName' | 'file'>,
+  builder: BuilderKind
+): string {
   if (unusedCredentials(info, inputs)) {
     return inputs.mode === 'build-arg'
       ? `the Dockerfile never declares \`ARG ${inputs.buildArgName}\`, so no step saw the index credentials`

@@ -22,7 +22,11 @@ function withoutCredentials(url: string): string {
   return parsed.toString()
 }
 
-export async function resolveIndexAccess(source: IndexSource, session: AwsSession | undefined, deadlineMs?: number): Promise<IndexAccess> {
+export async function resolveIndexAccess(
+  source: IndexSource,
+  session: AwsSession | undefined,
+  deadlineMs?: number
+): Promise<IndexAccess> {
   switch (source.kind) {
     case 'codeartifact': {
       if (!session) throw new Error('CodeArtifact access needs an AWS session')
@@ -44,9 +48,12 @@ export async function resolveIndexAccess(source: IndexSource, session: AwsSessio
     case 'environment': {
       const handoff = readHandoff()
       if (!handoff) {
-        throw new ActionError('No index credentials: `domain` and `index-url` are empty and no codeartifact-login step ran before this one.', {
-          hint: `set \`domain\` and \`repository\` (CodeArtifact), or \`index-url\` (any PyPI-compatible index), or run codeartifact-login earlier in the job (it leaves ${HANDOFF_ENV.token} and ${HANDOFF_ENV.indexUrl})`
-        })
+        throw new ActionError(
+          'No index credentials: `domain` and `index-url` are empty and no codeartifact-login step ran before this one.',
+          {
+            hint: `set \`domain\` and \`repository\` (CodeArtifact), or \`index-url\` (any PyPI-compatible index), or run codeartifact-login earlier in the job (it leaves ${HANDOFF_ENV.token} and ${HANDOFF_ENV.indexUrl})`
+          }
+        )
       }
       return {
         url: authenticatedUrl(handoff.indexUrl, CODEARTIFACT_USERNAME, handoff.token),

@@ -41,11 +41,17 @@ export interface Inputs {
   credentials?: CredentialOptions
 }
 
-const ARG_NAME = { regex: /^[A-Za-z_][A-Za-z0-9_]*$/, accepted: 'a variable name: letters, digits and _, not starting with a digit' }
+const ARG_NAME = {
+  regex: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  accepted: 'a variable name: letters, digits and _, not starting with a digit'
+}
 // BuildKit and buildah accept any id; these characters survive the `id=...,src=...` csv and a
 // file name in /run/secrets unchanged.
 // Also a file name under /run/secrets, so `.` and `..` are out.
-const SECRET_ID = { regex: /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,128}$/, accepted: 'letters, digits, `_`, `.` and `-`, e.g. pip_index_url' }
+const SECRET_ID = {
+  regex: /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,128}$/,
+  accepted: 'letters, digits, `_`, `.` and `-`, e.g. pip_index_url'
+}
 const STAGE = { regex: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, accepted: 'the name of a build stage (`FROM ... AS <name>`)' }
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/
 
@@ -55,21 +61,32 @@ function getPairs(name: string, key: { regex: RegExp; accepted: string }): strin
   for (const item of items) {
     const at = item.indexOf('=')
     const itemKey = at < 0 ? item : item.slice(0, at)
-    if (at < 0 || !key.regex.test(itemKey)) throw new InputError(name, `"${itemKey}" is not a \`NAME=value\` line`, `write one NAME=value per line, NAME being ${key.accepted}`)
+    if (at < 0 || !key.regex.test(itemKey))
+      throw new InputError(
+        name,
+        `"${itemKey}" is not a \`NAME=value\` line`,
+        `write one NAME=value per line, NAME being ${key.accepted}`
+      )
   }
   return items
 }
 
 function getTags(): string[] {
   const tags = getList('tags')
-  for (const tag of tags) if (!parseImageRef(tag)) throw new InputError('tags', `"${tag}" is not a valid tag`, `use ${IMAGE_REF_ACCEPTED}`)
+  for (const tag of tags)
+    if (!parseImageRef(tag)) throw new InputError('tags', `"${tag}" is not a valid tag`, `use ${IMAGE_REF_ACCEPTED}`)
   return [...new Set(tags)]
 }
 
 function getPlatforms(): string[] {
   const platforms = getList('platforms')
   for (const platform of platforms) {
-    if (!PLATFORM.test(platform)) throw new InputError('platforms', `"${platform}" is not a platform`, 'use os/arch[/variant], e.g. linux/amd64, linux/arm64')
+    if (!PLATFORM.test(platform))
+      throw new InputError(
+        'platforms',
+        `"${platform}" is not a platform`,
+        'use os/arch[/variant], e.g. linux/amd64, linux/arm64'
+      )
   }
   return platforms
 }
@@ -82,11 +99,20 @@ function getIndexSource(): IndexSource {
   if (password) registerSecret(password)
   const repository = getCodeArtifactInputs({ required: false })
   if (indexUrl && repository) {
-    throw new InputError('index-url', 'is set together with `domain`', 'set either `index-url` (any PyPI-compatible index) or `domain` and `repository` (CodeArtifact), not both')
+    throw new InputError(
+      'index-url',
+      'is set together with `domain`',
+      'set either `index-url` (any PyPI-compatible index) or `domain` and `repository` (CodeArtifact), not both'
+    )
   }
   if (repository) return { kind: 'codeartifact', repository }
   if (!indexUrl) {
-    if (username || password) throw new InputError(username ? 'index-username' : 'index-password', 'is set without `index-url`', 'set `index-url` to the simple index they are for')
+    if (username || password)
+      throw new InputError(
+        username ? 'index-username' : 'index-password',
+        'is set without `index-url`',
+        'set `index-url` to the simple index they are for'
+      )
     return { kind: 'environment' }
   }
   let parsed: URL
@@ -104,14 +130,23 @@ function getIndexSource(): IndexSource {
       try {
         registerSecret(decodeURIComponent(part))
       } catch {
-        throw new InputError('index-url', 'has malformed percent-encoding in its credentials', 'percent-encode the user name and password, or pass them as `index-username` / `index-password`')
+        throw new InputError(
+          'index-url',
+          'has malformed percent-encoding in its credentials',
+          'percent-encode the user name and password, or pass them as `index-username` / `index-password`'
+        )
       }
     }
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new InputError('index-url', `uses ${parsed.protocol}`, 'use an http(s) simple index URL')
   }
-  if (password && !username) throw new InputError('index-username', 'is empty while `index-password` is set', 'set the user name the index expects (CodeArtifact: aws)')
+  if (password && !username)
+    throw new InputError(
+      'index-username',
+      'is empty while `index-password` is set',
+      'set the user name the index expects (CodeArtifact: aws)'
+    )
   return { kind: 'index-url', url: indexUrl, username, password }
 }
 
@@ -119,14 +154,25 @@ export function getInputs(): Inputs {
   const context = getString('context', { default: '.' })
   const tags = getTags()
   const push = getBoolean('push', false)
-  if (push && tags.length === 0) throw new InputError('push', 'is true but `tags` is empty', 'set `tags` to the image names to push')
+  if (push && tags.length === 0)
+    throw new InputError('push', 'is true but `tags` is empty', 'set `tags` to the image names to push')
   const index = getIndexSource()
   const ecrLogin = getBoolean('ecr-login', false)
   const ecrRegistries = getList('ecr-registry').map((host) => {
-    if (!/^[a-z0-9.-]+(:\d+)?$/i.test(host)) throw new InputError('ecr-registry', `"${host}" is not a registry host`, 'use a host name with an optional port, e.g. ecr.internal.example.com')
+    if (!/^[a-z0-9.-]+(:\d+)?$/i.test(host))
+      throw new InputError(
+        'ecr-registry',
+        `"${host}" is not a registry host`,
+        'use a host name with an optional port, e.g. ecr.internal.example.com'
+      )
     return host.toLowerCase()
   })
-  if (ecrRegistries.length > 0 && !ecrLogin) throw new InputError('ecr-registry', 'is set but `ecr-login` is false', 'set `ecr-login: true` (the hosts are where the ECR token logs in)')
+  if (ecrRegistries.length > 0 && !ecrLogin)
+    throw new InputError(
+      'ecr-registry',
+      'is set but `ecr-login` is false',
+      'set `ecr-login: true` (the hosts are where the ECR token logs in)'
+    )
   return {
     context,
     file: getString('file') || `${context.replace(/\/+$/, '') || '.'}/Dockerfile`,
@@ -134,7 +180,10 @@ export function getInputs(): Inputs {
     buildArgs: getPairs('build-args', ARG_NAME),
     target: getOptionalString('target', { pattern: STAGE }),
     platforms: getPlatforms(),
-    labels: getPairs('labels', { regex: /^[^\s=]+$/, accepted: 'a label key without spaces, e.g. org.opencontainers.image.source' }),
+    labels: getPairs('labels', {
+      regex: /^[^\s=]+$/,
+      accepted: 'a label key without spaces, e.g. org.opencontainers.image.source'
+    }),
     push,
     load: getBoolean('load', false),
     index,

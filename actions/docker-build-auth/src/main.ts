@@ -35,7 +35,9 @@ export async function run(inputs: Inputs): Promise<void> {
   const session = inputs.credentials ? await log.group('AWS credentials', () => awsSession(inputs)) : undefined
   const index = await log.group('Index credentials', async () => {
     const access = await resolveIndexAccess(inputs.index, session, inputs.credentials?.deadlineMs)
-    log.info(`Index ${access.displayUrl}, credentials from ${access.source}${access.expiration ? `, valid until ${access.expiration.toISOString()}` : ''}`)
+    log.info(
+      `Index ${access.displayUrl}, credentials from ${access.source}${access.expiration ? `, valid until ${access.expiration.toISOString()}` : ''}`
+    )
     return access
   })
 
@@ -45,7 +47,8 @@ export async function run(inputs: Inputs): Promise<void> {
   try {
     if (inputs.ecrLogin) await log.group('ECR login', () => ecrLogin(inputs, builder, session as AwsSession))
     const result = await build(inputs, builder, dockerfile, index, dir)
-    if (inputs.push && builder.kind === 'podman') result.digest = await log.group('Push', () => pushWithPodman(inputs.tags, dir))
+    if (inputs.push && builder.kind === 'podman')
+      result.digest = await log.group('Push', () => pushWithPodman(inputs.tags, dir))
     const metadata = result.metadata ?? podmanMetadata(result, inputs.tags)
     log.setOutput('image-id', result.imageId)
     log.setOutput('digest', result.digest ?? '')
@@ -62,14 +65,23 @@ export async function run(inputs: Inputs): Promise<void> {
 
 async function awsSession(inputs: Inputs): Promise<AwsSession> {
   const session = await resolveAwsSession(inputs.credentials as NonNullable<Inputs['credentials']>)
-  log.info(session.source === 'oidc' ? `Assumed ${session.roleArn} with the GitHub OIDC token` : 'Using the credentials from the environment')
+  log.info(
+    session.source === 'oidc'
+      ? `Assumed ${session.roleArn} with the GitHub OIDC token`
+      : 'Using the credentials from the environment'
+  )
   return session
 }
 
 function describeMounts(info: DockerfileInfo, inputs: Inputs): string {
-  if (inputs.mode === 'build-arg') return info.args.includes(inputs.buildArgName) ? `declares ARG ${inputs.buildArgName}` : `no ARG ${inputs.buildArgName}`
+  if (inputs.mode === 'build-arg')
+    return info.args.includes(inputs.buildArgName)
+      ? `declares ARG ${inputs.buildArgName}`
+      : `no ARG ${inputs.buildArgName}`
   const lines = mountsOf(info, inputs.secretId).map((mount) => mount.line)
-  return lines.length > 0 ? `secret \`${inputs.secretId}\` mounted by the RUN step(s) at line ${lines.join(', ')}` : `no RUN step mounts \`${inputs.secretId}\``
+  return lines.length > 0
+    ? `secret \`${inputs.secretId}\` mounted by the RUN step(s) at line ${lines.join(', ')}`
+    : `no RUN step mounts \`${inputs.secretId}\``
 }
 
 async function ecrLogin(inputs: Inputs, builder: Builder, session: AwsSession): Promise<void> {
@@ -81,20 +93,34 @@ async function ecrLogin(inputs: Inputs, builder: Builder, session: AwsSession): 
   const done: string[] = []
   for (const registry of registries) {
     // The password travels on stdin: argv is readable by every process on the runner.
-    const result = await runCommand(builder.command, loginArgs(registry, auth.username), { input: auth.password, ignoreReturnCode: true })
+    const result = await runCommand(builder.command, loginArgs(registry, auth.username), {
+      input: auth.password,
+      ignoreReturnCode: true
+    })
     if (result.exitCode !== 0) {
-      throw new ActionError(`Logging in to ${registry} with the ECR token failed: ${errorLine(`${result.stdout}\n${result.stderr}`)}`, {
-        hint: 'ecr-login logs in to the ECR registries the tags name (or those in `ecr-registry`); the role needs ecr:GetAuthorizationToken and the registry must be ECR in the same account and partition'
-      })
+      throw new ActionError(
+        `Logging in to ${registry} with the ECR token failed: ${errorLine(`${result.stdout}\n${result.stderr}`)}`,
+        {
+          hint: 'ecr-login logs in to the ECR registries the tags name (or those in `ecr-registry`); the role needs ecr:GetAuthorizationToken and the registry must be ECR in the same account and partition'
+        }
+      )
     }
     done.push(registry)
     // Saved after each login, so the post run logs out of exactly these.
     log.saveState(STATE.registries, JSON.stringify(done))
   }
-  log.info(`Logged in to ${done.join(', ')}${auth.expiresAt ? ` (token valid until ${auth.expiresAt.toISOString()})` : ''}`)
+  log.info(
+    `Logged in to ${done.join(', ')}${auth.expiresAt ? ` (token valid until ${auth.expiresAt.toISOString()})` : ''}`
+  )
 }
 
-async function build(inputs: Inputs, builder: Builder, dockerfile: DockerfileInfo, index: IndexAccess, dir: string): Promise<BuildResult> {
+async function build(
+  inputs: Inputs,
+  builder: Builder,
+  dockerfile: DockerfileInfo,
+  index: IndexAccess,
+  dir: string
+): Promise<BuildResult> {
   const secretFile = inputs.mode === 'secret' ? await writeSecretFile(dir, inputs.secretId, index.url) : undefined
   const spec: BuildSpec = {
     context: inputs.context,
@@ -111,7 +137,8 @@ async function build(inputs: Inputs, builder: Builder, dockerfile: DockerfileInf
     push: inputs.push,
     load: inputs.load
   }
-  if (builder.kind === 'podman' && inputs.load) log.info('podman keeps every image in its local storage: `load` changes nothing')
+  if (builder.kind === 'podman' && inputs.load)
+    log.info('podman keeps every image in its local storage: `load` changes nothing')
   const started = Date.now()
   const result = await log.group(`Build with ${builder.command}`, async () => {
     try {
@@ -125,13 +152,19 @@ async function build(inputs: Inputs, builder: Builder, dockerfile: DockerfileInf
   })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   if (result.exitCode !== 0) {
-    throw new ActionError(`The image build failed after ${seconds} s: ${errorLine(`${result.stdout}\n${result.stderr}`)}`, {
-      hint: buildFailureHint(dockerfile, inputs, builder.kind)
-    })
+    throw new ActionError(
+      `The image build failed after ${seconds} s: ${errorLine(`${result.stdout}\n${result.stderr}`)}`,
+      {
+        hint: buildFailureHint(dockerfile, inputs, builder.kind)
+      }
+    )
   }
   const imageId = (await readFile(spec.iidFile, 'utf8')).trim()
   const metadata = spec.metadataFile ? await readMetadata(spec.metadataFile) : undefined
-  const digest = inputs.push && typeof metadata?.['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : undefined
+  const digest =
+    inputs.push && typeof metadata?.['containerimage.digest'] === 'string'
+      ? metadata['containerimage.digest']
+      : undefined
   log.info(`Built ${imageId} in ${seconds} s`)
   return { imageId, digest, metadata, seconds: Number(seconds) }
 }

@@ -24,7 +24,13 @@ function credentialsRow(inputs: Inputs, dockerfile: DockerfileInfo): string {
     : `BuildKit secret \`${inputs.secretId}\`, **never mounted by \`${inputs.file}\`**: the build did not use it`
 }
 
-export async function writeSummary(inputs: Inputs, builder: Builder, dockerfile: DockerfileInfo, index: IndexAccess, result: BuildResult): Promise<void> {
+export async function writeSummary(
+  inputs: Inputs,
+  builder: Builder,
+  dockerfile: DockerfileInfo,
+  index: IndexAccess,
+  result: BuildResult
+): Promise<void> {
   const image = inputs.tags.length > 0 ? inputs.tags.map((tag) => `\`${tag}\``).join('<br>') : '(no tags)'
   await writeJobSummary('Image build', [
     {
@@ -33,7 +39,10 @@ export async function writeSummary(inputs: Inputs, builder: Builder, dockerfile:
         rows: [
           ['Image', image],
           ['Image ID', `\`${result.imageId}\``],
-          ['Digest', result.digest ? `\`${result.digest}\` (pushed)` : inputs.push ? 'pushed, digest unknown' : 'not pushed'],
+          [
+            'Digest',
+            result.digest ? `\`${result.digest}\` (pushed)` : inputs.push ? 'pushed, digest unknown' : 'not pushed'
+          ],
           ['Builder', `${builder.version}, ${result.seconds} s`],
           ['Index', `${index.displayUrl} (credentials from ${index.source})`],
           ['Credentials in the build', credentialsRow(inputs, dockerfile)]
@@ -51,7 +60,9 @@ export async function writeSummary(inputs: Inputs, builder: Builder, dockerfile:
         lines:
           inputs.mode === 'secret'
             ? [mountExample(inputs)]
-            : [`RUN --mount=type=secret,id=pip_index_url PIP_INDEX_URL="$(cat /run/secrets/pip_index_url)" pip install ...`]
+            : [
+                `RUN --mount=type=secret,id=pip_index_url PIP_INDEX_URL="$(cat /run/secrets/pip_index_url)" pip install ...`
+              ]
       }
     }
   ])

@@ -5,7 +5,16 @@ import { join } from 'node:path'
 import { ROOT, VENV_BIN, firstUnmaskedUse, newJob, runBundledAction } from '../../../test/harness/action-runner.ts'
 import type { ActionRunResult, JobFiles } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
-import { type Podman, type Registry, run, searchSavedImage, searchTree, secretForms, setupPodman, startRegistry } from '../../../test/harness/containers.ts'
+import {
+  type Podman,
+  type Registry,
+  run,
+  searchSavedImage,
+  searchTree,
+  secretForms,
+  setupPodman,
+  startRegistry
+} from '../../../test/harness/containers.ts'
 
 // Real builds with podman, against the local stack: GitHub OIDC -> STS -> CodeArtifact token
 // -> the secret file -> a RUN step that reads it and fetches the private wheel from pypiserver
@@ -16,7 +25,11 @@ const TOKEN = 'ca-token.KNOWN+build/secret=0123456789'
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'docker')
 const WHEEL = 'acme_widgets-0.1.0-py3-none-any.whl'
 const PUSHER = { user: 'pusher', password: 'push-s3cret' }
-const REAL_PODMAN = (process.env['PATH'] ?? '').split(':').map((dir) => join(dir, 'podman')).find((path) => existsSync(path)) ?? 'podman'
+const REAL_PODMAN =
+  (process.env['PATH'] ?? '')
+    .split(':')
+    .map((dir) => join(dir, 'podman'))
+    .find((path) => existsSync(path)) ?? 'podman'
 
 let stack: Stack
 let podman: Podman
@@ -29,7 +42,15 @@ const scratch: string[] = []
 async function buildWheel(): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), 'widgets-wheel-'))
   scratch.push(out)
-  const built = await run(join(VENV_BIN, 'python'), ['-m', 'build', '--wheel', '--no-isolation', '--outdir', out, join(ROOT, 'examples', 'acme-widgets')])
+  const built = await run(join(VENV_BIN, 'python'), [
+    '-m',
+    'build',
+    '--wheel',
+    '--no-isolation',
+    '--outdir',
+    out,
+    join(ROOT, 'examples', 'acme-widgets')
+  ])
   if (built.code !== 0) throw new Error(`building the sample wheel failed:\n${built.stdout}\n${built.stderr}`)
   return join(out, WHEEL)
 }
@@ -45,7 +66,11 @@ beforeAll(async () => {
   await podman.allowInsecureRegistries([registry.host])
 }, 120_000)
 afterAll(async () => {
-  await Promise.allSettled([stack?.stop(), registry?.stop(), ...scratch.map((dir) => rm(dir, { recursive: true, force: true }))])
+  await Promise.allSettled([
+    stack?.stop(),
+    registry?.stop(),
+    ...scratch.map((dir) => rm(dir, { recursive: true, force: true }))
+  ])
   await podman?.cleanup()
 })
 
@@ -54,12 +79,19 @@ function contextOf(fixture: string): string {
   const dir = mkdtempSync(join(tmpdir(), `context-${fixture}-`))
   scratch.push(dir)
   cpSync(join(FIXTURES, fixture), dir, { recursive: true })
-  if (existsSync(join(dir, 'requirements.txt'))) writeFileSync(join(dir, 'requirements.txt'), `acme-widgets\n# build ${Date.now()}-${Math.random()}\n`)
+  if (existsSync(join(dir, 'requirements.txt')))
+    writeFileSync(join(dir, 'requirements.txt'), `acme-widgets\n# build ${Date.now()}-${Math.random()}\n`)
   return dir
 }
 
 function codeArtifactInputs(extra: Record<string, string>): Record<string, string> {
-  return { 'aws-region': stack.region, 'role-to-assume': stack.roleArn, domain: stack.domain, repository: stack.repository, ...extra }
+  return {
+    'aws-region': stack.region,
+    'role-to-assume': stack.roleArn,
+    domain: stack.domain,
+    repository: stack.repository,
+    ...extra
+  }
 }
 
 /** A podman shim that also records, as the builder starts, the modes of the secret file and its directory. */
@@ -92,7 +124,8 @@ function argvText(result: ActionRunResult): string {
 }
 
 function expectMaskedBeforePrinted(stdout: string, forms: readonly string[]): void {
-  for (const form of forms) expect({ form, printedAt: firstUnmaskedUse(stdout, form).firstPrintedAt }).toEqual({ form, printedAt: -1 })
+  for (const form of forms)
+    expect({ form, printedAt: firstUnmaskedUse(stdout, form).firstPrintedAt }).toEqual({ form, printedAt: -1 })
 }
 
 describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', () => {
@@ -102,7 +135,9 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
   const image = () => `${registry.host}/acme/service`
 
   beforeAll(async () => {
-    const login = await podman.run(['login', '--username', PUSHER.user, '--password-stdin', registry.host], { input: PUSHER.password })
+    const login = await podman.run(['login', '--username', PUSHER.user, '--password-stdin', registry.host], {
+      input: PUSHER.password
+    })
     expect(login.code).toBe(0)
     stack.index.clearLog()
     job = newJob()
@@ -126,8 +161,13 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toContain(`installed ${WHEEL}`)
     // The requests came from inside the build, authenticated as CodeArtifact's user `aws`.
-    const fetched = stack.index.log.filter((entry) => entry.user === 'aws' && entry.status === 200).map((entry) => entry.path)
-    expect(fetched).toEqual([`/pypi/${stack.repository}/simple/acme-widgets/`, `/pypi/${stack.repository}/packages/${WHEEL}`])
+    const fetched = stack.index.log
+      .filter((entry) => entry.user === 'aws' && entry.status === 200)
+      .map((entry) => entry.path)
+    expect(fetched).toEqual([
+      `/pypi/${stack.repository}/simple/acme-widgets/`,
+      `/pypi/${stack.repository}/packages/${WHEEL}`
+    ])
     expect(stack.oidc.requestCount).toBeGreaterThan(0)
   })
 
@@ -149,7 +189,10 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
     expect({ dirMode, fileMode }).toEqual({ dirMode: '700', fileMode: '600' })
     expect(dir?.startsWith(join(job.runnerTemp, 'docker-build-auth-'))).toBe(true)
     const build = result.spawned.find((argv) => argv[1] === 'build') as string[]
-    expect(build.slice(build.indexOf('--secret'), build.indexOf('--secret') + 2)).toEqual(['--secret', `id=pip_index_url,src=${dir}/pip_index_url`])
+    expect(build.slice(build.indexOf('--secret'), build.indexOf('--secret') + 2)).toEqual([
+      '--secret',
+      `id=pip_index_url,src=${dir}/pip_index_url`
+    ])
     expect(secretDirs(job)).toEqual([])
   })
 
@@ -160,7 +203,8 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
 
   it('never printed the token in a log line, the runner files or the summary', () => {
     expectMaskedBeforePrinted(result.stdout, secretForms(TOKEN))
-    for (const text of [result.stderr, ...Object.values(result.files)]) for (const form of secretForms(TOKEN)) expect(text).not.toContain(form)
+    for (const text of [result.stderr, ...Object.values(result.files)])
+      for (const form of secretForms(TOKEN)) expect(text).not.toContain(form)
   })
 
   it('left no trace of the token in any file of the saved image: layers, config, history', async () => {
@@ -179,7 +223,9 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
     expect(result.summary).toContain(`\`${image()}:1.0.0\`<br>\`${image()}:latest\``)
     expect(result.summary).toContain(`\`${result.outputs['digest']}\` (pushed)`)
     expect(result.summary).toContain('BuildKit secret `pip_index_url`, mounted at line 7')
-    expect(result.summary).toContain('RUN --mount=type=secret,id=pip_index_url PIP_INDEX_URL="$(cat /run/secrets/pip_index_url)" pip install ...')
+    expect(result.summary).toContain(
+      'RUN --mount=type=secret,id=pip_index_url PIP_INDEX_URL="$(cat /run/secrets/pip_index_url)" pip install ...'
+    )
   })
 
   it('pushed to the registry: the image pulls back with the same id and digest', async () => {
@@ -199,7 +245,11 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
     expect(post.errors).toEqual([])
     expect(post.exitCode).toBe(0)
     // The runner's files and temp dir, podman's storage, run state and temp dir, and /var/tmp.
-    const findings = [...(await searchTree(job.dir, secretForms(TOKEN))), ...(await searchTree(podman.dir, secretForms(TOKEN))), ...(await searchTree('/var/tmp', secretForms(TOKEN)))]
+    const findings = [
+      ...(await searchTree(job.dir, secretForms(TOKEN))),
+      ...(await searchTree(podman.dir, secretForms(TOKEN))),
+      ...(await searchTree('/var/tmp', secretForms(TOKEN)))
+    ]
     expect(findings).toEqual([])
     expect(await readdir(job.runnerTemp)).toEqual([])
   })
@@ -210,12 +260,19 @@ describe('secret mode with the credentials a codeartifact-login step left in the
     stack.index.clearLog()
     const result = await runBundledAction('docker-build-auth', {
       inputs: { context: contextOf('service') },
-      env: { ...podman.env, CODEARTIFACT_AUTH_TOKEN: TOKEN, CODEARTIFACT_INDEX_URL: stack.indexUrl, CODEARTIFACT_REGISTRY_URL: stack.uploadUrl },
+      env: {
+        ...podman.env,
+        CODEARTIFACT_AUTH_TOKEN: TOKEN,
+        CODEARTIFACT_INDEX_URL: stack.indexUrl,
+        CODEARTIFACT_REGISTRY_URL: stack.uploadUrl
+      },
       recordArgvOf: ['podman']
     })
     expect(result.errors).toEqual([])
     expect(result.exitCode).toBe(0)
-    expect(result.stdout).toContain('credentials from the codeartifact-login step earlier in this job (CODEARTIFACT_AUTH_TOKEN)')
+    expect(result.stdout).toContain(
+      'credentials from the codeartifact-login step earlier in this job (CODEARTIFACT_AUTH_TOKEN)'
+    )
     expect(stack.index.log.filter((entry) => entry.user === 'aws' && entry.status === 200)).toHaveLength(2)
     for (const form of secretForms(TOKEN)) expect(argvText(result)).not.toContain(form)
     expectMaskedBeforePrinted(result.stdout, secretForms(TOKEN))
@@ -233,7 +290,13 @@ describe('ecr-login: moto’s ECR token, on stdin, for a registry that accepts i
     job = newJob()
     result = await runBundledAction('docker-build-auth', {
       job,
-      inputs: codeArtifactInputs({ context: contextOf('service'), tags: tag(), push: 'true', 'ecr-login': 'true', 'ecr-registry': registry.host }),
+      inputs: codeArtifactInputs({
+        context: contextOf('service'),
+        tags: tag(),
+        push: 'true',
+        'ecr-login': 'true',
+        'ecr-registry': registry.host
+      }),
       env: { ...stack.env, ...podman.env },
       recordArgvOf: ['podman']
     })
@@ -268,7 +331,11 @@ describe('mode: build-arg (legacy)', () => {
   beforeAll(async () => {
     stack.index.clearLog()
     result = await runBundledAction('docker-build-auth', {
-      inputs: codeArtifactInputs({ context: contextOf('build-arg'), mode: 'build-arg', tags: 'localhost/acme/legacy:test' }),
+      inputs: codeArtifactInputs({
+        context: contextOf('build-arg'),
+        mode: 'build-arg',
+        tags: 'localhost/acme/legacy:test'
+      }),
       env: { ...stack.env, ...podman.env },
       recordArgvOf: ['podman']
     })
@@ -278,16 +345,24 @@ describe('mode: build-arg (legacy)', () => {
     expect(result.errors).toEqual([])
     expect(result.exitCode).toBe(0)
     expect(result.warnings).toHaveLength(1)
-    expect(result.warnings[0]).toMatch(/^mode: build-arg passes the index URL with its token as `--build-arg PIP_INDEX_URL`: .* records it in the image history/)
+    expect(result.warnings[0]).toMatch(
+      /^mode: build-arg passes the index URL with its token as `--build-arg PIP_INDEX_URL`: .* records it in the image history/
+    )
     expect(stack.index.log.filter((entry) => entry.user === 'aws' && entry.status === 200)).toHaveLength(1)
     const build = result.spawned.find((argv) => argv[1] === 'build') as string[]
     // The name only: docker and podman read the value from their environment.
-    expect(build.slice(build.indexOf('--build-arg'), build.indexOf('--build-arg') + 2)).toEqual(['--build-arg', 'PIP_INDEX_URL'])
+    expect(build.slice(build.indexOf('--build-arg'), build.indexOf('--build-arg') + 2)).toEqual([
+      '--build-arg',
+      'PIP_INDEX_URL'
+    ])
     for (const form of secretForms(TOKEN)) expect(argvText(result)).not.toContain(form)
   })
 
   it('and the warning is true: the same scan finds the token in the saved image', async () => {
-    const { findings } = await searchSavedImage(podman, 'localhost/acme/legacy:test', [TOKEN, encodeURIComponent(TOKEN)])
+    const { findings } = await searchSavedImage(podman, 'localhost/acme/legacy:test', [
+      TOKEN,
+      encodeURIComponent(TOKEN)
+    ])
     expect(findings.length).toBeGreaterThan(0)
   })
 })

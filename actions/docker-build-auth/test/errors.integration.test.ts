@@ -11,7 +11,11 @@ import { type Podman, setupPodman } from '../../../test/harness/containers.ts'
 const TOKEN = 'idx-token/KNOWN+value=42'
 const INDEX = 'http://127.0.0.1:9/pypi/python-internal/simple/'
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'docker')
-const REAL_PODMAN = (process.env['PATH'] ?? '').split(':').map((dir) => join(dir, 'podman')).find((path) => existsSync(path)) ?? 'podman'
+const REAL_PODMAN =
+  (process.env['PATH'] ?? '')
+    .split(':')
+    .map((dir) => join(dir, 'podman'))
+    .find((path) => existsSync(path)) ?? 'podman'
 
 let podman: Podman
 const scratch: string[] = []
@@ -24,11 +28,22 @@ afterAll(async () => {
 })
 
 function indexInputs(fixture: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { context: join(FIXTURES, fixture), 'index-url': INDEX, 'index-username': 'aws', 'index-password': TOKEN, ...extra }
+  return {
+    context: join(FIXTURES, fixture),
+    'index-url': INDEX,
+    'index-username': 'aws',
+    'index-password': TOKEN,
+    ...extra
+  }
 }
 
 function runAction(inputs: Record<string, string>, options: Omit<ActionRunOptions, 'inputs'> = {}) {
-  return runBundledAction('docker-build-auth', { inputs, recordArgvOf: ['podman'], ...options, env: { ...podman.env, ...options.env } })
+  return runBundledAction('docker-build-auth', {
+    inputs,
+    recordArgvOf: ['podman'],
+    ...options,
+    env: { ...podman.env, ...options.env }
+  })
 }
 
 function secretDirs(runnerTemp: string): string[] {
@@ -36,7 +51,16 @@ function secretDirs(runnerTemp: string): string[] {
 }
 
 function expectTokenNowhere(result: Awaited<ReturnType<typeof runAction>>): void {
-  const everything = [result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n'), result.stderr, JSON.stringify(result.spawned), result.childArgv.join('\n'), ...Object.values(result.files)]
+  const everything = [
+    result.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
+    result.stderr,
+    JSON.stringify(result.spawned),
+    result.childArgv.join('\n'),
+    ...Object.values(result.files)
+  ]
   for (const text of everything) {
     expect(text).not.toContain(TOKEN)
     expect(text).not.toContain(encodeURIComponent(TOKEN))
@@ -65,7 +89,9 @@ it('fails in one line when no credentials were given and no codeartifact-login r
   const result = await runAction({ context: join(FIXTURES, 'service') })
   expect(result.exitCode).toBe(1)
   expect(result.errors).toHaveLength(1)
-  expect(result.errors[0]).toMatch(/^No index credentials: `domain` and `index-url` are empty and no codeartifact-login step ran before this one\. Fix: set `domain`/)
+  expect(result.errors[0]).toMatch(
+    /^No index credentials: `domain` and `index-url` are empty and no codeartifact-login step ran before this one\. Fix: set `domain`/
+  )
   expect(secretDirs(result.job.runnerTemp)).toEqual([])
 })
 
@@ -79,7 +105,9 @@ describe('docker buildx detection', () => {
     const script = [
       '#!/bin/sh',
       `printf '%s\\n' "$*" >> '${bin}/argv.log'`,
-      withBuildx ? '[ "$1 $2" = "buildx version" ] && { echo "github.com/docker/buildx v0.24.0 d0e5e86"; exit 0; }' : '[ "$1" = "buildx" ] && { echo "docker: unknown command: docker buildx" >&2; exit 1; }',
+      withBuildx
+        ? '[ "$1 $2" = "buildx version" ] && { echo "github.com/docker/buildx v0.24.0 d0e5e86"; exit 0; }'
+        : '[ "$1" = "buildx" ] && { echo "docker: unknown command: docker buildx" >&2; exit 1; }',
       'while [ $# -gt 0 ]; do',
       '  case "$1" in',
       `    --secret) src="\${2#*src=}"; stat -c '%a' "$src" > '${bin}/secret-mode'; cp "$src" '${bin}/secret-copy'; shift ;;`,
@@ -99,38 +127,62 @@ describe('docker buildx detection', () => {
   it('`auto` prefers docker buildx, with the secret as a 0600 file and the exact argv', async () => {
     const bin = fakeDocker(true)
     const context = join(FIXTURES, 'service')
-    const result = await runAction(indexInputs('service', { tags: 'registry.example.com/acme/service:1', push: 'true', 'build-args': 'APP_ENV=prod,eu\nEMPTY=' }), {
-      env: { PATH: `${bin}:${process.env['PATH']}` }
-    })
+    const result = await runAction(
+      indexInputs('service', {
+        tags: 'registry.example.com/acme/service:1',
+        push: 'true',
+        'build-args': 'APP_ENV=prod,eu\nEMPTY='
+      }),
+      {
+        env: { PATH: `${bin}:${process.env['PATH']}` }
+      }
+    )
     expect(result.errors).toEqual([])
     expect(result.exitCode).toBe(0)
     // @actions/exec resolves the command to its path on PATH.
-    const build = result.spawned.find((argv) => argv[0] === join(bin, 'docker') && argv[1] === 'buildx' && argv[2] === 'build') as string[]
+    const build = result.spawned.find(
+      (argv) => argv[0] === join(bin, 'docker') && argv[1] === 'buildx' && argv[2] === 'build'
+    ) as string[]
     const dir = /src=(.*)\/pip_index_url$/.exec(build[build.indexOf('--secret') + 1] as string)?.[1] as string
     expect(dir.startsWith(join(result.job.runnerTemp, 'docker-build-auth-'))).toBe(true)
     expect(build).toEqual([
-      join(bin, 'docker'), 'buildx', 'build',
-      '--file', `${context}/Dockerfile`,
-      '--tag', 'registry.example.com/acme/service:1',
-      '--build-arg', 'APP_ENV=prod,eu',
-      '--build-arg', 'EMPTY=',
-      '--secret', `id=pip_index_url,src=${dir}/pip_index_url`,
-      '--iidfile', `${dir}/image-id`,
-      '--metadata-file', `${dir}/metadata.json`,
+      join(bin, 'docker'),
+      'buildx',
+      'build',
+      '--file',
+      `${context}/Dockerfile`,
+      '--tag',
+      'registry.example.com/acme/service:1',
+      '--build-arg',
+      'APP_ENV=prod,eu',
+      '--build-arg',
+      'EMPTY=',
+      '--secret',
+      `id=pip_index_url,src=${dir}/pip_index_url`,
+      '--iidfile',
+      `${dir}/image-id`,
+      '--metadata-file',
+      `${dir}/metadata.json`,
       '--push',
       context
     ])
     expect(readFileSync(join(bin, 'secret-mode'), 'utf8').trim()).toBe('600')
-    expect(readFileSync(join(bin, 'secret-copy'), 'utf8')).toBe(`http://aws:${encodeURIComponent(TOKEN)}@127.0.0.1:9/pypi/python-internal/simple/`)
+    expect(readFileSync(join(bin, 'secret-copy'), 'utf8')).toBe(
+      `http://aws:${encodeURIComponent(TOKEN)}@127.0.0.1:9/pypi/python-internal/simple/`
+    )
     expect(result.outputs['digest']).toBe('sha256:2222222222222222222222222222222222222222222222222222222222222222')
-    expect(JSON.parse(result.outputs['metadata'] as string)).toMatchObject({ 'image.name': 'registry.example.com/acme/service:1' })
+    expect(JSON.parse(result.outputs['metadata'] as string)).toMatchObject({
+      'image.name': 'registry.example.com/acme/service:1'
+    })
     expect(existsSync(dir)).toBe(false)
     expectTokenNowhere(result)
   })
 
   it('`builder: docker` without the buildx plugin fails in one line', async () => {
     const bin = fakeDocker(false)
-    const result = await runAction(indexInputs('service', { builder: 'docker' }), { env: { PATH: `${bin}:${process.env['PATH']}` } })
+    const result = await runAction(indexInputs('service', { builder: 'docker' }), {
+      env: { PATH: `${bin}:${process.env['PATH']}` }
+    })
     expect(result.exitCode).toBe(1)
     expect(result.errors).toEqual([
       '`builder: docker` needs docker with the buildx plugin, and `docker buildx version` did not answer. Fix: run docker/setup-buildx-action before this step, or set `builder: podman`'
@@ -172,7 +224,9 @@ it('explains that podman has no env-style secret mounts when such a build fails'
   const result = await runAction(indexInputs('env-mount'))
   expect(result.exitCode).toBe(1)
   expect(result.errors).toHaveLength(1)
-  expect(result.errors[0]).toMatch(/^The image build failed after .*secret should have syntax id=id.* Fix: podman does not support `env=` on secret mounts/)
+  expect(result.errors[0]).toMatch(
+    /^The image build failed after .*secret should have syntax id=id.* Fix: podman does not support `env=` on secret mounts/
+  )
   expect(secretDirs(result.job.runnerTemp)).toEqual([])
 }, 60_000)
 
@@ -180,7 +234,10 @@ it('the post step removes the secret file when the main step was killed mid-buil
   // A podman stand-in that kills the action (its parent) the moment the build starts, the
   // way a cancelled or timed-out job ends a step.
   const job = newJob()
-  writeFileSync(join(job.shimDir, 'podman'), `#!/bin/sh\nprintf '%s\\n' "podman $*" >> '${job.argvLog}'\n[ "$1" = build ] && kill -9 $PPID && exit 1\nexec ${REAL_PODMAN} "$@"\n`)
+  writeFileSync(
+    join(job.shimDir, 'podman'),
+    `#!/bin/sh\nprintf '%s\\n' "podman $*" >> '${job.argvLog}'\n[ "$1" = build ] && kill -9 $PPID && exit 1\nexec ${REAL_PODMAN} "$@"\n`
+  )
   chmodSync(join(job.shimDir, 'podman'), 0o755)
   const result = await runAction(indexInputs('service'), { job })
   expect(result.exitCode).not.toBe(0)

@@ -12,7 +12,9 @@ describe.each(['Dockerfile.pip', 'Dockerfile.uv'])('examples/docker/%s', (name) 
 
   it('mounts the default secret id in a RUN step that reads it into the installer only', () => {
     expect(mountsOf(info, 'pip_index_url')).toHaveLength(1)
-    expect(text).toMatch(/--mount=type=secret,id=pip_index_url \\\n\s+(PIP_INDEX_URL|UV_DEFAULT_INDEX)="\$\(cat \/run\/secrets\/pip_index_url\)" \\\n\s+(pip|uv pip) install/)
+    expect(text).toMatch(
+      /--mount=type=secret,id=pip_index_url \\\n\s+(PIP_INDEX_URL|UV_DEFAULT_INDEX)="\$\(cat \/run\/secrets\/pip_index_url\)" \\\n\s+(pip|uv pip) install/
+    )
   })
 
   it('never declares the index URL as ARG or ENV', () => {

@@ -6,8 +6,10 @@ import { getInputs } from '../src/inputs.ts'
 
 const saved = { ...process.env }
 function setInputs(inputs: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_') || key.startsWith('AWS_')) delete process.env[key]
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const key of Object.keys(process.env))
+    if (key.startsWith('INPUT_') || key.startsWith('AWS_')) delete process.env[key]
+  for (const [name, value] of Object.entries(inputs))
+    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 }
 beforeEach(() => {
   resetSecretsForTests()
@@ -59,33 +61,63 @@ describe('getInputs', () => {
   })
 
   it('CodeArtifact credentials read the shared AWS inputs', () => {
-    setInputs({ domain: 'acme', repository: 'python-internal', 'aws-region': 'eu-west-1', 'role-to-assume': 'arn:aws:iam::111122223333:role/build' })
+    setInputs({
+      domain: 'acme',
+      repository: 'python-internal',
+      'aws-region': 'eu-west-1',
+      'role-to-assume': 'arn:aws:iam::111122223333:role/build'
+    })
     const inputs = getInputs()
-    expect(inputs.index).toEqual({ kind: 'codeartifact', repository: { domain: 'acme', domainOwner: undefined, repository: 'python-internal', durationSeconds: 43200 } })
-    expect(inputs.credentials).toMatchObject({ region: 'eu-west-1', roleToAssume: 'arn:aws:iam::111122223333:role/build' })
+    expect(inputs.index).toEqual({
+      kind: 'codeartifact',
+      repository: { domain: 'acme', domainOwner: undefined, repository: 'python-internal', durationSeconds: 43200 }
+    })
+    expect(inputs.credentials).toMatchObject({
+      region: 'eu-west-1',
+      roleToAssume: 'arn:aws:iam::111122223333:role/build'
+    })
   })
 
   it('ecr-login alone also needs a region', () => {
     setInputs({ 'ecr-login': 'true' })
-    expect(() => getInputs()).toThrow('Input `aws-region`: is empty and AWS_REGION is not set; set `aws-region`, e.g. us-east-1.')
+    expect(() => getInputs()).toThrow(
+      'Input `aws-region`: is empty and AWS_REGION is not set; set `aws-region`, e.g. us-east-1.'
+    )
   })
 
   it('masks an index password, and a password inside index-url, as soon as they are read', () => {
     setInputs({ 'index-url': 'https://u:p%40ss@pypi.example.com/simple/', 'index-password': 'tok3n' })
     expect(() => getInputs()).toThrow('Input `index-username`: is empty while `index-password` is set')
-    expect(registeredSecrets()).toEqual(expect.arrayContaining(['tok3n', 'p@ss', 'https://u:p%40ss@pypi.example.com/simple/']))
+    expect(registeredSecrets()).toEqual(
+      expect.arrayContaining(['tok3n', 'p@ss', 'https://u:p%40ss@pypi.example.com/simple/'])
+    )
   })
 
   it.each<[Record<string, string>, string]>([
     [{ builder: 'kaniko' }, 'Input `builder`: "kaniko" is not accepted; use one of auto, docker, podman.'],
     [{ mode: 'env' }, 'Input `mode`: "env" is not accepted; use one of secret, build-arg.'],
     [{ push: 'true' }, 'Input `push`: is true but `tags` is empty; set `tags` to the image names to push.'],
-    [{ tags: 'Acme/API:1' }, 'Input `tags`: "Acme/API:1" is not a valid tag; use an image reference such as ghcr.io/acme/service:1.2.0'],
+    [
+      { tags: 'Acme/API:1' },
+      'Input `tags`: "Acme/API:1" is not a valid tag; use an image reference such as ghcr.io/acme/service:1.2.0'
+    ],
     [{ 'build-args': 'NO_VALUE' }, 'Input `build-args`: "NO_VALUE" is not a `NAME=value` line'],
-    [{ 'secret-id': 'pip index' }, 'Input `secret-id`: "pip index" is not valid; expected letters, digits, `_`, `.` and `-`, e.g. pip_index_url.'],
-    [{ platforms: 'amd64' }, 'Input `platforms`: "amd64" is not a platform; use os/arch[/variant], e.g. linux/amd64, linux/arm64.'],
-    [{ 'index-url': 'ftp://pypi.example.com/simple/' }, 'Input `index-url`: uses ftp:; use an http(s) simple index URL.'],
-    [{ 'index-url': 'https://pypi.example.com/simple/', domain: 'acme', repository: 'r1' }, 'Input `index-url`: is set together with `domain`'],
+    [
+      { 'secret-id': 'pip index' },
+      'Input `secret-id`: "pip index" is not valid; expected letters, digits, `_`, `.` and `-`, e.g. pip_index_url.'
+    ],
+    [
+      { platforms: 'amd64' },
+      'Input `platforms`: "amd64" is not a platform; use os/arch[/variant], e.g. linux/amd64, linux/arm64.'
+    ],
+    [
+      { 'index-url': 'ftp://pypi.example.com/simple/' },
+      'Input `index-url`: uses ftp:; use an http(s) simple index URL.'
+    ],
+    [
+      { 'index-url': 'https://pypi.example.com/simple/', domain: 'acme', repository: 'r1' },
+      'Input `index-url`: is set together with `domain`'
+    ],
     [{ 'index-password': 'x' }, 'Input `index-password`: is set without `index-url`']
   ])('rejects %j in one line', (inputs, message) => {
     setInputs(inputs)
@@ -94,7 +126,12 @@ describe('getInputs', () => {
 })
 
 describe('what the Dockerfile does with the credentials', () => {
-  const inputs = { mode: 'secret' as const, secretId: 'pip_index_url', buildArgName: 'PIP_INDEX_URL', file: 'Dockerfile' }
+  const inputs = {
+    mode: 'secret' as const,
+    secretId: 'pip_index_url',
+    buildArgName: 'PIP_INDEX_URL',
+    file: 'Dockerfile'
+  }
 
   it('says nothing when the secret is mounted', () => {
     const info = analyseDockerfile('FROM x\nRUN --mount=type=secret,id=pip_index_url pip install a\n')
@@ -104,14 +141,20 @@ describe('what the Dockerfile does with the credentials', () => {
 
   it('names the ids the Dockerfile does mount when they differ', () => {
     const info = analyseDockerfile('FROM x\nRUN --mount=type=secret,id=pypi pip install a\n')
-    expect(unusedCredentials(info, inputs)).toMatch(/never mounts the secret `pip_index_url`, so the build did not use the index credentials \(it mounts `pypi`: set `secret-id` to match\)/)
-    expect(buildFailureHint(info, inputs, 'docker')).toMatch(/^the Dockerfile never mounts the secret `pip_index_url`, so no step could fetch private packages/)
+    expect(unusedCredentials(info, inputs)).toMatch(
+      /never mounts the secret `pip_index_url`, so the build did not use the index credentials \(it mounts `pypi`: set `secret-id` to match\)/
+    )
+    expect(buildFailureHint(info, inputs, 'docker')).toMatch(
+      /^the Dockerfile never mounts the secret `pip_index_url`, so no step could fetch private packages/
+    )
   })
 
   it('build-arg mode looks for the ARG', () => {
     const info = analyseDockerfile('FROM x\nARG PIP_INDEX_URL\nRUN pip install a\n')
     expect(unusedCredentials(info, { ...inputs, mode: 'build-arg' })).toBeUndefined()
-    expect(unusedCredentials(analyseDockerfile('FROM x\n'), { ...inputs, mode: 'build-arg' })).toMatch(/never declares `ARG PIP_INDEX_URL`/)
+    expect(unusedCredentials(analyseDockerfile('FROM x\n'), { ...inputs, mode: 'build-arg' })).toMatch(
+      /never declares `ARG PIP_INDEX_URL`/
+    )
   })
 
   it('explains env-style mounts only for podman', () => {
@@ -129,7 +172,9 @@ describe('review fixes', () => {
 
   it('refuses ecr-registry without ecr-login', () => {
     setInputs({ 'ecr-registry': 'ecr.internal.example.com' })
-    expect(() => getInputs()).toThrow('Input `ecr-registry`: is set but `ecr-login` is false; set `ecr-login: true` (the hosts are where the ECR token logs in).')
+    expect(() => getInputs()).toThrow(
+      'Input `ecr-registry`: is set but `ecr-login` is false; set `ecr-login: true` (the hosts are where the ECR token logs in).'
+    )
   })
 
   it('masks a token given as the user name of index-url, and names the input for bad encoding', () => {

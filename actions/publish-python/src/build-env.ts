@@ -28,9 +28,14 @@ export async function readBuildSystem(dir: string): Promise<BuildSystem | undefi
     return undefined
   }
   try {
-    const system = (parse(text) as { 'build-system'?: { requires?: unknown; 'build-backend'?: unknown } })['build-system']
-    if (!Array.isArray(system?.requires) || !system.requires.every(item => typeof item === 'string')) return undefined
-    return { requires: system.requires as string[], backend: typeof system['build-backend'] === 'string' ? system['build-backend'] : undefined }
+    const system = (parse(text) as { 'build-system'?: { requires?: unknown; 'build-backend'?: unknown } })[
+      'build-system'
+    ]
+    if (!Array.isArray(system?.requires) || !system.requires.every((item) => typeof item === 'string')) return undefined
+    return {
+      requires: system.requires as string[],
+      backend: typeof system['build-backend'] === 'string' ? system['build-backend'] : undefined
+    }
   } catch {
     // Let the builder report the broken pyproject.toml in its own words.
     return undefined
@@ -39,7 +44,7 @@ export async function readBuildSystem(dir: string): Promise<BuildSystem | undefi
 
 /** Requirement lists that are the same set, whatever their order or spacing. */
 export function requiresKey(requires: readonly string[]): string {
-  return JSON.stringify([...new Set(requires.map(item => item.replace(/\s+/g, '')))].sort())
+  return JSON.stringify([...new Set(requires.map((item) => item.replace(/\s+/g, '')))].sort())
 }
 
 export interface SharedBuildEnv {
@@ -49,17 +54,27 @@ export interface SharedBuildEnv {
 }
 
 /** Creates the environment with uv; undefined when it cannot (the builds then isolate one by one). */
-export async function createSharedBuildEnv(toolchain: Toolchain, requires: readonly string[]): Promise<SharedBuildEnv | undefined> {
+export async function createSharedBuildEnv(
+  toolchain: Toolchain,
+  requires: readonly string[]
+): Promise<SharedBuildEnv | undefined> {
   const uv = toolchain.uv
   if (!uv) return undefined
   const dir = await createPrivateDir('publish-python-build-env')
   const env = join(dir, 'env')
-  const created = await runCommand(uv, ['venv', '--quiet', '--python', toolchain.python, env], { silent: true, ignoreReturnCode: true })
+  const created = await runCommand(uv, ['venv', '--quiet', '--python', toolchain.python, env], {
+    silent: true,
+    ignoreReturnCode: true
+  })
   const installed =
     created.exitCode === 0 && requires.length > 0
       ? // Compiled once here: the backend runs with bytecode writing off, so without this every
         // build step would compile the backend's sources again.
-        await runCommand(uv, ['pip', 'install', '--quiet', '--compile-bytecode', '--python', venvPython(env), ...requires], { silent: true, ignoreReturnCode: true })
+        await runCommand(
+          uv,
+          ['pip', 'install', '--quiet', '--compile-bytecode', '--python', venvPython(env), ...requires],
+          { silent: true, ignoreReturnCode: true }
+        )
       : created
   if (installed.exitCode !== 0) {
     await removePrivateDir(dir)

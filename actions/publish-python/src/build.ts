@@ -41,29 +41,48 @@ export function buildCommand(toolchain: Toolchain, project: Project, outDir: str
   const both = options.distTypes.includes('sdist') && options.distTypes.includes('wheel')
   // With neither flag both tools build the sdist and then the wheel from the sdist; naming
   // both would build each straight from the source tree instead.
-  const only = both ? [] : options.distTypes.map(type => `--${type}`)
+  const only = both ? [] : options.distTypes.map((type) => `--${type}`)
   if (toolchain.builder === 'uv') {
     return {
       command: toolchain.uv as string,
-      args: ['build', project.dir, '--out-dir', outDir, '--python', toolchain.python, ...(options.isolation ? [] : ['--no-build-isolation']), ...only]
+      args: [
+        'build',
+        project.dir,
+        '--out-dir',
+        outDir,
+        '--python',
+        toolchain.python,
+        ...(options.isolation ? [] : ['--no-build-isolation']),
+        ...only
+      ]
     }
   }
   const build = toolchain.build as Command
-  return { command: build.command, args: [...build.args, project.dir, '--outdir', outDir, ...(options.isolation ? [] : ['--no-isolation']), ...only] }
+  return {
+    command: build.command,
+    args: [...build.args, project.dir, '--outdir', outDir, ...(options.isolation ? [] : ['--no-isolation']), ...only]
+  }
 }
 
 /** One line saying why a build failed and what fixes it, from the builder's output. */
-export function explainBuildFailure(project: Project, output: string, options: { isolation: boolean; python: string; backend?: string; requires?: readonly string[] }): ActionError {
+export function explainBuildFailure(
+  project: Project,
+  output: string,
+  options: { isolation: boolean; python: string; backend?: string; requires?: readonly string[] }
+): ActionError {
   const prefix = `Building ${project.label} failed`
   const unavailable = /Backend '([^']+)' is not available/.exec(output)?.[1]
   const missing = /No module named '([^']+)'/.exec(output)?.[1]
   const backend = unavailable ?? options.backend
   if (unavailable || (missing && backend && (backend === missing || backend.startsWith(`${missing}.`)))) {
-    return new ActionError(`${prefix}: the build backend \`${backend}\` cannot be imported${missing ? ` (No module named '${missing}')` : ''}.`, {
-      hint: options.isolation
-        ? "list the backend's package in `[build-system] requires` of pyproject.toml, and let the builder reach a package index"
-        : `with \`build-isolation: false\` the backend runs from ${options.python}: install the project's \`[build-system] requires\` into it first (\`python -m pip install ${options.requires?.length ? options.requires.map(r => `"${r}"`).join(' ') : '<backend package>'}\`), or set \`build-isolation: true\``
-    })
+    return new ActionError(
+      `${prefix}: the build backend \`${backend}\` cannot be imported${missing ? ` (No module named '${missing}')` : ''}.`,
+      {
+        hint: options.isolation
+          ? "list the backend's package in `[build-system] requires` of pyproject.toml, and let the builder reach a package index"
+          : `with \`build-isolation: false\` the backend runs from ${options.python}: install the project's \`[build-system] requires\` into it first (\`python -m pip install ${options.requires?.length ? options.requires.map((r) => `"${r}"`).join(' ') : '<backend package>'}\`), or set \`build-isolation: true\``
+      }
+    )
   }
   if (/setuptools[-_]scm.*unable to detect version|unable to detect version for/i.test(output)) {
     return new ActionError(`${prefix}: setuptools-scm found no version (no git metadata or tags).`, {
@@ -73,11 +92,13 @@ export function explainBuildFailure(project: Project, output: string, options: {
   if (missing) {
     return new ActionError(`${prefix}: No module named '${missing}'.`, {
       hint: options.isolation
-        ? "add the missing package to `[build-system] requires` in pyproject.toml"
+        ? 'add the missing package to `[build-system] requires` in pyproject.toml'
         : `install it into ${options.python} (with \`build-isolation: false\` the build uses that environment), or set \`build-isolation: true\``
     })
   }
-  return new ActionError(`${prefix}: ${errorLine(output).replace(/^(ERROR|error:)\s*/, '')}`, { hint: 'see the build output above' })
+  return new ActionError(`${prefix}: ${errorLine(output).replace(/^(ERROR|error:)\s*/, '')}`, {
+    hint: 'see the build output above'
+  })
 }
 
 /**
@@ -87,7 +108,10 @@ export function explainBuildFailure(project: Project, output: string, options: {
  */
 async function sourceDateEpoch(dir: string): Promise<string | undefined> {
   if (process.env['SOURCE_DATE_EPOCH']) return undefined
-  const result = await runCommand('git', ['-C', dir, 'log', '-1', '--format=%ct'], { silent: true, ignoreReturnCode: true }).catch(() => undefined)
+  const result = await runCommand('git', ['-C', dir, 'log', '-1', '--format=%ct'], {
+    silent: true,
+    ignoreReturnCode: true
+  }).catch(() => undefined)
   const epoch = result?.exitCode === 0 ? result.stdout.trim() : ''
   return /^\d+$/.test(epoch) ? epoch : undefined
 }
@@ -101,11 +125,20 @@ async function runBuild(command: Command, epoch: string | undefined): Promise<{ 
   return { ok: result.exitCode === 0, output: `${result.stdout}\n${result.stderr}`.trim() }
 }
 
-async function buildOne(project: Project, toolchain: Toolchain, options: BuildOptions, epoch: string | undefined, shared?: SharedBuildEnv): Promise<BuildResult> {
+async function buildOne(
+  project: Project,
+  toolchain: Toolchain,
+  options: BuildOptions,
+  epoch: string | undefined,
+  shared?: SharedBuildEnv
+): Promise<BuildResult> {
   if (!existsSync(join(project.dir, 'pyproject.toml')) && !existsSync(join(project.dir, 'setup.py'))) {
-    throw new ActionError(`${project.label} is not a Python project: it has no pyproject.toml or setup.py (looked in ${project.dir}).`, {
-      hint: 'list project directories in `packages` (relative to `working-directory`), or set `packages-dir` to publish files that are already built'
-    })
+    throw new ActionError(
+      `${project.label} is not a Python project: it has no pyproject.toml or setup.py (looked in ${project.dir}).`,
+      {
+        hint: 'list project directories in `packages` (relative to `working-directory`), or set `packages-dir` to publish files that are already built'
+      }
+    )
   }
   const outDir = join(project.dir, 'dist')
   if (options.clean) await rm(outDir, { recursive: true, force: true })
@@ -114,10 +147,15 @@ async function buildOne(project: Project, toolchain: Toolchain, options: BuildOp
   let result: { ok: boolean; output: string } | undefined
   if (shared) {
     // The shared environment stands in for the per-build one: same requirements, built once.
-    const inShared = buildCommand({ ...toolchain, python: shared.python }, project, outDir, { ...options, isolation: false })
+    const inShared = buildCommand({ ...toolchain, python: shared.python }, project, outDir, {
+      ...options,
+      isolation: false
+    })
     result = await runBuild(inShared, epoch)
     if (!result.ok) {
-      log.info(`${project.label}: the build failed in the prepared build environment; building it again with uv's own isolation`)
+      log.info(
+        `${project.label}: the build failed in the prepared build environment; building it again with uv's own isolation`
+      )
       if (options.clean) await rm(outDir, { recursive: true, force: true })
       result = undefined
     } else {
@@ -129,18 +167,30 @@ async function buildOne(project: Project, toolchain: Toolchain, options: BuildOp
     log.info(`[command]${[command.command, ...command.args].join(' ')}`)
     log.info(result.output.split('\n').slice(-200).join('\n'))
     const system = await readBuildSystem(project.dir)
-    throw explainBuildFailure(project, result.output, { isolation: options.isolation, python: toolchain.python, backend: system?.backend, requires: system?.requires })
+    throw explainBuildFailure(project, result.output, {
+      isolation: options.isolation,
+      python: toolchain.python,
+      backend: system?.backend,
+      requires: system?.requires
+    })
   }
-  const files = existsSync(outDir) ? (await listDistFiles(outDir)).map(file => join(outDir, file)) : []
-  if (files.length === 0) throw new ActionError(`Building ${project.label} produced no wheel or sdist in ${outDir}.`, { hint: 'see the build output above' })
+  const files = existsSync(outDir) ? (await listDistFiles(outDir)).map((file) => join(outDir, file)) : []
+  if (files.length === 0)
+    throw new ActionError(`Building ${project.label} produced no wheel or sdist in ${outDir}.`, {
+      hint: 'see the build output above'
+    })
   return { project, files, ms: Date.now() - started }
 }
 
 /** With uv and isolation: one prepared isolated environment per distinct build requirements (build-env.ts). */
-async function sharedEnvironments(projects: readonly Project[], toolchain: Toolchain, options: BuildOptions): Promise<Map<Project, SharedBuildEnv>> {
+async function sharedEnvironments(
+  projects: readonly Project[],
+  toolchain: Toolchain,
+  options: BuildOptions
+): Promise<Map<Project, SharedBuildEnv>> {
   const shared = new Map<Project, SharedBuildEnv>()
   if (toolchain.builder !== 'uv' || !options.isolation) return shared
-  const systems = await Promise.all(projects.map(project => readBuildSystem(project.dir)))
+  const systems = await Promise.all(projects.map((project) => readBuildSystem(project.dir)))
   const groups = new Map<string, { requires: string[]; members: Project[] }>()
   projects.forEach((project, i) => {
     const system = systems[i]
@@ -151,25 +201,33 @@ async function sharedEnvironments(projects: readonly Project[], toolchain: Toolc
     groups.set(key, group)
   })
   await Promise.all(
-    [...groups.values()]
-      .map(async group => {
-        const env = await createSharedBuildEnv(toolchain, group.requires)
-        if (!env) return
-        const who = group.members.length === 1 ? (group.members[0] as Project).label : `${group.members.length} projects`
-        log.info(`Isolated build environment for ${who}: ${group.requires.join(', ') || 'no requirements'}`)
-        for (const project of group.members) shared.set(project, env)
-      })
+    [...groups.values()].map(async (group) => {
+      const env = await createSharedBuildEnv(toolchain, group.requires)
+      if (!env) return
+      const who = group.members.length === 1 ? (group.members[0] as Project).label : `${group.members.length} projects`
+      log.info(`Isolated build environment for ${who}: ${group.requires.join(', ') || 'no requirements'}`)
+      for (const project of group.members) shared.set(project, env)
+    })
   )
   return shared
 }
 
 /** Builds every project (in parallel), returning results in the order given; the first failure wins. */
-export async function buildProjects(projects: readonly Project[], toolchain: Toolchain, options: BuildOptions): Promise<BuildResult[]> {
+export async function buildProjects(
+  projects: readonly Project[],
+  toolchain: Toolchain,
+  options: BuildOptions
+): Promise<BuildResult[]> {
   const workers = Math.max(1, Math.min(projects.length, availableParallelism()))
-  log.info(`Building ${projects.length} project${projects.length === 1 ? '' : 's'} with ${toolchain.builder === 'uv' ? 'uv build' : 'pypa/build'}${options.isolation ? '' : ' (no build isolation)'}${workers > 1 ? `, ${workers} at a time` : ''}`)
+  log.info(
+    `Building ${projects.length} project${projects.length === 1 ? '' : 's'} with ${toolchain.builder === 'uv' ? 'uv build' : 'pypa/build'}${options.isolation ? '' : ' (no build isolation)'}${workers > 1 ? `, ${workers} at a time` : ''}`
+  )
   // The projects sit in one checkout, so one HEAD: its commit time is read once per run.
   const first = projects[0]
-  const [shared, epoch] = await Promise.all([sharedEnvironments(projects, toolchain, options), first ? sourceDateEpoch(first.dir) : undefined])
+  const [shared, epoch] = await Promise.all([
+    sharedEnvironments(projects, toolchain, options),
+    first ? sourceDateEpoch(first.dir) : undefined
+  ])
   const results: Array<BuildResult | undefined> = new Array(projects.length)
   const failures: Array<{ index: number; error: unknown }> = []
   let next = 0
@@ -180,7 +238,9 @@ export async function buildProjects(projects: readonly Project[], toolchain: Too
       try {
         const result = await buildOne(project, toolchain, options, epoch, shared.get(project))
         results[index] = result
-        log.info(`Built ${project.label} in ${(result.ms / 1000).toFixed(1)} s: ${result.files.map(file => basename(file)).join(', ')}`)
+        log.info(
+          `Built ${project.label} in ${(result.ms / 1000).toFixed(1)} s: ${result.files.map((file) => basename(file)).join(', ')}`
+        )
       } catch (error) {
         failures.push({ index, error })
       }
@@ -189,7 +249,7 @@ export async function buildProjects(projects: readonly Project[], toolchain: Too
   try {
     await Promise.all(Array.from({ length: workers }, worker))
   } finally {
-    await Promise.all([...new Set(shared.values())].map(env => removePrivateDir(env.dir)))
+    await Promise.all([...new Set(shared.values())].map((env) => removePrivateDir(env.dir)))
   }
   if (failures.length > 0) throw failures.sort((a, b) => a.index - b.index)[0]?.error
   return results as BuildResult[]

@@ -12,7 +12,6 @@ export interface CheckFailure {
   problems: string[]
 }
 
-
 /**
  * Failed files and their problems from twine's output. Rich wraps long log records onto
  * indented continuation lines; they are joined back to the record they belong to.
@@ -56,19 +55,28 @@ function hintFor(problems: readonly string[]): string {
 }
 
 export async function checkDists(twine: Command, dists: readonly Dist[]): Promise<void> {
-  const args = [...twine.args, '--no-color', 'check', '--strict', ...dists.map(dist => dist.path)]
+  const args = [...twine.args, '--no-color', 'check', '--strict', ...dists.map((dist) => dist.path)]
   log.info(`[command]${[twine.command, ...args].join(' ')}`)
-  const result = await runCommand(twine.command, args, { silent: true, ignoreReturnCode: true, env: { COLUMNS: '200', NO_COLOR: '1' } })
+  const result = await runCommand(twine.command, args, {
+    silent: true,
+    ignoreReturnCode: true,
+    env: { COLUMNS: '200', NO_COLOR: '1' }
+  })
   const output = stripAnsi(`${result.stdout}\n${result.stderr}`).trim()
   log.info(output)
   if (result.exitCode === 0) return
   const failures = parseTwineCheck(output)
   if (failures.length === 0) {
-    throw new ActionError(`\`twine check --strict\` failed: ${output.split('\n').filter(Boolean).pop() ?? `exit code ${result.exitCode}`}`, {
-      hint: 'see the twine output above'
-    })
+    throw new ActionError(
+      `\`twine check --strict\` failed: ${output.split('\n').filter(Boolean).pop() ?? `exit code ${result.exitCode}`}`,
+      {
+        hint: 'see the twine output above'
+      }
+    )
   }
-  const files = failures.map(failure => failure.file)
+  const files = failures.map((failure) => failure.file)
   const problem = failures[0]?.problems.join('; ') || 'no details'
-  throw new ActionError(`\`twine check --strict\` failed for ${files.join(', ')}: ${problem}`, { hint: hintFor(failures.flatMap(f => f.problems)) })
+  throw new ActionError(`\`twine check --strict\` failed for ${files.join(', ')}: ${problem}`, {
+    hint: hintFor(failures.flatMap((f) => f.problems))
+  })
 }

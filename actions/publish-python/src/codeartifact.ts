@@ -11,7 +11,11 @@ export interface CodeArtifactAccess {
   access: RepositoryAccess
 }
 
-export async function codeArtifactAccess(credentials: CredentialOptions, repository: CodeArtifactInputs, signal?: AbortSignal): Promise<CodeArtifactAccess> {
+export async function codeArtifactAccess(
+  credentials: CredentialOptions,
+  repository: CodeArtifactInputs,
+  signal?: AbortSignal
+): Promise<CodeArtifactAccess> {
   const session = await resolveAwsSession({ ...credentials, signal })
   const access = await getRepositoryAccess(session, { ...repository, deadlineMs: credentials.deadlineMs, signal })
   return { session, access }

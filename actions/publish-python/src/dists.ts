@@ -24,16 +24,26 @@ export interface Dist {
  */
 export async function describeDists(paths: readonly string[]): Promise<Dist[]> {
   const dists = await Promise.all(
-    paths.map(async path => {
+    paths.map(async (path) => {
       const parsed = parseDistFilename(basename(path))
       if (!parsed) throw new ActionError(`${basename(path)} is not a wheel or sdist file name.`)
       const digest = await digestFile(path)
-      return { path, file: parsed.file, project: parsed.project, version: parsed.version, kind: parsed.kind, size: digest.size, sha256: digest.sha256 }
+      return {
+        path,
+        file: parsed.file,
+        project: parsed.project,
+        version: parsed.version,
+        kind: parsed.kind,
+        size: digest.size,
+        sha256: digest.sha256
+      }
     })
   )
   const firstSeen = new Map<string, number>()
   dists.forEach((dist, index) => firstSeen.has(dist.project) || firstSeen.set(dist.project, index))
-  return dists.sort((a, b) => (firstSeen.get(a.project) as number) - (firstSeen.get(b.project) as number) || compareDistFiles(a, b))
+  return dists.sort(
+    (a, b) => (firstSeen.get(a.project) as number) - (firstSeen.get(b.project) as number) || compareDistFiles(a, b)
+  )
 }
 
 /** The wheels and sdists in an already-built `packages-dir`. */
@@ -45,9 +55,12 @@ export async function distsInDirectory(dir: string, label: string): Promise<stri
   }
   const files = await listDistFiles(dir)
   if (files.length === 0) {
-    throw new ActionError(`\`packages-dir\` ${label} holds no wheel or sdist (no .whl, .tar.gz or .zip files in ${dir}).`, {
-      hint: 'build before this step (or leave `packages-dir` empty to let the action build), and check that the artifact was downloaded into that directory'
-    })
+    throw new ActionError(
+      `\`packages-dir\` ${label} holds no wheel or sdist (no .whl, .tar.gz or .zip files in ${dir}).`,
+      {
+        hint: 'build before this step (or leave `packages-dir` empty to let the action build), and check that the artifact was downloaded into that directory'
+      }
+    )
   }
-  return files.map(file => join(dir, file))
+  return files.map((file) => join(dir, file))
 }

@@ -4,7 +4,12 @@
 // skipped, and a file that exists with other bytes stops the run before any upload, since a
 // released file can never be replaced.
 import { ActionError } from '@release/shared/errors'
-import { type IndexFile, type SimpleIndexOptions, fileSha256, listProjectFiles } from '@release/shared/python/simple-index'
+import {
+  type IndexFile,
+  type SimpleIndexOptions,
+  fileSha256,
+  listProjectFiles
+} from '@release/shared/python/simple-index'
 import type { Dist } from './dists.ts'
 import type { ExistingMode } from './inputs.ts'
 
@@ -25,25 +30,24 @@ export interface Comparison {
 
 /** The published files of each project the dists belong to, keyed by file name. */
 async function indexFiles(dists: readonly Dist[], reader: IndexReader): Promise<Map<string, Map<string, IndexFile>>> {
-  const projects = [...new Set(dists.map(dist => dist.project))]
-  const listings = await Promise.all(
-    projects.map(project => listProjectFiles(reader.indexUrl, project, reader))
+  const projects = [...new Set(dists.map((dist) => dist.project))]
+  const listings = await Promise.all(projects.map((project) => listProjectFiles(reader.indexUrl, project, reader)))
+  return new Map(
+    projects.map((project, i) => [project, new Map((listings[i] ?? []).map((file) => [file.filename, file]))])
   )
-  return new Map(projects.map((project, i) => [project, new Map((listings[i] ?? []).map(file => [file.filename, file]))]))
 }
 
 export async function compareWithIndex(dists: readonly Dist[], reader: IndexReader): Promise<Comparison> {
   const published = await indexFiles(dists, reader)
   const result: Comparison = { missing: [], identical: [], conflicting: [] }
   await Promise.all(
-    dists.map(async dist => {
+    dists.map(async (dist) => {
       const files = published.get(dist.project) as Map<string, IndexFile>
-      const file = files.get(dist.file) ?? [...files.values()].find(f => f.filename.toLowerCase() === dist.file.toLowerCase())
+      const file =
+        files.get(dist.file) ?? [...files.values()].find((f) => f.filename.toLowerCase() === dist.file.toLowerCase())
       if (!file) return void result.missing.push(dist)
       // Indexes that list files without hashes: download and hash (rare; CodeArtifact, PyPI and pypiserver publish them).
-      const indexSha256 =
-        file.sha256 ??
-        (await fileSha256(file, reader.indexUrl, reader))
+      const indexSha256 = file.sha256 ?? (await fileSha256(file, reader.indexUrl, reader))
       if (indexSha256 === dist.sha256) result.identical.push(dist)
       else result.conflicting.push({ dist, indexSha256 })
     })
@@ -59,14 +63,23 @@ export async function compareWithIndex(dists: readonly Dist[], reader: IndexRead
 /** Fails when a file exists with other bytes (always) or exists at all (existing: fail). */
 export function assertUploadable(comparison: Comparison, mode: ExistingMode, version: string, indexUrl: string): void {
   if (comparison.conflicting.length > 0) {
-    const details = comparison.conflicting.map(({ dist, indexSha256 }) => `${dist.file} (index sha256 ${indexSha256.slice(0, 12)}…, built ${dist.sha256.slice(0, 12)}…)`)
-    throw new ActionError(`${details.join(', ')} already on ${indexUrl} with different content; a published file can never be replaced, so nothing was uploaded.`, {
-      hint: `bump the version (${version} is taken) and release again; the files of a published version are immutable on every index`
-    })
+    const details = comparison.conflicting.map(
+      ({ dist, indexSha256 }) =>
+        `${dist.file} (index sha256 ${indexSha256.slice(0, 12)}…, built ${dist.sha256.slice(0, 12)}…)`
+    )
+    throw new ActionError(
+      `${details.join(', ')} already on ${indexUrl} with different content; a published file can never be replaced, so nothing was uploaded.`,
+      {
+        hint: `bump the version (${version} is taken) and release again; the files of a published version are immutable on every index`
+      }
+    )
   }
   if (mode === 'fail' && comparison.identical.length > 0) {
-    throw new ActionError(`${comparison.identical.map(dist => dist.file).join(', ')} already on ${indexUrl} (identical); \`existing: fail\` stops here, so nothing was uploaded.`, {
-      hint: 'bump the version to publish new files, or use `existing: skip-identical` so a re-run skips what is already there'
-    })
+    throw new ActionError(
+      `${comparison.identical.map((dist) => dist.file).join(', ')} already on ${indexUrl} (identical); \`existing: fail\` stops here, so nothing was uploaded.`,
+      {
+        hint: 'bump the version to publish new files, or use `existing: skip-identical` so a re-run skips what is already there'
+      }
+    )
   }
 }

@@ -1,8 +1,22 @@
 // Only light modules here: index.ts parses inputs before main.ts (exec, the index client and,
 // for CodeArtifact, the AWS SDK) loads, so a bad input fails in milliseconds with one line.
 import { InputError } from '@release/shared/errors'
-import { getBoolean, getEnum, getEnumList, getInteger, getList, getOptionalString, getString, getVerbatimString } from '@release/shared/inputs'
-import { type CodeArtifactInputs, getCodeArtifactInputs, getCredentialInputs, getRetryTimeoutMs } from '@release/shared/aws/inputs'
+import {
+  getBoolean,
+  getEnum,
+  getEnumList,
+  getInteger,
+  getList,
+  getOptionalString,
+  getString,
+  getVerbatimString
+} from '@release/shared/inputs'
+import {
+  type CodeArtifactInputs,
+  getCodeArtifactInputs,
+  getCredentialInputs,
+  getRetryTimeoutMs
+} from '@release/shared/aws/inputs'
 import type { CredentialOptions } from '@release/shared/aws/credentials'
 import { HANDOFF_ENV, readHandoff } from '@release/shared/aws/handoff'
 import { CODEARTIFACT_USERNAME } from '@release/shared/aws/names'
@@ -74,11 +88,16 @@ function getHttpUrl(name: string): string | undefined {
     // Not echoed: a malformed URL can still carry a password (`https://user:tok en@host/`).
     throw new InputError(name, 'is not a URL', 'use an absolute http(s) URL such as https://upload.pypi.org/legacy/')
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `uses ${url.protocol.slice(0, -1)}, not http(s)`, 'use an https:// URL')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InputError(name, `uses ${url.protocol.slice(0, -1)}, not http(s)`, 'use an https:// URL')
   if (url.username || url.password) {
     // The URL is printed and passed around; credentials in it would leak.
     registerSecret(value)
-    throw new InputError(name, 'contains credentials', 'put the user name in `username` and the password or token in `password`')
+    throw new InputError(
+      name,
+      'contains credentials',
+      'put the user name in `username` and the password or token in `password`'
+    )
   }
   return url.pathname.endsWith('/') ? url.toString() : `${url.toString()}/`
 }
@@ -99,7 +118,11 @@ export function simpleIndexFor(uploadUrl: string): string {
 function getExpectedVersion(): string | undefined {
   const raw = getOptionalString('expected-version')
   if (raw === undefined) return undefined
-  return normalizeVersionInput('expected-version', raw, 'use a version such as 1.4.0 or 2.0.0rc1, or leave it empty to use the tag')
+  return normalizeVersionInput(
+    'expected-version',
+    raw,
+    'use a version such as 1.4.0 or 2.0.0rc1, or leave it empty to use the tag'
+  )
 }
 
 function getTarget(dryRun: boolean): Target {
@@ -112,14 +135,27 @@ function getTarget(dryRun: boolean): Target {
   const domain = getOptionalString('domain')
 
   if (domain && (repositoryUrl || trustedPublishing)) {
-    throw new InputError(repositoryUrl ? 'repository-url' : 'trusted-publishing', 'cannot be combined with `domain`', 'choose one target: CodeArtifact (`domain`, `repository`) or another index (`repository-url`)')
+    throw new InputError(
+      repositoryUrl ? 'repository-url' : 'trusted-publishing',
+      'cannot be combined with `domain`',
+      'choose one target: CodeArtifact (`domain`, `repository`) or another index (`repository-url`)'
+    )
   }
   if (domain && indexUrl) {
     // CodeArtifact names its own index (GetRepositoryEndpoint); another one would be ignored.
-    throw new InputError('index-url', 'cannot be combined with `domain`', 'remove `index-url`: with `domain` the index is the CodeArtifact repository\'s own')
+    throw new InputError(
+      'index-url',
+      'cannot be combined with `domain`',
+      "remove `index-url`: with `domain` the index is the CodeArtifact repository's own"
+    )
   }
   if (trustedPublishing) {
-    if (password) throw new InputError('password', 'is set together with `trusted-publishing: true`', 'remove `password` (the index mints the upload token) or set `trusted-publishing: false`')
+    if (password)
+      throw new InputError(
+        'password',
+        'is set together with `trusted-publishing: true`',
+        'remove `password` (the index mints the upload token) or set `trusted-publishing: false`'
+      )
     const uploadUrl = repositoryUrl ?? PYPI_UPLOAD_URL
     return { kind: 'trusted-publishing', uploadUrl, indexUrl: indexUrl ?? simpleIndexFor(uploadUrl) }
   }
@@ -129,7 +165,13 @@ function getTarget(dryRun: boolean): Target {
     return { kind: 'codeartifact', credentials: getCredentialInputs(), repository }
   }
   if (repositoryUrl) {
-    return { kind: 'index', uploadUrl: repositoryUrl, indexUrl: indexUrl ?? simpleIndexFor(repositoryUrl), username, password }
+    return {
+      kind: 'index',
+      uploadUrl: repositoryUrl,
+      indexUrl: indexUrl ?? simpleIndexFor(repositoryUrl),
+      username,
+      password
+    }
   }
   const handoff = readHandoff()
   if (handoff) {
@@ -152,14 +194,24 @@ function getTarget(dryRun: boolean): Target {
 /** An explicit empty value means something here (tags are bare versions), so it is kept. */
 function getTagPrefix(): string {
   const value = getVerbatimString('tag-prefix', 'v')
-  if (/[\s~^:?*[\\]/.test(value)) throw new InputError('tag-prefix', `"${value}" cannot start a git tag`, 'use the text before the version in your tags, e.g. v or shared-v')
+  if (/[\s~^:?*[\\]/.test(value))
+    throw new InputError(
+      'tag-prefix',
+      `"${value}" cannot start a git tag`,
+      'use the text before the version in your tags, e.g. v or shared-v'
+    )
   return value
 }
 
 function getImportNames(): string[] {
   const names = getList('import-name')
-  const bad = names.find(name => !PYTHON_IDENTIFIER.test(name))
-  if (bad) throw new InputError('import-name', `"${bad}" is not a module name`, 'use dotted Python module names such as acme_widgets, comma or newline separated')
+  const bad = names.find((name) => !PYTHON_IDENTIFIER.test(name))
+  if (bad)
+    throw new InputError(
+      'import-name',
+      `"${bad}" is not a module name`,
+      'use dotted Python module names such as acme_widgets, comma or newline separated'
+    )
   return names
 }
 
@@ -168,12 +220,20 @@ export function getInputs(): Inputs {
   const packages = getList('packages', { linesOnly: true })
   const packagesDir = getOptionalString('packages-dir')
   if (packagesDir && packages.length > 0) {
-    throw new InputError('packages-dir', 'is set together with `packages`', 'either build the projects listed in `packages` or publish the files already in `packages-dir`')
+    throw new InputError(
+      'packages-dir',
+      'is set together with `packages`',
+      'either build the projects listed in `packages` or publish the files already in `packages-dir`'
+    )
   }
   const distTypes = getEnumList('dist-types', DIST_TYPES, ['sdist', 'wheel'])
   const verify = getEnum('verify', VERIFY_MODES, 'index')
   if (verify === 'install' && !distTypes.includes('wheel') && !packagesDir) {
-    throw new InputError('verify', '`install` needs a wheel but `dist-types` builds none', 'add wheel to `dist-types` or use verify: index')
+    throw new InputError(
+      'verify',
+      '`install` needs a wheel but `dist-types` builds none',
+      'add wheel to `dist-types` or use verify: index'
+    )
   }
   return {
     workingDirectory: getString('working-directory', { default: '.' }),
@@ -196,6 +256,7 @@ export function getInputs(): Inputs {
     dryRun,
     retryTimeoutMs: getRetryTimeoutMs(),
     // 0 (the default) means automatic.
-    uploadTimeoutMs: getInteger('upload-timeout-seconds', { default: 0, min: 1, max: 21_600, also: [0] }) * 1000 || undefined
+    uploadTimeoutMs:
+      getInteger('upload-timeout-seconds', { default: 0, min: 1, max: 21_600, also: [0] }) * 1000 || undefined
   }
 }

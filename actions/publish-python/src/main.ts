@@ -15,7 +15,6 @@ import { type Toolchain, resolveToolchain } from './tools.ts'
 import { uploadDists } from './upload.ts'
 import { verifyInstall, verifyListed } from './verify.ts'
 
-
 /** A log group that ends with how long it took, so slow phases show in the log. */
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const started = Date.now()
@@ -59,7 +58,11 @@ async function publish(inputs: Inputs, outcome: Outcome): Promise<void> {
 }
 
 async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSignal): Promise<void> {
-  const workDir = directory(inputs.workingDirectory, 'working-directory', 'the directory of the Python project (or of the projects in `packages`), relative to the workspace')
+  const workDir = directory(
+    inputs.workingDirectory,
+    'working-directory',
+    'the directory of the Python project (or of the projects in `packages`), relative to the workspace'
+  )
   // A tag that names no version fails before anything is built.
   const expected = expectedVersion(inputs.expectedVersion, inputs.tagPrefix)
 
@@ -68,7 +71,9 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
   // early rejection unhandled).
   const targetKind = inputs.target
   const pendingTarget: Promise<ResolvedTarget | undefined> =
-    targetKind.kind === 'none' ? Promise.resolve(undefined) : resolveTarget(targetKind, inputs.retryTimeoutMs, logRetry, signal)
+    targetKind.kind === 'none'
+      ? Promise.resolve(undefined)
+      : resolveTarget(targetKind, inputs.retryTimeoutMs, logRetry, signal)
   pendingTarget.catch(() => undefined)
 
   const toolchain: Toolchain = await phase('Tools', async () => {
@@ -89,12 +94,16 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
         return files
       })
     : await phase('Build', async () => {
-        const projects: Project[] = inputs.packages.map(dir => ({
+        const projects: Project[] = inputs.packages.map((dir) => ({
           dir: directory(resolve(workDir, dir), 'packages', 'project directories relative to `working-directory`'),
           label: relative(process.cwd(), resolve(workDir, dir)) || '.'
         }))
-        const results = await buildProjects(projects, toolchain, { isolation: inputs.buildIsolation, clean: inputs.clean, distTypes: inputs.distTypes })
-        return results.flatMap(result => result.files)
+        const results = await buildProjects(projects, toolchain, {
+          isolation: inputs.buildIsolation,
+          clean: inputs.clean,
+          distTypes: inputs.distTypes
+        })
+        return results.flatMap((result) => result.files)
       })
   const dists: Dist[] = await describeDists(paths)
   outcome.dists = dists
@@ -102,29 +111,44 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
   const version = await phase('Version gate', async () => {
     for (const dist of dists) log.info(`${dist.file}  ${dist.size} bytes  sha256 ${dist.sha256}`)
     const gated = gateVersion(dists, expected, inputs.allowLocalVersion)
-    log.info(expected ? `Version ${gated} matches ${expected.source}` : `Version ${gated} (no tag in GITHUB_REF and no \`expected-version\`: not compared)`)
+    log.info(
+      expected
+        ? `Version ${gated} matches ${expected.source}`
+        : `Version ${gated} (no tag in GITHUB_REF and no \`expected-version\`: not compared)`
+    )
     return gated
   })
   outcome.version = version
 
-  if (inputs.check) await phase('twine check --strict', () => checkDists(toolchain.twine as NonNullable<Toolchain['twine']>, dists))
+  if (inputs.check)
+    await phase('twine check --strict', () => checkDists(toolchain.twine as NonNullable<Toolchain['twine']>, dists))
 
   const target = await pendingTarget
   if (!target) {
     for (const dist of dists) outcome.status.set(dist, 'dry run: would upload')
-    log.info(`Dry run with no index configured: built, checked and gated ${dists.length} files; nothing compared or uploaded.`)
+    log.info(
+      `Dry run with no index configured: built, checked and gated ${dists.length} files; nothing compared or uploaded.`
+    )
     return
   }
   outcome.target = target
-  const reader: IndexReader = { indexUrl: target.indexUrl, credentials: target.indexCredentials, deadlineMs: inputs.retryTimeoutMs, onRetry: logRetry }
+  const reader: IndexReader = {
+    indexUrl: target.indexUrl,
+    credentials: target.indexCredentials,
+    deadlineMs: inputs.retryTimeoutMs,
+    onRetry: logRetry
+  }
 
   const comparison = await phase(`Compare with ${target.indexUrl}`, async () => {
     log.info(`Target: ${target.description}`)
     const result = await compareWithIndex(dists, reader).catch((error: unknown) => {
       if (!(error instanceof RetryDeadlineError)) throw error
-      throw new ActionError(`Cannot read the index ${target.indexUrl} (${error.message.replace(/^Reading \S+ /, '')}).`, {
-        hint: 'check that the index is up and that `index-url` (or the upload URL it is derived from) is right; nothing was uploaded'
-      })
+      throw new ActionError(
+        `Cannot read the index ${target.indexUrl} (${error.message.replace(/^Reading \S+ /, '')}).`,
+        {
+          hint: 'check that the index is up and that `index-url` (or the upload URL it is derived from) is right; nothing was uploaded'
+        }
+      )
     })
     assertUploadable(result, inputs.existing, version, target.indexUrl)
     for (const dist of result.identical) log.info(`${dist.file}: already on the index with the same sha256, skipped`)
@@ -151,7 +175,7 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
         version,
         deadlineMs: inputs.retryTimeoutMs,
         attemptTimeoutMs: inputs.uploadTimeoutMs,
-        onUploaded: done => done.forEach(dist => outcome.status.set(dist, 'uploaded'))
+        onUploaded: (done) => done.forEach((dist) => outcome.status.set(dist, 'uploaded'))
       })
     )
   } else {

@@ -6,7 +6,12 @@ import * as log from '@release/shared/workflow-commands'
 import type { Dist } from './dists.ts'
 import type { ResolvedTarget } from './target.ts'
 
-export type FileStatus = 'uploaded' | 'skipped (identical file already on the index)' | 'dry run: would upload' | 'dry run: already on the index' | 'not uploaded'
+export type FileStatus =
+  | 'uploaded'
+  | 'skipped (identical file already on the index)'
+  | 'dry run: would upload'
+  | 'dry run: already on the index'
+  | 'not uploaded'
 
 export interface Outcome {
   version?: string
@@ -28,8 +33,9 @@ function formatSize(bytes: number): string {
 }
 
 export function installCommands(projects: readonly string[], version: string, target: ResolvedTarget): string[] {
-  const requirements = projects.map(project => `${project}==${version}`).join(' ')
-  if (target.indexUrl === PYPI_INDEX) return [`pip install ${requirements}`, `uv add ${requirements}`, `poetry add ${requirements}`]
+  const requirements = projects.map((project) => `${project}==${version}`).join(' ')
+  if (target.indexUrl === PYPI_INDEX)
+    return [`pip install ${requirements}`, `uv add ${requirements}`, `poetry add ${requirements}`]
   const name = target.kind.startsWith('codeartifact') ? 'codeartifact' : 'private'
   return [
     `pip install --index-url ${target.indexUrl} ${requirements}`,
@@ -41,17 +47,22 @@ export function installCommands(projects: readonly string[], version: string, ta
 }
 
 export function setOutputs(outcome: Outcome): void {
-  const withStatus = (status: (s: FileStatus | undefined) => boolean): string[] => outcome.dists.filter(dist => status(outcome.status.get(dist))).map(dist => dist.file)
+  const withStatus = (status: (s: FileStatus | undefined) => boolean): string[] =>
+    outcome.dists.filter((dist) => status(outcome.status.get(dist))).map((dist) => dist.file)
   log.setOutput('version', outcome.version ?? '')
-  log.setOutput('files', JSON.stringify(outcome.dists.map(dist => ({ name: dist.file, size: dist.size, sha256: dist.sha256 }))))
-  log.setOutput('uploaded', JSON.stringify(withStatus(s => s === 'uploaded')))
-  log.setOutput('skipped', JSON.stringify(withStatus(s => s?.startsWith('skipped') ?? false)))
+  log.setOutput(
+    'files',
+    JSON.stringify(outcome.dists.map((dist) => ({ name: dist.file, size: dist.size, sha256: dist.sha256 })))
+  )
+  log.setOutput('uploaded', JSON.stringify(withStatus((s) => s === 'uploaded')))
+  log.setOutput('skipped', JSON.stringify(withStatus((s) => s?.startsWith('skipped') ?? false)))
   log.setOutput('index-url', outcome.target?.indexUrl ?? '')
 }
 
 export async function writeSummary(outcome: Outcome): Promise<void> {
-  const projects = [...new Set(outcome.dists.map(dist => dist.project))]
-  const what = projects.length > 0 ? `${projects.join(', ')}${outcome.version ? ` ${outcome.version}` : ''}` : 'nothing built'
+  const projects = [...new Set(outcome.dists.map((dist) => dist.project))]
+  const what =
+    projects.length > 0 ? `${projects.join(', ')}${outcome.version ? ` ${outcome.version}` : ''}` : 'nothing built'
   const where = outcome.target ? outcome.target.description : 'no index (dry run)'
   const sections: SummarySection[] = []
   if (outcome.error !== undefined) {
@@ -64,7 +75,12 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     sections.push({
       table: {
         header: ['File', 'Size', 'SHA-256', 'Status'],
-        rows: outcome.dists.map(dist => [`\`${dist.file}\``, formatSize(dist.size), `\`${dist.sha256}\``, outcome.status.get(dist) ?? (outcome.error ? 'not uploaded' : '')])
+        rows: outcome.dists.map((dist) => [
+          `\`${dist.file}\``,
+          formatSize(dist.size),
+          `\`${dist.sha256}\``,
+          outcome.status.get(dist) ?? (outcome.error ? 'not uploaded' : '')
+        ])
       }
     })
   }

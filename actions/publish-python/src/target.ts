@@ -52,7 +52,12 @@ export async function resolveTarget(
         indexUrl: access.indexUrl,
         indexCredentials: credentials,
         description: `CodeArtifact ${target.repository.domain}/${target.repository.repository} (owner ${access.domainOwner}, ${session.region}; ${session.source === 'oidc' ? `role ${session.roleArn}` : 'credentials from the environment'})`,
-        codeartifact: { session, domain: target.repository.domain, domainOwner: access.domainOwner, repository: target.repository.repository },
+        codeartifact: {
+          session,
+          domain: target.repository.domain,
+          domainOwner: access.domainOwner,
+          repository: target.repository.repository
+        },
         uploadCredentials: async () => credentials
       }
     }
@@ -68,7 +73,8 @@ export async function resolveTarget(
       }
     }
     case 'index': {
-      const credentials = target.password === undefined ? undefined : { username: target.username, password: target.password }
+      const credentials =
+        target.password === undefined ? undefined : { username: target.username, password: target.password }
       return {
         kind: target.kind,
         uploadUrl: target.uploadUrl,
@@ -81,7 +87,7 @@ export async function resolveTarget(
     case 'trusted-publishing': {
       let minted: Promise<IndexCredentials> | undefined
       const mint = (): Promise<IndexCredentials> =>
-        (minted ??= mintTrustedPublishingToken(target.uploadUrl, { deadlineMs, onRetry }).then(result => ({
+        (minted ??= mintTrustedPublishingToken(target.uploadUrl, { deadlineMs, onRetry }).then((result) => ({
           username: TRUSTED_PUBLISHING_USERNAME,
           password: result.token
         })))

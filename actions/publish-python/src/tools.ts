@@ -74,7 +74,12 @@ async function probe(python: string): Promise<Probe> {
 function findPython(given: string | undefined): string {
   if (given) {
     const found = which(given)
-    if (!found) throw new InputError('python', `"${given}" was not found or is not executable`, 'use an interpreter on PATH (python, python3.12) or a path to one')
+    if (!found)
+      throw new InputError(
+        'python',
+        `"${given}" was not found or is not executable`,
+        'use an interpreter on PATH (python, python3.12) or a path to one'
+      )
     return found
   }
   const found = which('python') ?? which('python3')
@@ -102,14 +107,23 @@ async function privateToolVenv(python: string, pythonVersion: string): Promise<s
   log.info(`Installing twine==${PINNED.twine} and build==${PINNED.build} into ${venv}`)
   try {
     await runCommand(python, ['-m', 'venv', '--clear', venv])
-    await runCommand(venvPython(venv), ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', `twine==${PINNED.twine}`, `build==${PINNED.build}`])
+    await runCommand(venvPython(venv), [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--quiet',
+      `twine==${PINNED.twine}`,
+      `build==${PINNED.build}`
+    ])
   } catch (error) {
     throw new ActionError(`Could not install twine and build for ${python}: ${(error as Error).message}`, {
       hint: 'install them into the interpreter first (`python -m pip install twine build`), or put uv on PATH (astral-sh/setup-uv)'
     })
   }
   await writeFile(complete, `${key}\n`)
-  if (cache) await cache.saveCache([venv], key).catch((error: unknown) => log.info(`Not cached: ${(error as Error).message}`))
+  if (cache)
+    await cache.saveCache([venv], key).catch((error: unknown) => log.info(`Not cached: ${(error as Error).message}`))
   return venv
 }
 
@@ -132,7 +146,9 @@ export async function resolveToolchain(pythonInput: string | undefined, needs: T
   let builder: 'uv' | 'build' | undefined
   if (needs.builder) {
     if (needs.builder === 'uv' && !uv) {
-      throw new ActionError('`builder: uv` but uv is not on PATH.', { hint: 'install uv first (astral-sh/setup-uv), or use `builder: build`' })
+      throw new ActionError('`builder: uv` but uv is not on PATH.', {
+        hint: 'install uv first (astral-sh/setup-uv), or use `builder: build`'
+      })
     }
     builder = needs.builder === 'auto' ? (uv ? 'uv' : 'build') : needs.builder
   }
@@ -160,5 +176,14 @@ export async function resolveToolchain(pythonInput: string | undefined, needs: T
   const build = builder === 'build' ? await tool('build', `build==${PINNED.build}`, 'pyproject-build') : undefined
   const twine = needs.twine ? await tool('twine', `twine==${PINNED.twine}`, 'twine') : undefined
   if (builder === 'uv') notes.push('builder: uv build')
-  return { python, pythonVersion: found.version, uv, builder: builder ?? 'build', build, twine, pip: found.modules.pip, notes }
+  return {
+    python,
+    pythonVersion: found.version,
+    uv,
+    builder: builder ?? 'build',
+    build,
+    twine,
+    pip: found.modules.pip,
+    notes
+  }
 }

@@ -23,7 +23,10 @@ export class UploadFailure extends Error {
   readonly file?: string
   /** The uploader's whole output (ANSI stripped): the reason can sit on another line than the status. */
   readonly output: string
-  constructor(message: string, options: { status?: number; network?: boolean; progressed?: boolean; file?: string; output?: string }) {
+  constructor(
+    message: string,
+    options: { status?: number; network?: boolean; progressed?: boolean; file?: string; output?: string }
+  ) {
     super(message)
     this.name = 'UploadFailure'
     this.status = options.status
@@ -49,49 +52,75 @@ const NETWORK_PATTERNS = [
 /** The status (or network trouble) behind a failed twine / uv publish run, and its key line. */
 export function classifyUploaderOutput(output: string): UploadFailure {
   const text = stripAnsi(output)
-  const lines = text.split('\n').map(line => line.trim()).filter(Boolean)
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
   // twine: `HTTPError: 503 Service Unavailable from <url>` (+ the reason on the next lines);
   // uv: `Server returned status code 503 Service Unavailable` / `Upload failed with status code 503`.
   const status = /HTTPError: (\d{3})|status code (\d{3})/.exec(text)
   const code = status ? Number(status[1] ?? status[2]) : undefined
   const key =
-    lines.find(line => /HTTPError: \d{3}|status code \d{3}/.test(line)) ??
-    [...lines].reverse().find(line => NETWORK_PATTERNS.some(pattern => pattern.test(line))) ??
-    [...lines].reverse().find(line => /error/i.test(line)) ??
+    lines.find((line) => /HTTPError: \d{3}|status code \d{3}/.test(line)) ??
+    [...lines].reverse().find((line) => NETWORK_PATTERNS.some((pattern) => pattern.test(line))) ??
+    [...lines].reverse().find((line) => /error/i.test(line)) ??
     lines.at(-1) ??
     'no output'
   const message = key.replace(/^(ERROR|error:|cause:)\s*/, '').replace(/\s+from\s*$/, '')
   // twine: `Uploading <name>` before each file; uv: ``Failed to publish `<path>` to``.
-  const file = (/Failed to publish `([^`]+)`/.exec(text)?.[1] ?? [...text.matchAll(/^Uploading (\S+)\s*$/gm)].at(-1)?.[1])?.split(/[\\/]/).pop()
+  const file = (
+    /Failed to publish `([^`]+)`/.exec(text)?.[1] ?? [...text.matchAll(/^Uploading (\S+)\s*$/gm)].at(-1)?.[1]
+  )
+    ?.split(/[\\/]/)
+    .pop()
   if (code !== undefined) return new UploadFailure(message, { status: code, file, output: text })
-  return new UploadFailure(message, { network: NETWORK_PATTERNS.some(pattern => pattern.test(text)), file, output: text })
+  return new UploadFailure(message, {
+    network: NETWORK_PATTERNS.some((pattern) => pattern.test(text)),
+    file,
+    output: text
+  })
 }
 
 export function classifyUpload(error: unknown): Classification {
   if (error instanceof UploadFailure) {
     if (error.network) return { retryable: true, reason: 'network error' }
-    if (error.progressed) return { retryable: true, reason: `${error.status === undefined ? 'failed' : `HTTP ${error.status}`} after some files were uploaded` }
-    if (error.status === 429 || (error.status !== undefined && error.status >= 500)) return { retryable: true, reason: `HTTP ${error.status}` }
+    if (error.progressed)
+      return {
+        retryable: true,
+        reason: `${error.status === undefined ? 'failed' : `HTTP ${error.status}`} after some files were uploaded`
+      }
+    if (error.status === 429 || (error.status !== undefined && error.status >= 500))
+      return { retryable: true, reason: `HTTP ${error.status}` }
     return { retryable: false, reason: error.status === undefined ? 'upload failed' : `HTTP ${error.status}` }
   }
   return classifyError(error)
 }
 
 function uploaderCommand(uploader: Uploader, toolchain: Toolchain, uploadUrl: string, files: readonly Dist[]): Command {
-  const paths = files.map(dist => dist.path)
+  const paths = files.map((dist) => dist.path)
   if (uploader === 'uv') {
     // uv would try trusted publishing on its own on GitHub Actions; the action decides that.
-    return { command: toolchain.uv as string, args: ['publish', '--no-progress', '--trusted-publishing', 'never', '--publish-url', uploadUrl, ...paths] }
+    return {
+      command: toolchain.uv as string,
+      args: ['publish', '--no-progress', '--trusted-publishing', 'never', '--publish-url', uploadUrl, ...paths]
+    }
   }
   const twine = toolchain.twine as Command
-  return { command: twine.command, args: [...twine.args, '--no-color', 'upload', '--non-interactive', '--disable-progress-bar', ...paths] }
+  return {
+    command: twine.command,
+    args: [...twine.args, '--no-color', 'upload', '--non-interactive', '--disable-progress-bar', ...paths]
+  }
 }
 
 // Every variable twine or uv would take a target or credentials from is set here, to this
 // target's values or to undefined (which removes it from the child's environment): otherwise
 // an earlier codeartifact-login's TWINE_PASSWORD / UV_PUBLISH_PASSWORD would reach a
 // `repository-url` on another host whenever this target has no password of its own.
-export function uploaderEnv(uploader: Uploader, uploadUrl: string, credentials: IndexCredentials | undefined): Record<string, string | undefined> {
+export function uploaderEnv(
+  uploader: Uploader,
+  uploadUrl: string,
+  credentials: IndexCredentials | undefined
+): Record<string, string | undefined> {
   const cleared = {
     TWINE_USERNAME: undefined,
     TWINE_PASSWORD: undefined,
@@ -104,7 +133,12 @@ export function uploaderEnv(uploader: Uploader, uploadUrl: string, credentials: 
   }
   if (uploader === 'uv') {
     // The URL travels in argv (--publish-url); the variable is cleared all the same.
-    return { ...cleared, UV_PUBLISH_USERNAME: credentials?.username, UV_PUBLISH_PASSWORD: credentials?.password, NO_COLOR: '1' }
+    return {
+      ...cleared,
+      UV_PUBLISH_USERNAME: credentials?.username,
+      UV_PUBLISH_PASSWORD: credentials?.password,
+      NO_COLOR: '1'
+    }
   }
   return {
     ...cleared,
@@ -123,17 +157,23 @@ export function explainFailure(failure: UploadFailure, uploadUrl: string, versio
   // twine --non-interactive ("Credential not found for password.") and uv ("Missing credentials
   // for: <url>") when the target has no password: nothing else is passed on (uploaderEnv).
   if (/Credential not found for (username|password)|Missing credentials for/.test(failure.output)) {
-    return new ActionError(`The upload to ${uploadUrl} has no credentials: \`password\` is empty, and credentials other steps left for other indexes are never used.`, {
-      hint: 'set `password` (and `username` unless it is __token__) for this index, or use `trusted-publishing: true`'
-    })
+    return new ActionError(
+      `The upload to ${uploadUrl} has no credentials: \`password\` is empty, and credentials other steps left for other indexes are never used.`,
+      {
+        hint: 'set `password` (and `username` unless it is __token__) for this index, or use `trusted-publishing: true`'
+      }
+    )
   }
   // twine prints the status on one line and the index's reason ("File already exists") on the next.
   if (status === 409 || (status === 400 && /already exists?|file exists/i.test(failure.output))) {
     // The index has the name but did not list it a moment ago (another upload racing this one,
     // or a listing that lags): either way this version's file cannot be replaced.
-    return new ActionError(`The index refused ${failure.file ?? 'a file'}: it already has a file of that name (HTTP ${status}), which its simple index did not list with a matching sha256.`, {
-      hint: `bump the version (${version} is taken); if another job is publishing the same release right now, let it finish and re-run this one`
-    })
+    return new ActionError(
+      `The index refused ${failure.file ?? 'a file'}: it already has a file of that name (HTTP ${status}), which its simple index did not list with a matching sha256.`,
+      {
+        hint: `bump the version (${version} is taken); if another job is publishing the same release right now, let it finish and re-run this one`
+      }
+    )
   }
   if (status === 401 || status === 403) {
     return new ActionError(`The index refused the upload to ${uploadUrl} (HTTP ${status}): ${failure.message}`, {
@@ -146,9 +186,13 @@ export function explainFailure(failure: UploadFailure, uploadUrl: string, versio
     })
   }
   if (status === 413) {
-    return new ActionError(`The index refused a file as too large (HTTP 413): ${failure.message}`, { hint: "ask the index's administrators to raise the limit, or shrink the distribution" })
+    return new ActionError(`The index refused a file as too large (HTTP 413): ${failure.message}`, {
+      hint: "ask the index's administrators to raise the limit, or shrink the distribution"
+    })
   }
-  return new ActionError(`The upload to ${uploadUrl} failed: ${failure.message}`, { hint: 'see the uploader output above' })
+  return new ActionError(`The upload to ${uploadUrl} failed: ${failure.message}`, {
+    hint: 'see the uploader output above'
+  })
 }
 
 export interface UploadOptions {
@@ -182,11 +226,17 @@ export async function uploadDists(dists: readonly Dist[], options: UploadOptions
   const started = Date.now()
   try {
     await withRetry(
-      async attempt => {
+      async (attempt) => {
         const { command, args } = uploaderCommand(options.uploader, options.toolchain, options.uploadUrl, remaining)
-        log.info(`${attempt > 1 ? `Attempt ${attempt}: ` : ''}uploading ${remaining.map(dist => dist.file).join(', ')}`)
+        log.info(
+          `${attempt > 1 ? `Attempt ${attempt}: ` : ''}uploading ${remaining.map((dist) => dist.file).join(', ')}`
+        )
         const timeoutMs = options.attemptTimeoutMs ?? uploadTimeoutMs(remaining)
-        const result = await runCommand(command, args, { ignoreReturnCode: true, timeoutMs, env: uploaderEnv(options.uploader, options.uploadUrl, options.credentials) })
+        const result = await runCommand(command, args, {
+          ignoreReturnCode: true,
+          timeoutMs,
+          env: uploaderEnv(options.uploader, options.uploadUrl, options.credentials)
+        })
         if (result.exitCode === 0) {
           uploaded.push(...remaining)
           options.onUploaded?.(remaining)
@@ -194,7 +244,10 @@ export async function uploadDists(dists: readonly Dist[], options: UploadOptions
           return
         }
         const failure = result.timedOut
-          ? new UploadFailure(`the uploader was stopped after ${Math.round(timeoutMs / 1000)} s without finishing (upload-timeout-seconds)`, { network: true, output: `${result.stdout}\n${result.stderr}` })
+          ? new UploadFailure(
+              `the uploader was stopped after ${Math.round(timeoutMs / 1000)} s without finishing (upload-timeout-seconds)`,
+              { network: true, output: `${result.stdout}\n${result.stderr}` }
+            )
           : classifyUploaderOutput(`${result.stdout}\n${result.stderr}`)
         // Which files made it before the failure? One quick look; if the index cannot say,
         // everything left is sent again (an identical re-upload is then recognised next time).
@@ -205,10 +258,18 @@ export async function uploadDists(dists: readonly Dist[], options: UploadOptions
             uploaded.push(...comparison.identical)
             options.onUploaded?.(comparison.identical)
             remaining = comparison.missing
-            log.info(`Already on the index after the failure: ${comparison.identical.map(dist => dist.file).join(', ')}`)
+            log.info(
+              `Already on the index after the failure: ${comparison.identical.map((dist) => dist.file).join(', ')}`
+            )
             if (remaining.length === 0) return
             // Progress was made: an "already exists" answer for those files is no reason to stop.
-            throw new UploadFailure(failure.message, { status: failure.status, network: failure.network, progressed: true, file: failure.file, output: failure.output })
+            throw new UploadFailure(failure.message, {
+              status: failure.status,
+              network: failure.network,
+              progressed: true,
+              file: failure.file,
+              output: failure.output
+            })
           }
         }
         throw failure
@@ -219,16 +280,21 @@ export async function uploadDists(dists: readonly Dist[], options: UploadOptions
         initialDelayMs: 1_000,
         classify: classifyUpload,
         onRetry: ({ attempt, delayMs, reason }) =>
-          log.info(`Upload attempt ${attempt} failed (${reason}); ${remaining.length} file${remaining.length === 1 ? '' : 's'} left, retrying in ${(delayMs / 1000).toFixed(1)} s`)
+          log.info(
+            `Upload attempt ${attempt} failed (${reason}); ${remaining.length} file${remaining.length === 1 ? '' : 's'} left, retrying in ${(delayMs / 1000).toFixed(1)} s`
+          )
       }
     )
   } catch (error) {
     if (error instanceof RetryDeadlineError) {
       const last = error.cause instanceof Error ? error.cause.message : String(error.cause)
-      const names = (list: readonly Dist[]): string => (list.length > 0 ? list.map(dist => dist.file).join(', ') : 'nothing')
+      const names = (list: readonly Dist[]): string =>
+        list.length > 0 ? list.map((dist) => dist.file).join(', ') : 'nothing'
       throw new ActionError(
         `The upload to ${options.uploadUrl} still failed after ${error.attempts} attempts in ${((Date.now() - started) / 1000).toFixed(1)} s (last: ${last}); uploaded ${names(uploaded)}; not uploaded ${names(remaining)}.`,
-        { hint: 'the index looks unavailable; re-run the job when it is back: files already uploaded are recognised by their sha256 and skipped (existing: skip-identical)' }
+        {
+          hint: 'the index looks unavailable; re-run the job when it is back: files already uploaded are recognised by their sha256 and skipped (existing: skip-identical)'
+        }
       )
     }
     if (error instanceof UploadFailure) throw explainFailure(error, options.uploadUrl, options.version)

@@ -21,10 +21,12 @@ class NotYet extends Error {
   override name = 'NotYet'
 }
 
-const notYet = { classify: (error: unknown) => ({ retryable: error instanceof NotYet, reason: (error as Error).message }) }
+const notYet = {
+  classify: (error: unknown) => ({ retryable: error instanceof NotYet, reason: (error as Error).message })
+}
 
 function projectsOf(dists: readonly Dist[]): string[] {
-  return [...new Set(dists.map(dist => dist.project))]
+  return [...new Set(dists.map((dist) => dist.project))]
 }
 
 async function poll<T>(label: string, deadlineMs: number, check: () => Promise<T>): Promise<T> {
@@ -32,13 +34,21 @@ async function poll<T>(label: string, deadlineMs: number, check: () => Promise<T
     return await withRetry(check, { label, deadlineMs, initialDelayMs: 500, maxDelayMs: 4_000, ...notYet })
   } catch (error) {
     const last = (error as { cause?: unknown }).cause ?? error
-    if (last instanceof NotYet) throw new ActionError(`${label} failed: ${last.message}`, { hint: 'the upload was accepted but the release does not show on the index; check the index, then re-run (uploaded files are skipped)' })
+    if (last instanceof NotYet)
+      throw new ActionError(`${label} failed: ${last.message}`, {
+        hint: 'the upload was accepted but the release does not show on the index; check the index, then re-run (uploaded files are skipped)'
+      })
     throw error
   }
 }
 
 /** `verify: index`. Returns a line for the summary. */
-export async function verifyListed(dists: readonly Dist[], version: string, target: ResolvedTarget, reader: IndexReader): Promise<string> {
+export async function verifyListed(
+  dists: readonly Dist[],
+  version: string,
+  target: ResolvedTarget,
+  reader: IndexReader
+): Promise<string> {
   const projects = projectsOf(dists)
   const ca = target.codeartifact
   if (ca) {
@@ -46,25 +56,29 @@ export async function verifyListed(dists: readonly Dist[], version: string, targ
     await poll('Verifying with CodeArtifact ListPackageVersions', reader.deadlineMs, async () => {
       const missing: string[] = []
       await Promise.all(
-        projects.map(async project => {
+        projects.map(async (project) => {
           const versions = await listPackageVersions(ca.session, ca, project, reader.deadlineMs)
-          if (!versions.some(listed => safeEqual(listed, version))) missing.push(project)
+          if (!versions.some((listed) => safeEqual(listed, version))) missing.push(project)
         })
       )
       if (missing.length > 0) throw new NotYet(`${missing.join(', ')} ${version} not listed by CodeArtifact yet`)
     })
-    const line = `${projects.map(project => `${project} ${version}`).join(', ')} listed by CodeArtifact ListPackageVersions`
+    const line = `${projects.map((project) => `${project} ${version}`).join(', ')} listed by CodeArtifact ListPackageVersions`
     log.info(line)
     return line
   }
   await poll(`Verifying on ${reader.indexUrl}`, reader.deadlineMs, async () => {
     const comparison = await compareWithIndex(dists, reader)
     if (comparison.conflicting.length > 0) {
-      throw new ActionError(`The index serves other bytes than were uploaded for ${comparison.conflicting.map(c => c.dist.file).join(', ')}.`, {
-        hint: 'something else published the same version at the same time; check the index'
-      })
+      throw new ActionError(
+        `The index serves other bytes than were uploaded for ${comparison.conflicting.map((c) => c.dist.file).join(', ')}.`,
+        {
+          hint: 'something else published the same version at the same time; check the index'
+        }
+      )
     }
-    if (comparison.missing.length > 0) throw new NotYet(`${comparison.missing.map(dist => dist.file).join(', ')} not on the index yet`)
+    if (comparison.missing.length > 0)
+      throw new NotYet(`${comparison.missing.map((dist) => dist.file).join(', ')} not on the index yet`)
   })
   const line = `all ${dists.length} files on ${reader.indexUrl} with matching sha256`
   log.info(line)
@@ -85,7 +99,11 @@ function safeEqual(a: string, b: string): boolean {
  * credentials, ...) are removed (undefined drops a variable), so the release counts as
  * installable only when this index serves it.
  */
-export function installerEnv(installer: 'pip' | 'uv', indexUrl: string, inherited: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+export function installerEnv(
+  installer: 'pip' | 'uv',
+  indexUrl: string,
+  inherited: NodeJS.ProcessEnv = process.env
+): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {}
   for (const key of Object.keys(inherited)) if (key.startsWith('UV_INDEX_')) env[key] = undefined
   Object.assign(env, {
@@ -113,25 +131,51 @@ const IMPORT_SCRIPT = [
 ].join('\n')
 
 /** `verify: install`. Returns a line for the summary. */
-export async function verifyInstall(dists: readonly Dist[], version: string, target: ResolvedTarget, toolchain: Toolchain, importNames: readonly string[], deadlineMs: number): Promise<string> {
+export async function verifyInstall(
+  dists: readonly Dist[],
+  version: string,
+  target: ResolvedTarget,
+  toolchain: Toolchain,
+  importNames: readonly string[],
+  deadlineMs: number
+): Promise<string> {
   const projects = projectsOf(dists)
   const modules = importNames.length > 0 ? [...importNames] : await defaultImports(dists)
-  const requirements = projects.map(project => `${project}==${version}`)
+  const requirements = projects.map((project) => `${project}==${version}`)
   const dir = await createPrivateDir('publish-python-verify')
   try {
     const venv = join(dir, 'venv')
     // --without-pip: pip (or uv) from outside installs into it, which saves bootstrapping pip.
-    const created = await runCommand(toolchain.python, ['-m', 'venv', '--without-pip', venv], { silent: true, ignoreReturnCode: true })
+    const created = await runCommand(toolchain.python, ['-m', 'venv', '--without-pip', venv], {
+      silent: true,
+      ignoreReturnCode: true
+    })
     if (created.exitCode !== 0) {
-      if (!toolchain.uv) throw new ActionError(`Could not create a virtual environment: ${outputTail(created)}`, { hint: 'install the venv module (Debian: python3-venv) or uv' })
+      if (!toolchain.uv)
+        throw new ActionError(`Could not create a virtual environment: ${outputTail(created)}`, {
+          hint: 'install the venv module (Debian: python3-venv) or uv'
+        })
       await runCommand(toolchain.uv, ['venv', '--quiet', '--python', toolchain.python, venv], { silent: true })
     }
-    if (!toolchain.pip && !toolchain.uv) throw new ActionError('Neither pip nor uv is available to install the release.', { hint: 'install pip into `python`, or install uv' })
+    if (!toolchain.pip && !toolchain.uv)
+      throw new ActionError('Neither pip nor uv is available to install the release.', {
+        hint: 'install pip into `python`, or install uv'
+      })
     const indexUrl = installIndexUrl(target)
     const install = toolchain.pip
       ? {
           command: toolchain.python,
-          args: ['-m', 'pip', '--python', venvPython(venv), 'install', '--no-cache-dir', '--disable-pip-version-check', '--no-input', ...requirements],
+          args: [
+            '-m',
+            'pip',
+            '--python',
+            venvPython(venv),
+            'install',
+            '--no-cache-dir',
+            '--disable-pip-version-check',
+            '--no-input',
+            ...requirements
+          ],
           env: installerEnv('pip', indexUrl)
         }
       : {
@@ -140,24 +184,45 @@ export async function verifyInstall(dists: readonly Dist[], version: string, tar
           env: installerEnv('uv', indexUrl)
         }
     await poll(`Installing ${requirements.join(' ')} from ${target.indexUrl}`, deadlineMs, async () => {
-      const result = await runCommand(install.command, install.args, { env: install.env, ignoreReturnCode: true, cwd: dir })
+      const result = await runCommand(install.command, install.args, {
+        env: install.env,
+        ignoreReturnCode: true,
+        cwd: dir
+      })
       if (result.exitCode === 0) return
       const output = `${result.stdout}\n${result.stderr}`
-      if (/No matching distribution|Could not find a version|not found in the package registry|no version of/i.test(output)) throw new NotYet(`${requirements.join(' ')} is not installable from the index yet`)
-      throw new ActionError(`Installing ${requirements.join(' ')} from ${target.indexUrl} failed: ${output.trim().split('\n').filter(Boolean).pop()}`, {
-        hint: 'the release or one of its dependencies cannot be installed from this index; see the installer output above'
-      })
+      if (
+        /No matching distribution|Could not find a version|not found in the package registry|no version of/i.test(
+          output
+        )
+      )
+        throw new NotYet(`${requirements.join(' ')} is not installable from the index yet`)
+      throw new ActionError(
+        `Installing ${requirements.join(' ')} from ${target.indexUrl} failed: ${output.trim().split('\n').filter(Boolean).pop()}`,
+        {
+          hint: 'the release or one of its dependencies cannot be installed from this index; see the installer output above'
+        }
+      )
     })
     if (modules.length === 0) {
-      log.warning(`Installed ${requirements.join(' ')}, but found no module to import in the wheels; set \`import-name\` to check an import.`)
+      log.warning(
+        `Installed ${requirements.join(' ')}, but found no module to import in the wheels; set \`import-name\` to check an import.`
+      )
       return `installed ${requirements.join(' ')} in a fresh virtual environment`
     }
     log.info(`Importing ${modules.join(', ')} in the fresh environment`)
-    const imported = await runCommand(venvPython(venv), ['-I', '-c', IMPORT_SCRIPT, ...modules], { cwd: dir, ignoreReturnCode: true, silent: true })
+    const imported = await runCommand(venvPython(venv), ['-I', '-c', IMPORT_SCRIPT, ...modules], {
+      cwd: dir,
+      ignoreReturnCode: true,
+      silent: true
+    })
     if (imported.exitCode !== 0) {
-      throw new ActionError(`${requirements.join(' ')} installed, but \`import ${modules.join(', ')}\` failed: ${outputTail(imported)}`, {
-        hint: 'the wheel is missing a module or a dependency; check the package contents (and `import-name`, which defaults to the wheel\'s top-level modules)'
-      })
+      throw new ActionError(
+        `${requirements.join(' ')} installed, but \`import ${modules.join(', ')}\` failed: ${outputTail(imported)}`,
+        {
+          hint: "the wheel is missing a module or a dependency; check the package contents (and `import-name`, which defaults to the wheel's top-level modules)"
+        }
+      )
     }
     log.info(imported.stdout.trim())
     const line = `installed ${requirements.join(' ')} in a fresh virtual environment and imported ${modules.join(', ')}`
@@ -171,7 +236,7 @@ export async function verifyInstall(dists: readonly Dist[], version: string, tar
 async function defaultImports(dists: readonly Dist[]): Promise<string[]> {
   const names = new Set<string>()
   for (const project of projectsOf(dists)) {
-    const wheel = dists.find(dist => dist.project === project && dist.kind === 'wheel')
+    const wheel = dists.find((dist) => dist.project === project && dist.kind === 'wheel')
     if (!wheel) continue
     for (const name of await wheelImportNames(wheel.path, project)) names.add(name)
   }

@@ -2,7 +2,18 @@ import { cp, mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type ActionRunResult, firstUnmaskedUse, runBundledAction } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
-import { buildDists, copyProject, expectSuccess, gitCommitAll, gitTagged, leaks, parseJsonOutput, removeTempDirs, setVersion, tempDir } from './helpers.ts'
+import {
+  buildDists,
+  copyProject,
+  expectSuccess,
+  gitCommitAll,
+  gitTagged,
+  leaks,
+  parseJsonOutput,
+  removeTempDirs,
+  setVersion,
+  tempDir
+} from './helpers.ts'
 
 // Every way a release goes wrong, each ending in one clear line (and, where a gate fails,
 // with nothing uploaded): transient index faults that retries absorb, an index that stays
@@ -25,7 +36,13 @@ async function prebuilt(version: string, readme?: string): Promise<string> {
 }
 
 function indexInputs(extra: Record<string, string> = {}): Record<string, string> {
-  return { 'repository-url': stack.uploadUrl, username: 'aws', password: KNOWN_TOKEN, 'retry-timeout-seconds': '20', ...extra }
+  return {
+    'repository-url': stack.uploadUrl,
+    username: 'aws',
+    password: KNOWN_TOKEN,
+    'retry-timeout-seconds': '20',
+    ...extra
+  }
 }
 
 async function publish(inputs: Record<string, string>, ref = ''): Promise<ActionRunResult> {
@@ -37,11 +54,11 @@ async function publish(inputs: Record<string, string>, ref = ''): Promise<Action
 }
 
 function posts(): number {
-  return stack.index.log.filter(entry => entry.method === 'POST').length
+  return stack.index.log.filter((entry) => entry.method === 'POST').length
 }
 
 async function publishedFiles(): Promise<string[]> {
-  return (await readdir(stack.pypiserver.packagesDir)).filter(file => file.startsWith('acme_faults'))
+  return (await readdir(stack.pypiserver.packagesDir)).filter((file) => file.startsWith('acme_faults'))
 }
 
 beforeAll(async () => {
@@ -61,7 +78,9 @@ beforeAll(async () => {
   ]
   for (let i = 0; i < versions.length; i += 2) {
     await Promise.all(
-      versions.slice(i, i + 2).map(async ([key, readme]) => dists.set(key, await prebuilt(key.replace('-other', ''), readme)))
+      versions
+        .slice(i, i + 2)
+        .map(async ([key, readme]) => dists.set(key, await prebuilt(key.replace('-other', ''), readme)))
     )
   }
 }, 120_000)
@@ -79,31 +98,59 @@ describe('transient index faults', () => {
     stack.index.addFault({ method: 'POST', status: 500, times: 1 })
     const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.0') as string }), 'refs/tags/v2.0.0')
     expectSuccess(result)
-    expect(parseJsonOutput(result, 'uploaded')).toEqual(['acme_faults-2.0.0-py3-none-any.whl', 'acme_faults-2.0.0.tar.gz'])
-    expect(stack.index.log.filter(entry => entry.method === 'POST').map(entry => entry.status)).toEqual([500, 200, 200])
+    expect(parseJsonOutput(result, 'uploaded')).toEqual([
+      'acme_faults-2.0.0-py3-none-any.whl',
+      'acme_faults-2.0.0.tar.gz'
+    ])
+    expect(stack.index.log.filter((entry) => entry.method === 'POST').map((entry) => entry.status)).toEqual([
+      500, 200, 200
+    ])
   }, 60_000)
 
   it('retries a 429 with back-off (CodeArtifact target) and completes', async () => {
     stack.index.addFault({ method: 'POST', status: 429, retryAfter: 1, times: 1 })
     const result = await publish(
-      { 'packages-dir': dists.get('2.0.1') as string, 'aws-region': stack.region, 'role-to-assume': stack.roleArn, domain: stack.domain, repository: stack.repository },
+      {
+        'packages-dir': dists.get('2.0.1') as string,
+        'aws-region': stack.region,
+        'role-to-assume': stack.roleArn,
+        domain: stack.domain,
+        repository: stack.repository
+      },
       'refs/tags/v2.0.1'
     )
     expectSuccess(result)
     expect(result.stdout).toMatch(/Upload attempt 1 failed \(HTTP 429\); 2 files left, retrying in/)
-    expect(parseJsonOutput(result, 'uploaded')).toEqual(['acme_faults-2.0.1-py3-none-any.whl', 'acme_faults-2.0.1.tar.gz'])
-    expect(await publishedFiles()).toEqual(expect.arrayContaining(['acme_faults-2.0.1-py3-none-any.whl', 'acme_faults-2.0.1.tar.gz']))
+    expect(parseJsonOutput(result, 'uploaded')).toEqual([
+      'acme_faults-2.0.1-py3-none-any.whl',
+      'acme_faults-2.0.1.tar.gz'
+    ])
+    expect(await publishedFiles()).toEqual(
+      expect.arrayContaining(['acme_faults-2.0.1-py3-none-any.whl', 'acme_faults-2.0.1.tar.gz'])
+    )
   }, 60_000)
 
   it('stops an upload that stalls once upload-timeout-seconds have passed, and completes on the next attempt', async () => {
     // The first upload request is held: a connection that went silent. twine has no timeout.
     stack.index.addFault({ method: 'POST', delayMs: 20_000, times: 1 })
     const started = Date.now()
-    const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.7') as string, 'upload-timeout-seconds': '2', 'retry-timeout-seconds': '30' }), 'refs/tags/v2.0.7')
+    const result = await publish(
+      indexInputs({
+        'packages-dir': dists.get('2.0.7') as string,
+        'upload-timeout-seconds': '2',
+        'retry-timeout-seconds': '30'
+      }),
+      'refs/tags/v2.0.7'
+    )
     expectSuccess(result)
     expect(result.stdout).toMatch(/Upload attempt 1 failed \(network error\); 2 files left, retrying in/)
-    expect(parseJsonOutput(result, 'uploaded')).toEqual(['acme_faults-2.0.7-py3-none-any.whl', 'acme_faults-2.0.7.tar.gz'])
-    expect(await publishedFiles()).toEqual(expect.arrayContaining(['acme_faults-2.0.7-py3-none-any.whl', 'acme_faults-2.0.7.tar.gz']))
+    expect(parseJsonOutput(result, 'uploaded')).toEqual([
+      'acme_faults-2.0.7-py3-none-any.whl',
+      'acme_faults-2.0.7.tar.gz'
+    ])
+    expect(await publishedFiles()).toEqual(
+      expect.arrayContaining(['acme_faults-2.0.7-py3-none-any.whl', 'acme_faults-2.0.7.tar.gz'])
+    )
     expect(Date.now() - started).toBeLessThan(20_000)
   }, 60_000)
 })
@@ -112,11 +159,15 @@ describe('an index that stays down', () => {
   it('fails uploads clearly within the retry deadline', async () => {
     stack.index.addFault({ method: 'POST', status: 503, persistent: true })
     const started = Date.now()
-    const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.2') as string, 'retry-timeout-seconds': '4' }))
+    const result = await publish(
+      indexInputs({ 'packages-dir': dists.get('2.0.2') as string, 'retry-timeout-seconds': '4' })
+    )
     const elapsed = Date.now() - started
     expect(result.exitCode).toBe(1)
     expect(result.errors).toEqual([
-      expect.stringMatching(/^The upload to http:\S+ still failed after \d+ attempts in [\d.]+ s \(last: HTTPError: 503 Service Unavailable.*\); uploaded nothing; not uploaded acme_faults-2\.0\.2-py3-none-any\.whl, acme_faults-2\.0\.2\.tar\.gz\. Fix: the index looks unavailable/)
+      expect.stringMatching(
+        /^The upload to http:\S+ still failed after \d+ attempts in [\d.]+ s \(last: HTTPError: 503 Service Unavailable.*\); uploaded nothing; not uploaded acme_faults-2\.0\.2-py3-none-any\.whl, acme_faults-2\.0\.2\.tar\.gz\. Fix: the index looks unavailable/
+      )
     ])
     expect(elapsed).toBeLessThan(15_000)
     expect(parseJsonOutput(result, 'uploaded')).toEqual([])
@@ -125,9 +176,13 @@ describe('an index that stays down', () => {
 
   it('fails reading the index clearly when nothing answers', async () => {
     stack.index.addFault({ drop: true, persistent: true })
-    const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.2') as string, 'retry-timeout-seconds': '2' }))
+    const result = await publish(
+      indexInputs({ 'packages-dir': dists.get('2.0.2') as string, 'retry-timeout-seconds': '2' })
+    )
     expect(result.exitCode).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(/^Cannot read the index http:\S+ \(still failing after \d+ attempts.*\)\. Fix: /)])
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^Cannot read the index http:\S+ \(still failing after \d+ attempts.*\)\. Fix: /)
+    ])
     expect(posts()).toBe(0)
   }, 60_000)
 })
@@ -140,7 +195,11 @@ describe('a re-run after a partial upload', () => {
     stack.index.addFault({ method: 'POST', status: 503, persistent: true })
     const first = await publish(inputs, 'refs/tags/v2.0.3')
     expect(first.exitCode).toBe(1)
-    expect(first.errors).toEqual([expect.stringMatching(/uploaded acme_faults-2\.0\.3-py3-none-any\.whl; not uploaded acme_faults-2\.0\.3\.tar\.gz\. Fix: .*re-run/)])
+    expect(first.errors).toEqual([
+      expect.stringMatching(
+        /uploaded acme_faults-2\.0\.3-py3-none-any\.whl; not uploaded acme_faults-2\.0\.3\.tar\.gz\. Fix: .*re-run/
+      )
+    ])
     expect(await publishedFiles()).toContain('acme_faults-2.0.3-py3-none-any.whl')
     expect(await publishedFiles()).not.toContain('acme_faults-2.0.3.tar.gz')
     expect(parseJsonOutput(first, 'uploaded')).toEqual(['acme_faults-2.0.3-py3-none-any.whl'])
@@ -162,7 +221,9 @@ describe('conflicting files', () => {
     const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.4-other') as string }))
     expect(result.exitCode).toBe(1)
     expect(result.errors).toEqual([
-      expect.stringMatching(/^acme_faults-2\.0\.4-py3-none-any\.whl \(index sha256 [0-9a-f]{12}…, built [0-9a-f]{12}…\), acme_faults-2\.0\.4\.tar\.gz \(index sha256 [0-9a-f]{12}…, built [0-9a-f]{12}…\) already on http:\S+ with different content; a published file can never be replaced, so nothing was uploaded\. Fix: bump the version \(2\.0\.4 is taken\)/)
+      expect.stringMatching(
+        /^acme_faults-2\.0\.4-py3-none-any\.whl \(index sha256 [0-9a-f]{12}…, built [0-9a-f]{12}…\), acme_faults-2\.0\.4\.tar\.gz \(index sha256 [0-9a-f]{12}…, built [0-9a-f]{12}…\) already on http:\S+ with different content; a published file can never be replaced, so nothing was uploaded\. Fix: bump the version \(2\.0\.4 is taken\)/
+      )
     ])
     expect(posts()).toBe(0)
   }, 60_000)
@@ -171,13 +232,21 @@ describe('conflicting files', () => {
     stack.index.addFault({ method: 'POST', status: 409, body: 'File already exists.\n', times: 1 })
     const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.5') as string }))
     expect(result.exitCode).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(/^The index refused acme_faults-2\.0\.5-py3-none-any\.whl: it already has a file of that name \(HTTP 409\).*Fix: bump the version/)])
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^The index refused acme_faults-2\.0\.5-py3-none-any\.whl: it already has a file of that name \(HTTP 409\).*Fix: bump the version/
+      )
+    ])
   }, 60_000)
 
   it('`existing: fail` refuses a version that is already published, even with identical files', async () => {
     const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.0') as string, existing: 'fail' }))
     expect(result.exitCode).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(/already on http:\S+ \(identical\); `existing: fail` stops here, so nothing was uploaded\. Fix: /)])
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /already on http:\S+ \(identical\); `existing: fail` stops here, so nothing was uploaded\. Fix: /
+      )
+    ])
     expect(posts()).toBe(0)
   }, 60_000)
 })
@@ -186,7 +255,7 @@ describe('version gate', () => {
   it('refuses a tag that does not match the built version', async () => {
     const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.6') as string }), 'refs/tags/v2.0.7')
     expect(result.errors).toEqual([
-      'The built version 2.0.6 does not match 2.0.7 from tag v2.0.7 (acme_faults-2.0.6-py3-none-any.whl, acme_faults-2.0.6.tar.gz). Fix: set the project\'s version to 2.0.7 and tag that commit, or tag the commit as the version it carries; with setuptools-scm, build the tagged commit with its tags fetched (actions/checkout `fetch-depth: 0`)'
+      "The built version 2.0.6 does not match 2.0.7 from tag v2.0.7 (acme_faults-2.0.6-py3-none-any.whl, acme_faults-2.0.6.tar.gz). Fix: set the project's version to 2.0.7 and tag that commit, or tag the commit as the version it carries; with setuptools-scm, build the tagged commit with its tags fetched (actions/checkout `fetch-depth: 0`)"
     ])
     expect(posts()).toBe(0)
   }, 60_000)
@@ -206,7 +275,9 @@ describe('version gate', () => {
         },
         'refs/tags/v2.0.7'
       )
-      expect(result.errors).toEqual([expect.stringMatching(/^The built version 2\.0\.6 does not match 2\.0\.7 from tag v2\.0\.7/)])
+      expect(result.errors).toEqual([
+        expect.stringMatching(/^The built version 2\.0\.6 does not match 2\.0\.7 from tag v2\.0\.7/)
+      ])
       // Without the abort the process would live on until the 60 s retry deadline.
       expect(Date.now() - started).toBeLessThan(20_000)
     } finally {
@@ -215,24 +286,36 @@ describe('version gate', () => {
   }, 90_000)
 
   it('matches tags after PEP 440 normalization, with a custom tag prefix', async () => {
-    const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.6') as string, 'tag-prefix': 'faults-v', 'dry-run': 'true' }), 'refs/tags/faults-v2.0.6.0')
+    const result = await publish(
+      indexInputs({ 'packages-dir': dists.get('2.0.6') as string, 'tag-prefix': 'faults-v', 'dry-run': 'true' }),
+      'refs/tags/faults-v2.0.6.0'
+    )
     expectSuccess(result)
     expect(result.stdout).toContain('Version 2.0.6 matches tag faults-v2.0.6.0')
   }, 60_000)
 
   it('refuses a local version, naming the setuptools-scm fix', async () => {
     const result = await publish(indexInputs({ 'packages-dir': dists.get('2.1.0+g1a2b3c') as string }))
-    expect(result.errors).toEqual([expect.stringMatching(/^The version 2\.1\.0\+g1a2b3c is a local version \(\+g1a2b3c\).*Fix: .*local_scheme = "no-local-version"/)])
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^The version 2\.1\.0\+g1a2b3c is a local version \(\+g1a2b3c\).*Fix: .*local_scheme = "no-local-version"/
+      )
+    ])
     expect(posts()).toBe(0)
   }, 60_000)
 
   it('refuses a dist directory holding two versions', async () => {
     const mixed = await tempDir('mixed-dist')
-    await cp(join(dists.get('2.0.5') as string, 'acme_faults-2.0.5-py3-none-any.whl'), join(mixed, 'acme_faults-2.0.5-py3-none-any.whl'))
+    await cp(
+      join(dists.get('2.0.5') as string, 'acme_faults-2.0.5-py3-none-any.whl'),
+      join(mixed, 'acme_faults-2.0.5-py3-none-any.whl')
+    )
     await cp(join(dists.get('2.0.6') as string, 'acme_faults-2.0.6.tar.gz'), join(mixed, 'acme_faults-2.0.6.tar.gz'))
     const result = await publish(indexInputs({ 'packages-dir': mixed }))
     expect(result.errors).toEqual([
-      expect.stringMatching(/^The distributions carry more than one version: 2\.0\.5 \(acme_faults-2\.0\.5-py3-none-any\.whl\); 2\.0\.6 \(acme_faults-2\.0\.6\.tar\.gz\)\. Fix: publish one version per run/)
+      expect.stringMatching(
+        /^The distributions carry more than one version: 2\.0\.5 \(acme_faults-2\.0\.5-py3-none-any\.whl\); 2\.0\.6 \(acme_faults-2\.0\.6\.tar\.gz\)\. Fix: publish one version per run/
+      )
     ])
     expect(posts()).toBe(0)
   }, 60_000)
@@ -240,7 +323,9 @@ describe('version gate', () => {
   it('refuses an empty dist directory', async () => {
     const empty = await tempDir('empty-dist')
     const result = await publish(indexInputs({ 'packages-dir': empty }))
-    expect(result.errors).toEqual([expect.stringMatching(/^`packages-dir` "\S+" holds no wheel or sdist .*Fix: build before this step/)])
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^`packages-dir` "\S+" holds no wheel or sdist .*Fix: build before this step/)
+    ])
   }, 60_000)
 
   it('refuses a setuptools-scm build between tags (local version)', async () => {
@@ -249,7 +334,11 @@ describe('version gate', () => {
     await writeFile(join(project, 'README.md'), '# acme-scm-sample\n\nChanged after the tag.\n')
     await gitCommitAll(project, 'after the release')
     const result = await publish(indexInputs({ 'working-directory': project, 'build-isolation': 'false' }))
-    expect(result.errors).toEqual([expect.stringMatching(/^The version 3\.0\.1\.dev1\+g[0-9a-f]+ is a local version .*local_scheme = "no-local-version"/)])
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^The version 3\.0\.1\.dev1\+g[0-9a-f]+ is a local version .*local_scheme = "no-local-version"/
+      )
+    ])
     expect(posts()).toBe(0)
   }, 60_000)
 })
@@ -258,21 +347,35 @@ describe('broken builds', () => {
   it('names a missing build backend and how to provide it', async () => {
     const project = await tempDir('no-backend')
     await mkdir(join(project, 'src', 'nob'), { recursive: true })
-    await writeFile(join(project, 'pyproject.toml'), '[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n\n[project]\nname = "nob"\nversion = "1.0.0"\n')
+    await writeFile(
+      join(project, 'pyproject.toml'),
+      '[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n\n[project]\nname = "nob"\nversion = "1.0.0"\n'
+    )
     await writeFile(join(project, 'src', 'nob', '__init__.py'), '')
     const result = await publish(indexInputs({ 'working-directory': project, 'build-isolation': 'false' }))
-    expect(result.errors).toEqual([expect.stringMatching(/^Building \S+ failed: the build backend `pdm\.backend` cannot be imported \(No module named 'pdm'\)\. Fix: with `build-isolation: false` the backend runs from .*python: install the project's `\[build-system\] requires` into it first \(`python -m pip install "pdm-backend"`\)/)])
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^Building \S+ failed: the build backend `pdm\.backend` cannot be imported \(No module named 'pdm'\)\. Fix: with `build-isolation: false` the backend runs from .*python: install the project's `\[build-system\] requires` into it first \(`python -m pip install "pdm-backend"`\)/
+      )
+    ])
     expect(posts()).toBe(0)
   }, 60_000)
 
   it('fails twine check --strict on a README that does not render', async () => {
     const project = await copyProject('flit')
-    await writeFile(join(project, 'README.rst'), 'Title\n=====\n\n.. code-block:: python\n   :bogus-option:\n\n   x = 1\n')
-    const result = await publish(indexInputs({ 'working-directory': project, 'build-isolation': 'false', builder: 'build' }))
+    await writeFile(
+      join(project, 'README.rst'),
+      'Title\n=====\n\n.. code-block:: python\n   :bogus-option:\n\n   x = 1\n'
+    )
+    const result = await publish(
+      indexInputs({ 'working-directory': project, 'build-isolation': 'false', builder: 'build' })
+    )
     expect(result.errors).toEqual([
-      expect.stringMatching(/^`twine check --strict` failed for acme_flit_sample-1\.0\.0-py3-none-any\.whl, acme_flit_sample-1\.0\.0\.tar\.gz: `long_description` has syntax errors in markup .*Fix: fix the README/)
+      expect.stringMatching(
+        /^`twine check --strict` failed for acme_flit_sample-1\.0\.0-py3-none-any\.whl, acme_flit_sample-1\.0\.0\.tar\.gz: `long_description` has syntax errors in markup .*Fix: fix the README/
+      )
     ])
-    expect(result.spawned.some(argv => argv.includes('build') && argv.includes('--no-isolation'))).toBe(true)
+    expect(result.spawned.some((argv) => argv.includes('build') && argv.includes('--no-isolation'))).toBe(true)
     expect(posts()).toBe(0)
   }, 60_000)
 
@@ -304,31 +407,46 @@ describe('credentials an earlier codeartifact-login left in the job', () => {
     }
   }
 
-  it.each(['twine', 'uv'])('never reach a `repository-url` given without a password (%s)', async uploader => {
-    // pypiserver wants credentials for reads too: the listing answers "no such project"
-    // anonymously here, so the run gets as far as the upload (the step under test).
-    stack.index.addFault({ method: 'GET', status: 404, body: 'Not Found', persistent: true })
-    const result = await runBundledAction('publish-python', {
-      inputs: { 'repository-url': stack.uploadUrl, username: 'uploader', uploader, 'packages-dir': dists.get('2.0.6') as string, 'retry-timeout-seconds': '4' },
-      env: loginEnv()
-    })
-    results.push(result)
-    expect(result.exitCode).toBe(1)
-    expect(result.stdout).toContain('(no credentials)')
-    // No request of the run, upload or index read, carried the CodeArtifact token's user.
-    expect(stack.index.log.filter(entry => entry.user === 'aws')).toEqual([])
-    expect(result.errors).toEqual([
-      expect.stringMatching(/^The upload to http:\S+ has no credentials: `password` is empty, and credentials other steps left for other indexes are never used\. Fix: set `password`/)
-    ])
-    expect(await publishedFiles()).not.toContain('acme_faults-2.0.6.tar.gz')
-  }, 60_000)
+  it.each(['twine', 'uv'])(
+    'never reach a `repository-url` given without a password (%s)',
+    async (uploader) => {
+      // pypiserver wants credentials for reads too: the listing answers "no such project"
+      // anonymously here, so the run gets as far as the upload (the step under test).
+      stack.index.addFault({ method: 'GET', status: 404, body: 'Not Found', persistent: true })
+      const result = await runBundledAction('publish-python', {
+        inputs: {
+          'repository-url': stack.uploadUrl,
+          username: 'uploader',
+          uploader,
+          'packages-dir': dists.get('2.0.6') as string,
+          'retry-timeout-seconds': '4'
+        },
+        env: loginEnv()
+      })
+      results.push(result)
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toContain('(no credentials)')
+      // No request of the run, upload or index read, carried the CodeArtifact token's user.
+      expect(stack.index.log.filter((entry) => entry.user === 'aws')).toEqual([])
+      expect(result.errors).toEqual([
+        expect.stringMatching(
+          /^The upload to http:\S+ has no credentials: `password` is empty, and credentials other steps left for other indexes are never used\. Fix: set `password`/
+        )
+      ])
+      expect(await publishedFiles()).not.toContain('acme_faults-2.0.6.tar.gz')
+    },
+    60_000
+  )
 })
 
 describe('dry run', () => {
   it('builds, checks, gates and compares, and uploads nothing', async () => {
     const project = await copyProject('hatchling')
     await setVersion(project, '2.2.0', PROJECT)
-    const result = await publish(indexInputs({ 'working-directory': project, 'build-isolation': 'false', 'dry-run': 'true' }), 'refs/tags/v2.2.0')
+    const result = await publish(
+      indexInputs({ 'working-directory': project, 'build-isolation': 'false', 'dry-run': 'true' }),
+      'refs/tags/v2.2.0'
+    )
     expectSuccess(result)
     expect(posts()).toBe(0)
     expect(result.outputs['version']).toBe('2.2.0')
@@ -344,6 +462,7 @@ it('never shows the token unmasked in any run: stdout, outputs, summary, argv', 
   for (const result of results) {
     expect(leaks(result, KNOWN_TOKEN)).toEqual([])
     expect(leaks(result, encodeURIComponent(KNOWN_TOKEN))).toEqual([])
-    if (result.stdout.includes('::add-mask::')) expect(firstUnmaskedUse(result.stdout, KNOWN_TOKEN).firstPrintedAt).toBe(-1)
+    if (result.stdout.includes('::add-mask::'))
+      expect(firstUnmaskedUse(result.stdout, KNOWN_TOKEN).firstPrintedAt).toBe(-1)
   }
 })

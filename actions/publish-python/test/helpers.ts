@@ -17,11 +17,20 @@ export interface Exec {
 }
 
 /** Runs a command without blocking the event loop; never throws for a non-zero exit. */
-export function exec(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Exec> {
-  return new Promise(resolve => {
-    execFile(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
-    })
+export function exec(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {}
+): Promise<Exec> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
+      }
+    )
   })
 }
 
@@ -35,7 +44,7 @@ export async function tempDir(prefix: string): Promise<string> {
 }
 
 export async function removeTempDirs(): Promise<void> {
-  await Promise.all(tempDirs.splice(0).map(dir => rm(dir, { recursive: true, force: true })))
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
 }
 
 /** A fresh copy of a sample project (or of any directory) in a temp dir; returns its path. */
@@ -54,11 +63,21 @@ export async function setVersion(project: string, version: string, name?: string
   await writeFile(path, text)
 }
 
-const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' }
+const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com'
+}
 
 /** `git init`, commit everything and tag it, as a checkout of a release tag looks. */
 export async function gitTagged(dir: string, tag: string): Promise<void> {
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'release'], ['tag', tag]]) {
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['commit', '-q', '-m', 'release'],
+    ['tag', tag]
+  ]) {
     const result = await exec('git', args, { cwd: dir, env: GIT_IDENTITY })
     if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`)
   }
@@ -71,7 +90,16 @@ export async function gitCommitAll(dir: string, message: string): Promise<void> 
 
 /** Builds a project with uv into `<project>/dist` (no isolation: the backends are in .venv). */
 export async function buildDists(project: string): Promise<string> {
-  const result = await exec(join(VENV_BIN, 'uv'), ['build', '-q', '--no-build-isolation', '--python', PYTHON, '--out-dir', join(project, 'dist'), project])
+  const result = await exec(join(VENV_BIN, 'uv'), [
+    'build',
+    '-q',
+    '--no-build-isolation',
+    '--python',
+    PYTHON,
+    '--out-dir',
+    join(project, 'dist'),
+    project
+  ])
   if (result.code !== 0) throw new Error(`build of ${project} failed:\n${result.stderr}`)
   return join(project, 'dist')
 }
@@ -83,7 +111,9 @@ export function parseJsonOutput<T>(result: ActionRunResult, name: string): T {
 /** Fails with the action's log when it did not succeed, so a red test shows why. */
 export function expectSuccess(result: ActionRunResult): void {
   if (result.exitCode !== 0 || result.errors.length > 0) {
-    throw new Error(`action failed (exit ${result.exitCode}):\n${result.errors.join('\n')}\n--- stdout ---\n${result.stdout.slice(-6000)}\n--- stderr ---\n${result.stderr.slice(-3000)}`)
+    throw new Error(
+      `action failed (exit ${result.exitCode}):\n${result.errors.join('\n')}\n--- stdout ---\n${result.stdout.slice(-6000)}\n--- stderr ---\n${result.stderr.slice(-3000)}`
+    )
   }
 }
 
@@ -92,14 +122,14 @@ export function leaks(result: ActionRunResult, secret: string): string[] {
   const places: string[] = []
   const stdoutWithoutMasks = result.stdout
     .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
+    .filter((line) => !line.startsWith('::add-mask::'))
     .join('\n')
   if (stdoutWithoutMasks.includes(secret)) places.push('stdout')
   if (result.stderr.includes(secret)) places.push('stderr')
   if (result.files.output.includes(secret)) places.push('outputs')
   if (result.files.env.includes(secret)) places.push('exported env')
   if (result.summary.includes(secret)) places.push('summary')
-  if (result.spawned.some(argv => argv.some(arg => arg.includes(secret)))) places.push('argv')
-  if (result.childArgv.some(line => line.includes(secret))) places.push('argv (shims)')
+  if (result.spawned.some((argv) => argv.some((arg) => arg.includes(secret)))) places.push('argv')
+  if (result.childArgv.some((line) => line.includes(secret))) places.push('argv (shims)')
   return places
 }

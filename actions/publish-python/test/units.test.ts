@@ -43,20 +43,36 @@ describe('expectedVersion', () => {
   })
 
   it('explains a tag without the prefix, and one that is no version', () => {
-    expect(() => expectedVersion(undefined, 'v', { GITHUB_REF: 'refs/tags/shared-v1.0' })).toThrow(/does not start with `tag-prefix` "v"/)
-    expect(() => expectedVersion(undefined, 'v', { GITHUB_REF: 'refs/tags/vnext' })).toThrow(/does not name a PEP 440 version \("next"/)
+    expect(() => expectedVersion(undefined, 'v', { GITHUB_REF: 'refs/tags/shared-v1.0' })).toThrow(
+      /does not start with `tag-prefix` "v"/
+    )
+    expect(() => expectedVersion(undefined, 'v', { GITHUB_REF: 'refs/tags/vnext' })).toThrow(
+      /does not name a PEP 440 version \("next"/
+    )
   })
 })
 
 describe('gateVersion', () => {
   it('passes one matching version, comparing as PEP 440 does', () => {
-    expect(gateVersion([dist('a-1.0-py3-none-any.whl', '1.0'), dist('a-1.0.tar.gz', '1.0', 'sdist')], { version: '1.0.0', source: 'tag v1.0.0' }, false)).toBe('1.0')
+    expect(
+      gateVersion(
+        [dist('a-1.0-py3-none-any.whl', '1.0'), dist('a-1.0.tar.gz', '1.0', 'sdist')],
+        { version: '1.0.0', source: 'tag v1.0.0' },
+        false
+      )
+    ).toBe('1.0')
   })
 
   it.each([
     [[dist('a-1.0rc1-py3-none-any.whl', '1.0rc1')], /built version 1\.0rc1 does not match 1\.0\.0 from tag v1\.0\.0/],
-    [[dist('a-1.0-py3-none-any.whl', '1.0'), dist('a-1.1.tar.gz', '1.1', 'sdist')], /more than one version: 1\.0 \(a-1\.0-py3-none-any\.whl\); 1\.1 \(a-1\.1\.tar\.gz\)/],
-    [[dist('a-1.0.0+g1a2b3c-py3-none-any.whl', '1.0.0+g1a2b3c')], /local version \(\+g1a2b3c\).*local_scheme = "no-local-version"/],
+    [
+      [dist('a-1.0-py3-none-any.whl', '1.0'), dist('a-1.1.tar.gz', '1.1', 'sdist')],
+      /more than one version: 1\.0 \(a-1\.0-py3-none-any\.whl\); 1\.1 \(a-1\.1\.tar\.gz\)/
+    ],
+    [
+      [dist('a-1.0.0+g1a2b3c-py3-none-any.whl', '1.0.0+g1a2b3c')],
+      /local version \(\+g1a2b3c\).*local_scheme = "no-local-version"/
+    ],
     [[dist('a-latest-py3-none-any.whl', 'latest')], /carries "latest", which is not a PEP 440 version/]
   ])('refuses %#', (dists, message) => {
     expect(failure(() => gateVersion(dists, { version: '1.0.0', source: 'tag v1.0.0' }, false))).toMatch(message)
@@ -71,7 +87,10 @@ describe('simpleIndexFor', () => {
   it.each([
     ['https://upload.pypi.org/legacy/', 'https://pypi.org/simple/'],
     ['https://test.pypi.org/legacy/', 'https://test.pypi.org/simple/'],
-    ['https://acme-1111.d.codeartifact.us-east-1.amazonaws.com/pypi/internal/', 'https://acme-1111.d.codeartifact.us-east-1.amazonaws.com/pypi/internal/simple/'],
+    [
+      'https://acme-1111.d.codeartifact.us-east-1.amazonaws.com/pypi/internal/',
+      'https://acme-1111.d.codeartifact.us-east-1.amazonaws.com/pypi/internal/simple/'
+    ],
     ['https://devpi.example/root/prod/', 'https://devpi.example/root/prod/simple/'],
     ['https://warehouse.example/legacy/', 'https://warehouse.example/simple/']
   ])('%s -> %s', (upload, index) => {
@@ -80,11 +99,38 @@ describe('simpleIndexFor', () => {
 })
 
 describe('buildCommand', () => {
-  const base: Toolchain = { python: '/py/bin/python', pythonVersion: '3.12.0', uv: '/bin/uv', builder: 'uv', pip: true, notes: [] }
+  const base: Toolchain = {
+    python: '/py/bin/python',
+    pythonVersion: '3.12.0',
+    uv: '/bin/uv',
+    builder: 'uv',
+    pip: true,
+    notes: []
+  }
   const project = { dir: '/w/lib', label: 'lib' }
   it.each([
-    ['uv, isolated, both', base, { isolation: true, distTypes: ['sdist', 'wheel'] }, ['/bin/uv', 'build', '/w/lib', '--out-dir', '/w/lib/dist', '--python', '/py/bin/python']],
-    ['uv, no isolation, wheel only', base, { isolation: false, distTypes: ['wheel'] }, ['/bin/uv', 'build', '/w/lib', '--out-dir', '/w/lib/dist', '--python', '/py/bin/python', '--no-build-isolation', '--wheel']],
+    [
+      'uv, isolated, both',
+      base,
+      { isolation: true, distTypes: ['sdist', 'wheel'] },
+      ['/bin/uv', 'build', '/w/lib', '--out-dir', '/w/lib/dist', '--python', '/py/bin/python']
+    ],
+    [
+      'uv, no isolation, wheel only',
+      base,
+      { isolation: false, distTypes: ['wheel'] },
+      [
+        '/bin/uv',
+        'build',
+        '/w/lib',
+        '--out-dir',
+        '/w/lib/dist',
+        '--python',
+        '/py/bin/python',
+        '--no-build-isolation',
+        '--wheel'
+      ]
+    ],
     [
       'build, no isolation',
       { ...base, builder: 'build', build: { command: '/py/bin/python', args: ['-m', 'build'] } },
@@ -93,12 +139,31 @@ describe('buildCommand', () => {
     ],
     [
       'build from uv tool run, sdist only',
-      { ...base, builder: 'build', build: { command: '/bin/uv', args: ['tool', 'run', '--from', 'build==1.6.1', 'pyproject-build'] } },
+      {
+        ...base,
+        builder: 'build',
+        build: { command: '/bin/uv', args: ['tool', 'run', '--from', 'build==1.6.1', 'pyproject-build'] }
+      },
       { isolation: true, distTypes: ['sdist'] },
-      ['/bin/uv', 'tool', 'run', '--from', 'build==1.6.1', 'pyproject-build', '/w/lib', '--outdir', '/w/lib/dist', '--sdist']
+      [
+        '/bin/uv',
+        'tool',
+        'run',
+        '--from',
+        'build==1.6.1',
+        'pyproject-build',
+        '/w/lib',
+        '--outdir',
+        '/w/lib/dist',
+        '--sdist'
+      ]
     ]
   ] as const)('%s', (_name, toolchain, options, argv) => {
-    const command = buildCommand(toolchain as Toolchain, project, '/w/lib/dist', { ...options, distTypes: [...options.distTypes], clean: true })
+    const command = buildCommand(toolchain as Toolchain, project, '/w/lib/dist', {
+      ...options,
+      distTypes: [...options.distTypes],
+      clean: true
+    })
     expect([command.command, ...command.args]).toEqual(argv)
   })
 })
@@ -106,19 +171,38 @@ describe('buildCommand', () => {
 describe('explainBuildFailure', () => {
   const project = { dir: '/w/lib', label: 'lib' }
   it('names a missing backend (pypa/build wording)', () => {
-    const error = explainBuildFailure(project, "ERROR Backend 'pdm.backend' is not available.", { isolation: false, python: '/py' })
+    const error = explainBuildFailure(project, "ERROR Backend 'pdm.backend' is not available.", {
+      isolation: false,
+      python: '/py'
+    })
     expect(error.message).toBe('Building lib failed: the build backend `pdm.backend` cannot be imported.')
     expect(error.hint).toContain('build-isolation: false')
   })
   it('names a missing backend (uv wording, backend from pyproject)', () => {
-    const error = explainBuildFailure(project, "ModuleNotFoundError: No module named 'hatchling'\nerror: Failed to build `/w/lib`", { isolation: true, python: '/py', backend: 'hatchling.build' })
-    expect(error.message).toBe("Building lib failed: the build backend `hatchling.build` cannot be imported (No module named 'hatchling').")
+    const error = explainBuildFailure(
+      project,
+      "ModuleNotFoundError: No module named 'hatchling'\nerror: Failed to build `/w/lib`",
+      { isolation: true, python: '/py', backend: 'hatchling.build' }
+    )
+    expect(error.message).toBe(
+      "Building lib failed: the build backend `hatchling.build` cannot be imported (No module named 'hatchling')."
+    )
   })
   it('points setuptools-scm failures at fetch-depth', () => {
-    expect(explainBuildFailure(project, 'LookupError: setuptools-scm was unable to detect version for /w/lib.', { isolation: true, python: '/py' }).hint).toContain('fetch-depth: 0')
+    expect(
+      explainBuildFailure(project, 'LookupError: setuptools-scm was unable to detect version for /w/lib.', {
+        isolation: true,
+        python: '/py'
+      }).hint
+    ).toContain('fetch-depth: 0')
   })
   it('falls back to the last error line', () => {
-    expect(explainBuildFailure(project, 'running build\nerror: invalid command bdist_wheel\n', { isolation: true, python: '/py' }).message).toBe('Building lib failed: invalid command bdist_wheel')
+    expect(
+      explainBuildFailure(project, 'running build\nerror: invalid command bdist_wheel\n', {
+        isolation: true,
+        python: '/py'
+      }).message
+    ).toBe('Building lib failed: invalid command bdist_wheel')
   })
 })
 
@@ -136,7 +220,12 @@ describe('parseTwineCheck', () => {
       'WARNING  `long_description` missing.'
     ].join('\n')
     expect(parseTwineCheck(output)).toEqual([
-      { file: 'brk-1.0-py3-none-any.whl', problems: ['`long_description` has syntax errors in markup and would not be rendered on PyPI. line 4: Error: Error in "code-block" directive: unknown option: "bad".'] },
+      {
+        file: 'brk-1.0-py3-none-any.whl',
+        problems: [
+          '`long_description` has syntax errors in markup and would not be rendered on PyPI. line 4: Error: Error in "code-block" directive: unknown option: "bad".'
+        ]
+      },
       { file: 'other-1.0.tar.gz', problems: ['`long_description` missing.'] }
     ])
   })
@@ -144,60 +233,133 @@ describe('parseTwineCheck', () => {
 
 describe('classifyUploaderOutput', () => {
   it.each([
-    ['twine 503', 'Uploading a-1.0.tar.gz\nWARNING  Received "503: Service Unavailable"\nERROR    HTTPError: 503 Service Unavailable from http://i/\n         Service Unavailable', { status: 503, retryable: true, file: 'a-1.0.tar.gz' }],
-    ['twine 429', 'Uploading a-1.0-py3-none-any.whl\nERROR    HTTPError: 429 Too Many Requests from http://i/', { status: 429, retryable: true, file: 'a-1.0-py3-none-any.whl' }],
-    ['twine 403', 'ERROR    HTTPError: 403 Forbidden from http://i/\n         Forbidden', { status: 403, retryable: false }],
-    ['twine connection', 'Traceback ...\nrequests.exceptions.ConnectionError: HTTPConnectionPool(host=x): Max retries exceeded', { status: undefined, retryable: true }],
-    ['uv 500', 'error: Failed to publish `dist/a-1.0.tar.gz` to `http://i/`\n  cause: Server returned status code 500 Internal Server Error. Server says: boom', { status: 500, retryable: true, file: 'a-1.0.tar.gz' }],
-    ['uv connect', 'error: Failed to publish `a.whl` to `http://i/`\n  cause: error sending request for url (http://i/)\n  cause: Connection refused (os error 111)', { status: undefined, retryable: true }],
-    ['invalid dist', 'ERROR    InvalidDistribution: Invalid distribution metadata', { status: undefined, retryable: false }]
+    [
+      'twine 503',
+      'Uploading a-1.0.tar.gz\nWARNING  Received "503: Service Unavailable"\nERROR    HTTPError: 503 Service Unavailable from http://i/\n         Service Unavailable',
+      { status: 503, retryable: true, file: 'a-1.0.tar.gz' }
+    ],
+    [
+      'twine 429',
+      'Uploading a-1.0-py3-none-any.whl\nERROR    HTTPError: 429 Too Many Requests from http://i/',
+      { status: 429, retryable: true, file: 'a-1.0-py3-none-any.whl' }
+    ],
+    [
+      'twine 403',
+      'ERROR    HTTPError: 403 Forbidden from http://i/\n         Forbidden',
+      { status: 403, retryable: false }
+    ],
+    [
+      'twine connection',
+      'Traceback ...\nrequests.exceptions.ConnectionError: HTTPConnectionPool(host=x): Max retries exceeded',
+      { status: undefined, retryable: true }
+    ],
+    [
+      'uv 500',
+      'error: Failed to publish `dist/a-1.0.tar.gz` to `http://i/`\n  cause: Server returned status code 500 Internal Server Error. Server says: boom',
+      { status: 500, retryable: true, file: 'a-1.0.tar.gz' }
+    ],
+    [
+      'uv connect',
+      'error: Failed to publish `a.whl` to `http://i/`\n  cause: error sending request for url (http://i/)\n  cause: Connection refused (os error 111)',
+      { status: undefined, retryable: true }
+    ],
+    [
+      'invalid dist',
+      'ERROR    InvalidDistribution: Invalid distribution metadata',
+      { status: undefined, retryable: false }
+    ]
   ])('%s', (_name, output, expected) => {
     const failure = classifyUploaderOutput(output)
-    expect({ status: failure.status, retryable: classifyUpload(failure).retryable, ...('file' in expected ? { file: failure.file } : {}) }).toEqual(expected)
+    expect({
+      status: failure.status,
+      retryable: classifyUpload(failure).retryable,
+      ...('file' in expected ? { file: failure.file } : {})
+    }).toEqual(expected)
   })
 })
 
 describe('explainFailure', () => {
-  const explain = (output: string): string => describeError(explainFailure(classifyUploaderOutput(output), 'https://i/', '1.0'))
+  const explain = (output: string): string =>
+    describeError(explainFailure(classifyUploaderOutput(output), 'https://i/', '1.0'))
 
   it('reads "already exists" from any line of the output, not only the status line', () => {
-    const twine = 'Uploading a-1.0-py3-none-any.whl\nWARNING  Error during upload. Retry with the --verbose option for more details.\nERROR    HTTPError: 400 Bad Request from https://i/\n         File already exists. See https://i/help/#file-name-reuse for more information.'
-    expect(explain(twine)).toMatch(/^The index refused a-1\.0-py3-none-any\.whl: it already has a file of that name \(HTTP 400\).*Fix: bump the version \(1\.0 is taken\)/)
+    const twine =
+      'Uploading a-1.0-py3-none-any.whl\nWARNING  Error during upload. Retry with the --verbose option for more details.\nERROR    HTTPError: 400 Bad Request from https://i/\n         File already exists. See https://i/help/#file-name-reuse for more information.'
+    expect(explain(twine)).toMatch(
+      /^The index refused a-1\.0-py3-none-any\.whl: it already has a file of that name \(HTTP 400\).*Fix: bump the version \(1\.0 is taken\)/
+    )
   })
 
   it('keeps other 400s as plain failures', () => {
-    expect(explain('ERROR    HTTPError: 400 Bad Request from https://i/\n         Invalid classifier')).toMatch(/^The upload to https:\/\/i\/ failed: HTTPError: 400 Bad Request/)
+    expect(explain('ERROR    HTTPError: 400 Bad Request from https://i/\n         Invalid classifier')).toMatch(
+      /^The upload to https:\/\/i\/ failed: HTTPError: 400 Bad Request/
+    )
   })
 
   it('keeps the output on a failure that is retried after progress', () => {
-    const failure = new UploadFailure('HTTPError: 400 Bad Request', { status: 400, progressed: true, output: 'HTTPError: 400 Bad Request\nFile already exists' })
+    const failure = new UploadFailure('HTTPError: 400 Bad Request', {
+      status: 400,
+      progressed: true,
+      output: 'HTTPError: 400 Bad Request\nFile already exists'
+    })
     expect(describeError(explainFailure(failure, 'https://i/', '1.0'))).toMatch(/already has a file of that name/)
   })
 
   it.each([
     ['twine', 'ERROR    NonInteractive: Credential not found for password.'],
-    ['uv', 'error: Failed to publish `a.whl` to `https://i/`\n  cause: Failed to send POST request\n  cause: Missing credentials for: https://i/']
+    [
+      'uv',
+      'error: Failed to publish `a.whl` to `https://i/`\n  cause: Failed to send POST request\n  cause: Missing credentials for: https://i/'
+    ]
   ])('says %s had no credentials', (_name, output) => {
-    expect(explain(output)).toMatch(/^The upload to https:\/\/i\/ has no credentials: `password` is empty.*Fix: set `password`/)
+    expect(explain(output)).toMatch(
+      /^The upload to https:\/\/i\/ has no credentials: `password` is empty.*Fix: set `password`/
+    )
   })
 })
 
 describe('uploaderEnv', () => {
   // What an earlier codeartifact-login exported must not reach another target.
-  const inheritedKeys = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL', 'TWINE_REPOSITORY', 'UV_PUBLISH_URL', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD', 'UV_PUBLISH_TOKEN']
+  const inheritedKeys = [
+    'TWINE_USERNAME',
+    'TWINE_PASSWORD',
+    'TWINE_REPOSITORY_URL',
+    'TWINE_REPOSITORY',
+    'UV_PUBLISH_URL',
+    'UV_PUBLISH_USERNAME',
+    'UV_PUBLISH_PASSWORD',
+    'UV_PUBLISH_TOKEN'
+  ]
 
-  it.each(['twine', 'uv'] as const)('%s without credentials: every credential and target variable is set, to nothing', uploader => {
-    const env = uploaderEnv(uploader, 'https://other/', undefined)
-    for (const key of inheritedKeys) expect(key in env).toBe(true)
-    expect(Object.entries(env).filter(([key, value]) => inheritedKeys.includes(key) && value !== undefined)).toEqual(uploader === 'twine' ? [['TWINE_REPOSITORY_URL', 'https://other/']] : [])
-  })
+  it.each(['twine', 'uv'] as const)(
+    '%s without credentials: every credential and target variable is set, to nothing',
+    (uploader) => {
+      const env = uploaderEnv(uploader, 'https://other/', undefined)
+      for (const key of inheritedKeys) expect(key in env).toBe(true)
+      expect(Object.entries(env).filter(([key, value]) => inheritedKeys.includes(key) && value !== undefined)).toEqual(
+        uploader === 'twine' ? [['TWINE_REPOSITORY_URL', 'https://other/']] : []
+      )
+    }
+  )
 
   it('twine with credentials gets exactly this target', () => {
-    expect(uploaderEnv('twine', 'https://i/', { username: 'u', password: 'p' })).toMatchObject({ TWINE_USERNAME: 'u', TWINE_PASSWORD: 'p', TWINE_REPOSITORY_URL: 'https://i/', TWINE_REPOSITORY: undefined, UV_PUBLISH_PASSWORD: undefined })
+    expect(uploaderEnv('twine', 'https://i/', { username: 'u', password: 'p' })).toMatchObject({
+      TWINE_USERNAME: 'u',
+      TWINE_PASSWORD: 'p',
+      TWINE_REPOSITORY_URL: 'https://i/',
+      TWINE_REPOSITORY: undefined,
+      UV_PUBLISH_PASSWORD: undefined
+    })
   })
 
   it('uv with credentials gets exactly this target', () => {
-    expect(uploaderEnv('uv', 'https://i/', { username: 'u', password: 'p' })).toMatchObject({ UV_PUBLISH_USERNAME: 'u', UV_PUBLISH_PASSWORD: 'p', UV_PUBLISH_URL: undefined, UV_PUBLISH_TOKEN: undefined, TWINE_PASSWORD: undefined })
+    expect(uploaderEnv('uv', 'https://i/', { username: 'u', password: 'p' })).toMatchObject({
+      UV_PUBLISH_USERNAME: 'u',
+      UV_PUBLISH_PASSWORD: 'p',
+      UV_PUBLISH_URL: undefined,
+      UV_PUBLISH_TOKEN: undefined,
+      TWINE_PASSWORD: undefined
+    })
   })
 })
 
@@ -214,36 +376,60 @@ describe('installerEnv', () => {
   }
   it('pip: only the target index', () => {
     const env = installerEnv('pip', 'https://i/simple/', inherited)
-    expect(env).toMatchObject({ PIP_INDEX_URL: 'https://i/simple/', PIP_EXTRA_INDEX_URL: undefined, UV_INDEX: undefined, UV_INDEX_CODEARTIFACT_PASSWORD: undefined })
+    expect(env).toMatchObject({
+      PIP_INDEX_URL: 'https://i/simple/',
+      PIP_EXTRA_INDEX_URL: undefined,
+      UV_INDEX: undefined,
+      UV_INDEX_CODEARTIFACT_PASSWORD: undefined
+    })
     expect('PATH' in env).toBe(false)
   })
   it('uv: only the target index, every inherited UV_INDEX_* dropped', () => {
     const env = installerEnv('uv', 'https://i/simple/', inherited)
-    expect(Object.entries(env).filter(([, value]) => value !== undefined)).toEqual([['UV_DEFAULT_INDEX', 'https://i/simple/'], ['UV_NO_PROGRESS', '1']])
-    for (const key of Object.keys(inherited).filter(key => key !== 'PATH' && key !== 'UV_DEFAULT_INDEX')) expect(key in env).toBe(true)
+    expect(Object.entries(env).filter(([, value]) => value !== undefined)).toEqual([
+      ['UV_DEFAULT_INDEX', 'https://i/simple/'],
+      ['UV_NO_PROGRESS', '1']
+    ])
+    for (const key of Object.keys(inherited).filter((key) => key !== 'PATH' && key !== 'UV_DEFAULT_INDEX'))
+      expect(key in env).toBe(true)
   })
 })
 
 describe('isUnknownPackage', () => {
-  const notFound = (message: string, resourceType?: string): unknown => Object.assign(new Error(message), { name: 'ResourceNotFoundException', resourceType })
-  it('decides by the SDK\'s resourceType', () => {
+  const notFound = (message: string, resourceType?: string): unknown =>
+    Object.assign(new Error(message), { name: 'ResourceNotFoundException', resourceType })
+  it("decides by the SDK's resourceType", () => {
     expect(isUnknownPackage(notFound('Package not found', 'package'))).toBe(true)
     // A repository named "packages" must not read as an unknown package.
-    expect(isUnknownPackage(notFound("Repository not found. Repository 'packages' in domain 'acme'", 'repository'))).toBe(false)
+    expect(
+      isUnknownPackage(notFound("Repository not found. Repository 'packages' in domain 'acme'", 'repository'))
+    ).toBe(false)
     expect(isUnknownPackage(notFound('Domain not found', 'domain'))).toBe(false)
   })
   it('falls back to the message only without resourceType', () => {
     expect(isUnknownPackage(notFound("Package not found. Package 'acme' in repository 'r'"))).toBe(true)
     expect(isUnknownPackage(notFound("Repository not found. Repository 'packages' in domain 'acme'"))).toBe(false)
-    expect(isUnknownPackage(Object.assign(new Error('Package not found'), { name: 'AccessDeniedException' }))).toBe(false)
+    expect(isUnknownPackage(Object.assign(new Error('Package not found'), { name: 'AccessDeniedException' }))).toBe(
+      false
+    )
     expect(isUnknownPackage(undefined)).toBe(false)
   })
 })
 
 describe('installCommands', () => {
-  const target = (indexUrl: string, kind: ResolvedTarget['kind']): ResolvedTarget => ({ kind, indexUrl, uploadUrl: '', description: '', uploadCredentials: async () => undefined })
+  const target = (indexUrl: string, kind: ResolvedTarget['kind']): ResolvedTarget => ({
+    kind,
+    indexUrl,
+    uploadUrl: '',
+    description: '',
+    uploadCredentials: async () => undefined
+  })
   it('uses plain names for PyPI', () => {
-    expect(installCommands(['acme'], '1.0', target('https://pypi.org/simple/', 'trusted-publishing'))).toEqual(['pip install acme==1.0', 'uv add acme==1.0', 'poetry add acme==1.0'])
+    expect(installCommands(['acme'], '1.0', target('https://pypi.org/simple/', 'trusted-publishing'))).toEqual([
+      'pip install acme==1.0',
+      'uv add acme==1.0',
+      'poetry add acme==1.0'
+    ])
   })
   it('names the index for private ones', () => {
     expect(installCommands(['a', 'b'], '2.0', target('https://ca/simple/', 'codeartifact'))).toEqual([
@@ -263,15 +449,33 @@ describe('getInputs', () => {
     Object.assign(process.env, saved)
   })
   function withInputs(inputs: Record<string, string>): void {
-    for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_') || key.startsWith('CODEARTIFACT_')) delete process.env[key]
+    for (const key of Object.keys(process.env))
+      if (key.startsWith('INPUT_') || key.startsWith('CODEARTIFACT_')) delete process.env[key]
     for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
   }
 
   it('reads an any-index target with defaults', () => {
     withInputs({ 'repository-url': 'https://pypi.internal/upload', password: 'pw' })
     const inputs = getInputs()
-    expect(inputs.target).toEqual({ kind: 'index', uploadUrl: 'https://pypi.internal/upload/', indexUrl: 'https://pypi.internal/upload/simple/', username: '__token__', password: 'pw' })
-    expect(inputs).toMatchObject({ packages: ['.'], builder: 'auto', buildIsolation: true, check: true, tagPrefix: 'v', existing: 'skip-identical', verify: 'index', uploader: 'twine', dryRun: false, retryTimeoutMs: 60_000 })
+    expect(inputs.target).toEqual({
+      kind: 'index',
+      uploadUrl: 'https://pypi.internal/upload/',
+      indexUrl: 'https://pypi.internal/upload/simple/',
+      username: '__token__',
+      password: 'pw'
+    })
+    expect(inputs).toMatchObject({
+      packages: ['.'],
+      builder: 'auto',
+      buildIsolation: true,
+      check: true,
+      tagPrefix: 'v',
+      existing: 'skip-identical',
+      verify: 'index',
+      uploader: 'twine',
+      dryRun: false,
+      retryTimeoutMs: 60_000
+    })
   })
 
   it('takes an explicitly empty tag prefix', () => {
@@ -281,8 +485,18 @@ describe('getInputs', () => {
 
   it('uses what codeartifact-login left when no target is given', () => {
     withInputs({})
-    Object.assign(process.env, { CODEARTIFACT_AUTH_TOKEN: 't', CODEARTIFACT_REGISTRY_URL: 'https://ca/pypi/r/', CODEARTIFACT_INDEX_URL: 'https://ca/pypi/r/simple/' })
-    expect(getInputs().target).toEqual({ kind: 'codeartifact-login', uploadUrl: 'https://ca/pypi/r/', indexUrl: 'https://ca/pypi/r/simple/', username: 'aws', password: 't' })
+    Object.assign(process.env, {
+      CODEARTIFACT_AUTH_TOKEN: 't',
+      CODEARTIFACT_REGISTRY_URL: 'https://ca/pypi/r/',
+      CODEARTIFACT_INDEX_URL: 'https://ca/pypi/r/simple/'
+    })
+    expect(getInputs().target).toEqual({
+      kind: 'codeartifact-login',
+      uploadUrl: 'https://ca/pypi/r/',
+      indexUrl: 'https://ca/pypi/r/simple/',
+      username: 'aws',
+      password: 't'
+    })
   })
 
   it.each([
@@ -291,20 +505,43 @@ describe('getInputs', () => {
   ])('says %s is not a URL without echoing the value', (name, value) => {
     withInputs({ 'repository-url': 'https://i/', [name]: value })
     const message = failure(() => getInputs())
-    expect(message).toBe(`Input \`${name}\`: is not a URL; use an absolute http(s) URL such as https://upload.pypi.org/legacy/.`)
+    expect(message).toBe(
+      `Input \`${name}\`: is not a URL; use an absolute http(s) URL such as https://upload.pypi.org/legacy/.`
+    )
   })
 
   it.each([
     [{}, 'Input `domain`: is empty and no other target is set; publish to CodeArtifact with `domain` and `repository`'],
-    [{ 'repository-url': 'https://u:p@i/' }, 'Input `repository-url`: contains credentials; put the user name in `username`'],
+    [
+      { 'repository-url': 'https://u:p@i/' },
+      'Input `repository-url`: contains credentials; put the user name in `username`'
+    ],
     [{ domain: 'acme', 'repository-url': 'https://i/' }, 'Input `repository-url`: cannot be combined with `domain`'],
-    [{ domain: 'acme', repository: 'r', 'aws-region': 'us-east-1', 'index-url': 'https://i/simple/' }, 'Input `index-url`: cannot be combined with `domain`'],
+    [
+      { domain: 'acme', repository: 'r', 'aws-region': 'us-east-1', 'index-url': 'https://i/simple/' },
+      'Input `index-url`: cannot be combined with `domain`'
+    ],
     [{ 'repository-url': 'ftp://i/' }, 'Input `repository-url`: uses ftp, not http(s)'],
-    [{ 'trusted-publishing': 'true', password: 'x' }, 'Input `password`: is set together with `trusted-publishing: true`'],
-    [{ 'repository-url': 'https://i/', 'expected-version': 'one' }, 'Input `expected-version`: "one" is not a PEP 440 version'],
-    [{ 'repository-url': 'https://i/', packages: 'a', 'packages-dir': 'dist' }, 'Input `packages-dir`: is set together with `packages`'],
-    [{ 'repository-url': 'https://i/', verify: 'install', 'dist-types': 'sdist' }, 'Input `verify`: `install` needs a wheel'],
-    [{ 'repository-url': 'https://i/', 'import-name': 'acme-widgets' }, 'Input `import-name`: "acme-widgets" is not a module name'],
+    [
+      { 'trusted-publishing': 'true', password: 'x' },
+      'Input `password`: is set together with `trusted-publishing: true`'
+    ],
+    [
+      { 'repository-url': 'https://i/', 'expected-version': 'one' },
+      'Input `expected-version`: "one" is not a PEP 440 version'
+    ],
+    [
+      { 'repository-url': 'https://i/', packages: 'a', 'packages-dir': 'dist' },
+      'Input `packages-dir`: is set together with `packages`'
+    ],
+    [
+      { 'repository-url': 'https://i/', verify: 'install', 'dist-types': 'sdist' },
+      'Input `verify`: `install` needs a wheel'
+    ],
+    [
+      { 'repository-url': 'https://i/', 'import-name': 'acme-widgets' },
+      'Input `import-name`: "acme-widgets" is not a module name'
+    ],
     [{ domain: 'acme' }, 'Input `repository`: is required but empty'],
     [{ domain: 'acme', repository: 'python-internal' }, 'Input `aws-region`: is empty and AWS_REGION is not set']
   ])('refuses %j in one line', (inputs, message) => {
@@ -321,8 +558,14 @@ describe('build environments', () => {
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
     const dir = await mkdtemp(join(tmpdir(), 'build-system-'))
-    await writeFile(join(dir, 'pyproject.toml'), '[build-system]\nrequires = [\n  "hatchling >= 1.26",\n  "hatch-vcs",\n]\nbuild-backend = "hatchling.build"\n')
-    expect(await readBuildSystem(dir)).toEqual({ requires: ['hatchling >= 1.26', 'hatch-vcs'], backend: 'hatchling.build' })
+    await writeFile(
+      join(dir, 'pyproject.toml'),
+      '[build-system]\nrequires = [\n  "hatchling >= 1.26",\n  "hatch-vcs",\n]\nbuild-backend = "hatchling.build"\n'
+    )
+    expect(await readBuildSystem(dir)).toEqual({
+      requires: ['hatchling >= 1.26', 'hatch-vcs'],
+      backend: 'hatchling.build'
+    })
     expect(requiresKey(['hatchling >= 1.26', 'hatch-vcs'])).toBe(requiresKey(['hatch-vcs', 'hatchling>=1.26']))
     expect(requiresKey(['hatchling'])).not.toBe(requiresKey(['hatchling', 'hatch-vcs']))
     await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "legacy"\n')

@@ -63,8 +63,11 @@ export function outputTail(result: Pick<CommandResult, 'stdout' | 'stderr'>, lin
 
 /** The last line of `output` that mentions an error, else its last line: the reason a tool gave. */
 export function errorLine(output: string): string {
-  const lines = output.split('\n').map(line => line.trim()).filter(Boolean)
-  return [...lines].reverse().find(line => /error/i.test(line)) ?? lines.at(-1) ?? 'no output'
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  return [...lines].reverse().find((line) => /error/i.test(line)) ?? lines.at(-1) ?? 'no output'
 }
 
 /** `text` without ANSI escape sequences (colours, cursor moves) that tools print. */
@@ -73,7 +76,12 @@ export function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
 }
 
-function checkExitCode(command: string, args: readonly string[], result: CommandResult, options: CommandOptions): CommandResult {
+function checkExitCode(
+  command: string,
+  args: readonly string[],
+  result: CommandResult,
+  options: CommandOptions
+): CommandResult {
   if (result.exitCode !== 0 && !options.ignoreReturnCode) {
     const detail = outputTail(result, 5)
     const ended = result.timedOut
@@ -134,7 +142,7 @@ function spawnAndCapture(command: string, args: readonly string[], options: Comm
         ...(timedOut ? { timedOut } : {})
       })
     }
-    child.on('error', error => {
+    child.on('error', (error) => {
       settled = true
       for (const timer of timers) clearTimeout(timer)
       reject(new ActionError(`Cannot run ${command}: ${error.message}`))
@@ -163,7 +171,11 @@ function isWindowsBatchFile(command: string): boolean {
   return /\.(cmd|bat)$/i.test(which(command) ?? command)
 }
 
-async function runWithToolkit(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
+async function runWithToolkit(
+  command: string,
+  args: readonly string[],
+  options: CommandOptions
+): Promise<CommandResult> {
   const exec = await import('@actions/exec')
   return exec.getExecOutput(command, [...args], {
     cwd: options.cwd,
@@ -177,8 +189,14 @@ async function runWithToolkit(command: string, args: readonly string[], options:
 /** Both ways of starting a process, so the tests can hold each to the same contract. */
 export const commandBackendsForTests = { direct: spawnAndCapture, toolkit: runWithToolkit }
 
-export async function runCommand(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  options: CommandOptions = {}
+): Promise<CommandResult> {
   assertNoSecretInArgv(command, args)
-  const result = isWindowsBatchFile(command) ? await runWithToolkit(command, args, options) : await spawnAndCapture(command, args, options)
+  const result = isWindowsBatchFile(command)
+    ? await runWithToolkit(command, args, options)
+    : await spawnAndCapture(command, args, options)
   return checkExitCode(command, args, result, options)
 }

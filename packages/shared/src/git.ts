@@ -39,12 +39,15 @@ const STALLED_TRANSFER = { GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_
 
 /** The stall limits git runs with for `repo`: bytes per second, seconds. */
 export function stallLimits(repo: GitRepo): { bytesPerSecond: string; seconds: string } {
-  const value = (name: keyof typeof STALLED_TRANSFER): string => repo.env[name] ?? process.env[name] ?? STALLED_TRANSFER[name]
+  const value = (name: keyof typeof STALLED_TRANSFER): string =>
+    repo.env[name] ?? process.env[name] ?? STALLED_TRANSFER[name]
   return { bytesPerSecond: value('GIT_HTTP_LOW_SPEED_LIMIT'), seconds: value('GIT_HTTP_LOW_SPEED_TIME') }
 }
 
 export function gitRepo(cwd: string, options: { remote?: string; env?: Record<string, string> } = {}): GitRepo {
-  const stalled = Object.fromEntries(Object.entries(STALLED_TRANSFER).filter(([name]) => process.env[name] === undefined))
+  const stalled = Object.fromEntries(
+    Object.entries(STALLED_TRANSFER).filter(([name]) => process.env[name] === undefined)
+  )
   // A git that wants to ask for a password on a runner would wait for ever.
   return { cwd, remote: options.remote ?? 'origin', env: { GIT_TERMINAL_PROMPT: '0', ...stalled, ...options.env } }
 }
@@ -60,7 +63,11 @@ function gitExecutable(): string {
   return gitPath
 }
 
-export async function git(repo: GitRepo, args: readonly string[], options: GitCallOptions = {}): Promise<CommandResult> {
+export async function git(
+  repo: GitRepo,
+  args: readonly string[],
+  options: GitCallOptions = {}
+): Promise<CommandResult> {
   return runCommand(gitExecutable(), args, {
     cwd: repo.cwd,
     env: { ...repo.env, ...options.env },
@@ -87,7 +94,11 @@ export function identityEnv(identity: GitIdentity): Record<string, string> {
  * key actions/checkout persists, and an empty value first clears what checkout set there:
  * two Authorization headers make GitHub refuse the request. Undefined for non-HTTP remotes.
  */
-export function tokenAuthEnv(remoteUrl: string, token: string, inherited: NodeJS.ProcessEnv = process.env): Record<string, string> | undefined {
+export function tokenAuthEnv(
+  remoteUrl: string,
+  token: string,
+  inherited: NodeJS.ProcessEnv = process.env
+): Record<string, string> | undefined {
   let origin: string
   try {
     const url = new URL(remoteUrl)
@@ -124,7 +135,13 @@ export interface CheckoutState {
 }
 
 /** Environment that moves git's repository discovery away from the directory walk. */
-const DISCOVERY_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM']
+const DISCOVERY_ENV = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_COMMON_DIR',
+  'GIT_CEILING_DIRECTORIES',
+  'GIT_DISCOVERY_ACROSS_FILESYSTEM'
+]
 
 /**
  * The nearest directory holding `.git` (a directory, or a file as in linked worktrees and
@@ -143,17 +160,20 @@ export function findWorkTreeRoot(dir: string): string | undefined {
  * environment), which git answers.
  */
 function plainRepositoryLayout(repo: GitRepo): { topLevel: string; commonDir: string } | undefined {
-  if (DISCOVERY_ENV.some(name => process.env[name] || repo.env[name])) return undefined
+  if (DISCOVERY_ENV.some((name) => process.env[name] || repo.env[name])) return undefined
   const topLevel = findWorkTreeRoot(repo.cwd)
   if (topLevel === undefined || !statSync(join(topLevel, '.git')).isDirectory()) return undefined
   return { topLevel, commonDir: join(topLevel, '.git') }
 }
 
 async function repositoryLayout(repo: GitRepo): Promise<{ topLevel: string; commonDir: string } | Error> {
-  const result = await git(repo, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { ignoreReturnCode: true })
+  const result = await git(repo, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], {
+    ignoreReturnCode: true
+  })
   const [topLevel, commonDir] = result.stdout.trim().split('\n')
   // Returned, not thrown: when git status fails too, its message is the one to report.
-  if (result.exitCode !== 0 || !topLevel || !commonDir) return new Error(outputTail(result) || `git rev-parse exited with code ${result.exitCode}`)
+  if (result.exitCode !== 0 || !topLevel || !commonDir)
+    return new Error(outputTail(result) || `git rev-parse exited with code ${result.exitCode}`)
   return { topLevel, commonDir }
 }
 
@@ -174,7 +194,12 @@ export function parseStatusV2(stdout: string): { sha?: string; branch?: string; 
     } else if (entry.startsWith('1 ') || entry.startsWith('u ')) {
       // `1 XY sub mH mI mW hH hI path`, `u XY sub m1 m2 m3 mW h1 h2 h3 path`: the path is last and
       // may hold spaces, so it is everything after the fixed fields.
-      dirty.push(entry.split(' ').slice(entry.startsWith('1 ') ? 8 : 10).join(' '))
+      dirty.push(
+        entry
+          .split(' ')
+          .slice(entry.startsWith('1 ') ? 8 : 10)
+          .join(' ')
+      )
     } else if (entry.startsWith('2 ')) {
       // `2 XY sub mH mI mW hH hI Xscore path`, then the original path as a field of its own.
       dirty.push(entry.split(' ').slice(9).join(' '))
@@ -192,12 +217,16 @@ export function parseStatusV2(stdout: string): { sha?: string; branch?: string; 
 export async function readCheckout(repo: GitRepo): Promise<CheckoutState> {
   const plain = plainRepositoryLayout(repo)
   const [status, layout] = await Promise.all([
-    git(repo, ['status', '--porcelain=v2', '--branch', '--no-ahead-behind', '-z', '--untracked-files=no'], { ignoreReturnCode: true }),
+    git(repo, ['status', '--porcelain=v2', '--branch', '--no-ahead-behind', '-z', '--untracked-files=no'], {
+      ignoreReturnCode: true
+    }),
     plain ?? repositoryLayout(repo)
   ])
   if (status.exitCode !== 0) {
     if (/not a git repository/i.test(status.stderr)) {
-      throw new ActionError(`${repo.cwd} is not inside a git repository.`, { hint: 'run actions/checkout first, and point `working-directory` into the checkout' })
+      throw new ActionError(`${repo.cwd} is not inside a git repository.`, {
+        hint: 'run actions/checkout first, and point `working-directory` into the checkout'
+      })
     }
     // A checkout owned by another user (a container job running as root over the runner's
     // workspace): git refuses it until it is marked safe.
@@ -207,12 +236,19 @@ export async function readCheckout(repo: GitRepo): Promise<CheckoutState> {
         hint: `run \`git config --global --add safe.directory ${unsafe[1]}\` in a step before this one (actions/checkout does this for its own steps only)`
       })
     }
-    throw new ActionError(`Cannot read the checkout in ${repo.cwd}: ${outputTail(status, 3)}`, { hint: 'see the git message above' })
+    throw new ActionError(`Cannot read the checkout in ${repo.cwd}: ${outputTail(status, 3)}`, {
+      hint: 'see the git message above'
+    })
   }
-  if (layout instanceof Error) throw new ActionError(`Cannot find the repository around ${repo.cwd}: ${layout.message}`, { hint: 'see the git message above' })
+  if (layout instanceof Error)
+    throw new ActionError(`Cannot find the repository around ${repo.cwd}: ${layout.message}`, {
+      hint: 'see the git message above'
+    })
   const { sha, branch, dirty } = parseStatusV2(status.stdout)
   if (sha === undefined) {
-    throw new ActionError(`HEAD in ${repo.cwd} has no commit yet.`, { hint: 'commit the project first; a bump goes on top of an existing commit' })
+    throw new ActionError(`HEAD in ${repo.cwd} has no commit yet.`, {
+      hint: 'commit the project first; a bump goes on top of an existing commit'
+    })
   }
   return { ...layout, sha, branch, dirty }
 }
@@ -254,9 +290,12 @@ export async function localTag(repo: GitRepo, tag: string, commonDir?: string): 
 export async function lsRemote(repo: GitRepo, refs: readonly string[]): Promise<Map<string, string>> {
   const result = await git(repo, ['ls-remote', repo.remote, ...refs], { ignoreReturnCode: true })
   if (result.exitCode !== 0) {
-    throw new ActionError(`Cannot read the remote \`${repo.remote}\`: ${outputTail(result) || `exit code ${result.exitCode}`}`, {
-      hint: 'check the remote URL and that the token (input `token`, or the checkout’s credentials) may read the repository'
-    })
+    throw new ActionError(
+      `Cannot read the remote \`${repo.remote}\`: ${outputTail(result) || `exit code ${result.exitCode}`}`,
+      {
+        hint: 'check the remote URL and that the token (input `token`, or the checkout’s credentials) may read the repository'
+      }
+    )
   }
   const found = new Map<string, string>()
   for (const line of result.stdout.split('\n')) {
@@ -285,7 +324,12 @@ export async function remoteUrl(repo: GitRepo): Promise<string | undefined> {
  * Commits exactly `paths` with `message`, whatever else is staged (`git commit --only`);
  * untracked paths are added first.
  */
-export async function commitPaths(repo: GitRepo, paths: readonly string[], message: string, identity: GitIdentity): Promise<void> {
+export async function commitPaths(
+  repo: GitRepo,
+  paths: readonly string[],
+  message: string,
+  identity: GitIdentity
+): Promise<void> {
   const env = identityEnv(identity)
   const args = ['commit', '--quiet', '--only', '-m', message, '--', ...paths]
   const first = await git(repo, args, { env, echo: true, ignoreReturnCode: true })
@@ -321,10 +365,16 @@ export async function fetchTags(repo: GitRepo): Promise<void> {
  * has never fetched (how a remote tip that moved past us looks before a fetch) gives false
  * rather than an error; any other git failure still throws.
  */
-export async function isAncestor(repo: GitRepo, ancestor: string, descendant: string, options: { unknownIsFalse?: boolean } = {}): Promise<boolean> {
+export async function isAncestor(
+  repo: GitRepo,
+  ancestor: string,
+  descendant: string,
+  options: { unknownIsFalse?: boolean } = {}
+): Promise<boolean> {
   const result = await git(repo, ['merge-base', '--is-ancestor', ancestor, descendant], { ignoreReturnCode: true })
   if (result.exitCode > 1) {
-    if (options.unknownIsFalse && /not a valid commit name|not a valid object|bad object/i.test(result.stderr)) return false
+    if (options.unknownIsFalse && /not a valid commit name|not a valid object|bad object/i.test(result.stderr))
+      return false
     throw new ActionError(`\`git merge-base\` failed: ${result.stderr.trim()}`)
   }
   return result.exitCode === 0
@@ -339,9 +389,20 @@ export async function tagsPointingAt(repo: GitRepo, rev: string, glob: string): 
 /** Fetches `branch` into refs/remotes/<remote>/<branch> (and all tags, when asked); returns its tip. */
 export async function fetchBranch(repo: GitRepo, branch: string, options: { tags?: boolean } = {}): Promise<string> {
   const tracking = `refs/remotes/${repo.remote}/${branch}`
-  await git(repo, ['fetch', '--quiet', '--no-tags', repo.remote, `+refs/heads/${branch}:${tracking}`, ...(options.tags ? ['refs/tags/*:refs/tags/*'] : [])], {
-    echo: true
-  })
+  await git(
+    repo,
+    [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      repo.remote,
+      `+refs/heads/${branch}:${tracking}`,
+      ...(options.tags ? ['refs/tags/*:refs/tags/*'] : [])
+    ],
+    {
+      echo: true
+    }
+  )
   return revParse(repo, tracking)
 }
 
@@ -395,15 +456,22 @@ export function parsePushPorcelain(stdout: string): PushRef[] {
  * remote without its commit. Never forced.
  */
 export async function pushAtomic(repo: GitRepo, refspecs: readonly string[]): Promise<PushResult> {
-  const result = await git(repo, ['push', '--atomic', '--porcelain', repo.remote, ...refspecs], { echo: true, ignoreReturnCode: true })
+  const result = await git(repo, ['push', '--atomic', '--porcelain', repo.remote, ...refspecs], {
+    echo: true,
+    ignoreReturnCode: true
+  })
   const refs = parsePushPorcelain(result.stdout)
   if (result.exitCode === 0) return { ok: true, refs, raced: false }
   // A race shows as a plain rejection (the remote moved or has the tag already) or, when two
   // pushes reach the server at once, as a failed ref lock inside the receiving end.
-  const rejected = refs.filter(ref => ref.status === 'rejected' || ref.status === 'remote-rejected')
+  const rejected = refs.filter((ref) => ref.status === 'rejected' || ref.status === 'remote-rejected')
   const raced =
     rejected.length > 0 &&
-    rejected.every(ref => /fetch first|non-fast-forward|stale info|already exists|atomic transaction failed|cannot lock ref|incorrect old value/.test(ref.summary))
+    rejected.every((ref) =>
+      /fetch first|non-fast-forward|stale info|already exists|atomic transaction failed|cannot lock ref|incorrect old value/.test(
+        ref.summary
+      )
+    )
   const error = outputTail(result, 3)
   return { ok: false, refs, raced, error }
 }

@@ -22,10 +22,13 @@ export async function requestGitHubIdToken(audience: string): Promise<string> {
     registerSecret(token)
     return token
   } catch (error) {
-    throw new ActionError(`Could not get the GitHub OIDC token for audience "${audience}": ${(error as Error).message}`, {
-      hint: ID_TOKEN_PERMISSION_HINT,
-      cause: error
-    })
+    throw new ActionError(
+      `Could not get the GitHub OIDC token for audience "${audience}": ${(error as Error).message}`,
+      {
+        hint: ID_TOKEN_PERMISSION_HINT,
+        cause: error
+      }
+    )
   }
 }
 

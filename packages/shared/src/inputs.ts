@@ -42,7 +42,10 @@ export function getVerbatimString(name: string, defaultValue: string): string {
 }
 
 /** An optional value: undefined when the input is empty. */
-export function getOptionalString(name: string, options: Omit<StringOptions, 'required' | 'default'> = {}): string | undefined {
+export function getOptionalString(
+  name: string,
+  options: Omit<StringOptions, 'required' | 'default'> = {}
+): string | undefined {
   return getString(name, options) || undefined
 }
 
@@ -116,6 +119,7 @@ export function getInteger(name: string, options: IntegerOptions): number {
   if (!/^-?\d+$/.test(value)) throw new InputError(name, `"${value}" is not a whole number`, `use ${range}`)
   const parsed = Number.parseInt(value, 10)
   if (options.also?.includes(parsed)) return parsed
-  if (parsed < options.min || parsed > options.max) throw new InputError(name, `${parsed} is out of range`, `use ${range}`)
+  if (parsed < options.min || parsed > options.max)
+    throw new InputError(name, `${parsed} is out of range`, `use ${range}`)
   return parsed
 }

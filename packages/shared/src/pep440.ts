@@ -105,7 +105,8 @@ function whyInvalid(text: string): string {
   const rest = text.slice(prefix[0].length)
   const reason = `unexpected ${JSON.stringify(rest)} after ${JSON.stringify(prefix[0].trim())}`
   if (rest.includes('*')) return `${reason}; wildcards belong in specifiers such as "==1.0.*", not in versions`
-  if (rest.startsWith('+')) return `${reason}; a local label after "+" is ASCII letters and digits separated by ".", "-" or "_"`
+  if (rest.startsWith('+'))
+    return `${reason}; a local label after "+" is ASCII letters and digits separated by ".", "-" or "_"`
   return `${reason}; the order is [N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]`
 }
 
@@ -134,10 +135,13 @@ function fromGroups(groups: Groups, localNumber: (digits: string) => string | bi
   }
   if (groups.preL !== undefined) version.pre = [PRE_LABELS[groups.preL.toLowerCase()], BigInt(groups.preN ?? 0)]
   // `1.0-1` is a post-release with no letters: only a number after a dash.
-  if (groups.postL !== undefined || groups.postN1 !== undefined) version.post = BigInt(groups.postN1 ?? groups.postN2 ?? 0)
+  if (groups.postL !== undefined || groups.postN1 !== undefined)
+    version.post = BigInt(groups.postN1 ?? groups.postN2 ?? 0)
   if (groups.devL !== undefined) version.dev = BigInt(groups.devN ?? 0)
   if (groups.local !== undefined) {
-    version.local = localSegments(groups.local).map(segment => (/^[0-9]+$/.test(segment) ? localNumber(segment) : segment))
+    version.local = localSegments(groups.local).map((segment) =>
+      /^[0-9]+$/.test(segment) ? localNumber(segment) : segment
+    )
   }
   return version
 }
@@ -147,7 +151,7 @@ export function parseVersion(text: string): Version {
   const groups = match(text, PY_VERSION)
   if (!groups) throw invalid(text, whyInvalid(text))
   const digits = [...numbersIn(groups), ...(groups.local === undefined ? [] : localSegments(groups.local))]
-  if (digits.some(d => d.length > PYTHON_INT_MAX_STR_DIGITS)) {
+  if (digits.some((d) => d.length > PYTHON_INT_MAX_STR_DIGITS)) {
     throw invalid(text, `a number has more than ${PYTHON_INT_MAX_STR_DIGITS} digits, which Python's int() refuses`)
   }
   return fromGroups(groups, BigInt)
@@ -197,7 +201,11 @@ export function normalizeVersionInput(input: string, raw: string, fix: string): 
     return normalizeVersion(raw)
   } catch (error) {
     if (!(error instanceof VersionError)) throw error
-    throw new InputError(input, `"${raw}" is not a PEP 440 version (${error.message.replace(/^Invalid PEP 440 version "[^"]*": /, '')})`, fix)
+    throw new InputError(
+      input,
+      `"${raw}" is not a PEP 440 version (${error.message.replace(/^Invalid PEP 440 version "[^"]*": /, '')})`,
+      fix
+    )
   }
 }
 
@@ -358,9 +366,9 @@ function parseForUv(text: string): Draft {
     }
     throw invalid(text, whyInvalid(text))
   }
-  const tooBig = numbersIn(groups).find(digits => BigInt(digits) > UV_NUMBER_MAX)
+  const tooBig = numbersIn(groups).find((digits) => BigInt(digits) > UV_NUMBER_MAX)
   if (tooBig !== undefined) throw invalid(text, `uv allows numbers up to ${UV_NUMBER_MAX}, got ${tooBig}`)
-  return fromGroups(groups, digits => (BigInt(digits) > U64_MAX ? digits : BigInt(digits)))
+  return fromGroups(groups, (digits) => (BigInt(digits) > U64_MAX ? digits : BigInt(digits)))
 }
 
 function apply(version: Draft, kind: BumpKind): void {
@@ -409,9 +417,11 @@ function apply(version: Draft, kind: BumpKind): void {
  */
 export function bumpVersion(version: string, bumps: BumpKind | readonly BumpKind[]): string {
   const kinds: readonly string[] = typeof bumps === 'string' ? [bumps] : bumps
-  const unknown = kinds.find(kind => !isBumpKind(kind))
-  if (unknown !== undefined) throw new VersionError(`Unknown version bump "${unknown}"; expected ${BUMP_KINDS.join(', ')}`)
-  if (kinds.length === 0) throw new VersionError(`No version bump given; expected one or more of ${BUMP_KINDS.join(', ')}`)
+  const unknown = kinds.find((kind) => !isBumpKind(kind))
+  if (unknown !== undefined)
+    throw new VersionError(`Unknown version bump "${unknown}"; expected ${BUMP_KINDS.join(', ')}`)
+  if (kinds.length === 0)
+    throw new VersionError(`No version bump given; expected one or more of ${BUMP_KINDS.join(', ')}`)
 
   const old = parseForUv(version)
 
@@ -422,13 +432,17 @@ export function bumpVersion(version: string, bumps: BumpKind | readonly BumpKind
   if (kinds.includes('post') && kinds.length > 1) {
     throw new VersionError(`\`--bump post\` cannot be used with another \`--bump\` value, got: ${given}`)
   }
-  const release = kinds.filter(kind => RELEASE_KINDS.includes(kind))
+  const release = kinds.filter((kind) => RELEASE_KINDS.includes(kind))
   if (release.length > 1) {
-    throw new VersionError(`Only one release version component can be provided to \`--bump\`, got: ${release.join(', ')}`)
+    throw new VersionError(
+      `Only one release version component can be provided to \`--bump\`, got: ${release.join(', ')}`
+    )
   }
-  const pre = kinds.filter(kind => PRE_KINDS.includes(kind))
+  const pre = kinds.filter((kind) => PRE_KINDS.includes(kind))
   if (pre.length > 1) {
-    throw new VersionError(`Only one pre-release version component can be provided to \`--bump\`, got: ${pre.join(', ')}`)
+    throw new VersionError(
+      `Only one pre-release version component can be provided to \`--bump\`, got: ${pre.join(', ')}`
+    )
   }
 
   const next: Draft = { ...old, release: [...old.release] }

@@ -76,12 +76,17 @@ function statusOf(error: ErrorLike): number | undefined {
 /** Decides whether an error from the AWS SDK, fetch, or a child process is transient. */
 export function classifyError(error: unknown): Classification {
   // Walk the cause chain: fetch wraps socket errors as `TypeError: fetch failed` with a cause.
-  for (let current = error as ErrorLike | undefined, depth = 0; current && depth < 5; current = current.cause as ErrorLike, depth++) {
+  for (
+    let current = error as ErrorLike | undefined, depth = 0;
+    current && depth < 5;
+    current = current.cause as ErrorLike, depth++
+  ) {
     if (typeof current !== 'object') break
     if (current.code && NETWORK_CODES.has(current.code)) return { retryable: true, reason: current.code }
     if (current.name && NETWORK_NAMES.has(current.name)) return { retryable: true, reason: current.name }
     if (current.name && THROTTLING_NAMES.has(current.name)) {
-      const retryAfterMs = current.retryAfterMs ?? (current.retryAfterSeconds === undefined ? undefined : current.retryAfterSeconds * 1000)
+      const retryAfterMs =
+        current.retryAfterMs ?? (current.retryAfterSeconds === undefined ? undefined : current.retryAfterSeconds * 1000)
       return { retryable: true, reason: current.name, retryAfterMs }
     }
     if (current.$retryable?.throttling) return { retryable: true, reason: current.name ?? 'throttled' }
@@ -117,9 +122,12 @@ export class RetryDeadlineError extends Error {
   readonly attempts: number
   constructor(label: string, attempts: number, elapsedMs: number, lastError: unknown) {
     const last = lastError instanceof Error ? lastError.message || lastError.name : String(lastError)
-    super(`${label} still failing after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s; last error: ${last}`, {
-      cause: lastError
-    })
+    super(
+      `${label} still failing after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s; last error: ${last}`,
+      {
+        cause: lastError
+      }
+    )
     this.name = 'RetryDeadlineError'
     this.attempts = attempts
   }

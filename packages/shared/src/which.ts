@@ -21,7 +21,10 @@ export function which(command: string, env: NodeJS.ProcessEnv = process.env): st
   }
   // Windows runs only files with an extension from PATHEXT; an extensionless `git` there is a
   // shell script for other shells (scoop and MSYS put such shims on PATH).
-  const extensions = process.platform === 'win32' && !/\.[^.\\/]+$/.test(command) ? (env['PATHEXT'] ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean) : ['']
+  const extensions =
+    process.platform === 'win32' && !/\.[^.\\/]+$/.test(command)
+      ? (env['PATHEXT'] ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)
+      : ['']
   for (const dir of (env['PATH'] ?? '').split(delimiter)) {
     // A relative entry would resolve against wherever the process happens to be, e.g. inside the
     // checkout, where anyone who can open a pull request can put a file named git.

@@ -1,5 +1,10 @@
 import { jest } from '@jest/globals'
-import { CodeartifactClient, GetAuthorizationTokenCommand, GetRepositoryEndpointCommand, ListPackageVersionsCommand } from '@aws-sdk/client-codeartifact'
+import {
+  CodeartifactClient,
+  GetAuthorizationTokenCommand,
+  GetRepositoryEndpointCommand,
+  ListPackageVersionsCommand
+} from '@aws-sdk/client-codeartifact'
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { mockClient } from 'aws-sdk-client-mock'
 import { type Server, createServer } from 'node:http'
@@ -43,7 +48,10 @@ afterEach(() => {
 
 describe('resolveAwsSession', () => {
   it('uses the ambient chain when no role is given', async () => {
-    expect(await resolveAwsSession({ ...credentialOptions, roleToAssume: undefined })).toEqual({ region: 'us-east-1', source: 'ambient' })
+    expect(await resolveAwsSession({ ...credentialOptions, roleToAssume: undefined })).toEqual({
+      region: 'us-east-1',
+      source: 'ambient'
+    })
     expect(sts.calls()).toHaveLength(0)
   })
 
@@ -62,8 +70,12 @@ describe('getRepositoryAccess', () => {
 
   it('defaults the owner to the caller account, masks the token, and derives the index URL', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' })
-    codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: 'tok-123', expiration: new Date('2030-01-01T00:00:00Z') })
-    codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: 'https://acme-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/python-internal' })
+    codeartifact
+      .on(GetAuthorizationTokenCommand)
+      .resolves({ authorizationToken: 'tok-123', expiration: new Date('2030-01-01T00:00:00Z') })
+    codeartifact.on(GetRepositoryEndpointCommand).resolves({
+      repositoryEndpoint: 'https://acme-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/python-internal'
+    })
     const access = await getRepositoryAccess(session, ref)
     expect(access).toEqual({
       domainOwner: '111122223333',
@@ -99,7 +111,9 @@ describe('getRepositoryAccess', () => {
     codeartifact.on(GetAuthorizationTokenCommand).rejects(awsError('AccessDeniedException', 403, 'not authorized'))
     codeartifact.on(GetRepositoryEndpointCommand).rejects(awsError('InternalServerException', 500))
     const started = Date.now()
-    await expect(getRepositoryAccess(session, { ...ref, domainOwner: '111122223333', deadlineMs: 20_000 })).rejects.toThrow(/was denied/)
+    await expect(
+      getRepositoryAccess(session, { ...ref, domainOwner: '111122223333', deadlineMs: 20_000 })
+    ).rejects.toThrow(/was denied/)
     // Give the endpoint loop the time of its first back-off to notice the abort.
     await new Promise((resolve) => setTimeout(resolve, 600))
     const endpointCalls = codeartifact.commandCalls(GetRepositoryEndpointCommand).length
@@ -110,9 +124,13 @@ describe('getRepositoryAccess', () => {
 
   it('explains a missing domain or repository', async () => {
     codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: 't', expiration: new Date() })
-    codeartifact.on(GetRepositoryEndpointCommand).rejects(awsError('ResourceNotFoundException', 404, 'Repository not found'))
+    codeartifact
+      .on(GetRepositoryEndpointCommand)
+      .rejects(awsError('ResourceNotFoundException', 404, 'Repository not found'))
     const message = await getRepositoryAccess(session, { ...ref, domainOwner: '111122223333' }).catch(describeError)
-    expect(message).toMatch(/domain "acme" \(owner 111122223333\) or repository "python-internal" was not found in us-east-1.* Fix: check `domain`, `domain-owner`, `repository` and `aws-region`$/)
+    expect(message).toMatch(
+      /domain "acme" \(owner 111122223333\) or repository "python-internal" was not found in us-east-1.* Fix: check `domain`, `domain-owner`, `repository` and `aws-region`$/
+    )
   })
 
   it('retries throttling and then succeeds', async () => {
@@ -120,14 +138,21 @@ describe('getRepositoryAccess', () => {
       .on(GetAuthorizationTokenCommand)
       .rejectsOnce(awsError('ThrottlingException', 429))
       .resolves({ authorizationToken: 't2', expiration: new Date() })
-    codeartifact.on(GetRepositoryEndpointCommand).rejectsOnce(awsError('InternalServerException', 500)).resolves({ repositoryEndpoint: 'https://x/pypi/r/' })
+    codeartifact
+      .on(GetRepositoryEndpointCommand)
+      .rejectsOnce(awsError('InternalServerException', 500))
+      .resolves({ repositoryEndpoint: 'https://x/pypi/r/' })
     const access = await getRepositoryAccess(session, { ...ref, domainOwner: '111122223333' })
     expect(access.token).toBe('t2')
     expect(codeartifact.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(2)
   })
 
   it('reports no credentials with the fix', async () => {
-    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }))
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(
+        Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })
+      )
     const message = await getRepositoryAccess(session, ref).catch(describeError)
     expect(message).toMatch(/^No AWS credentials: .* Fix: set `role-to-assume`/)
   })
@@ -140,23 +165,35 @@ describe('OIDC -> STS', () => {
   beforeAll(async () => {
     server = createServer((request, response) => {
       const authorized = request.headers.authorization === 'Bearer request-token'
-      response.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ value: jwt }))
+      response
+        .writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ value: jwt }))
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   })
   afterAll(() => new Promise((resolve) => server.close(resolve)))
   beforeEach(() => {
-    process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token?api-version=2.0`
+    process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] =
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/token?api-version=2.0`
     process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = 'request-token'
   })
 
   it('assumes the role with the OIDC token and masks the session credentials', async () => {
     sts.on(AssumeRoleWithWebIdentityCommand).resolves({
-      Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret-key', SessionToken: 'session-token', Expiration: new Date('2030-01-01') },
+      Credentials: {
+        AccessKeyId: 'ASIAEXAMPLE',
+        SecretAccessKey: 'secret-key',
+        SessionToken: 'session-token',
+        Expiration: new Date('2030-01-01')
+      },
       AssumedRoleUser: { Arn: 'arn:aws:sts::111122223333:assumed-role/gh-publish/GitHubActions', AssumedRoleId: 'x' }
     })
     const session = await resolveAwsSession(credentialOptions)
-    expect(session).toMatchObject({ source: 'oidc', accountId: '111122223333', roleArn: credentialOptions.roleToAssume })
+    expect(session).toMatchObject({
+      source: 'oidc',
+      accountId: '111122223333',
+      roleArn: credentialOptions.roleToAssume
+    })
     expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0]?.args[0].input).toEqual({
       RoleArn: credentialOptions.roleToAssume,
       RoleSessionName: 'GitHubActions',
@@ -167,7 +204,9 @@ describe('OIDC -> STS', () => {
   })
 
   it('explains an STS refusal with the trust policy claims', async () => {
-    sts.on(AssumeRoleWithWebIdentityCommand).rejects(awsError('AccessDenied', 403, 'Not authorized to perform sts:AssumeRoleWithWebIdentity'))
+    sts
+      .on(AssumeRoleWithWebIdentityCommand)
+      .rejects(awsError('AccessDenied', 403, 'Not authorized to perform sts:AssumeRoleWithWebIdentity'))
     const message = await resolveAwsSession(credentialOptions).catch(describeError)
     expect(message).toContain('STS refused to let this workflow assume arn:aws:iam::111122223333:role/gh-publish')
     expect(message).toContain('the token has sub "repo:acme/widgets:ref:refs/heads/main" and aud "sts.amazonaws.com"')
@@ -180,7 +219,11 @@ describe('listPackageVersions', () => {
       .on(ListPackageVersionsCommand)
       .resolvesOnce({ versions: [{ version: '1.0.0', revision: 'a', status: 'Published' }], nextToken: 'n' })
       .resolvesOnce({ versions: [{ version: '1.1.0', revision: 'b', status: 'Published' }] })
-    const versions = await listPackageVersions({ region: 'us-east-1', source: 'ambient' }, { domain: 'acme', domainOwner: '111122223333', repository: 'r1' }, 'widgets')
+    const versions = await listPackageVersions(
+      { region: 'us-east-1', source: 'ambient' },
+      { domain: 'acme', domainOwner: '111122223333', repository: 'r1' },
+      'widgets'
+    )
     expect(versions).toEqual(['1.0.0', '1.1.0'])
   })
 })

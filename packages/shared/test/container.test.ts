@@ -1,5 +1,12 @@
 import { jest } from '@jest/globals'
-import { type BuildSpec, buildArgs, loginArgs, logoutArgs, pushArgs, unsupportedReason } from '../src/container/build-argv.ts'
+import {
+  type BuildSpec,
+  buildArgs,
+  loginArgs,
+  logoutArgs,
+  pushArgs,
+  unsupportedReason
+} from '../src/container/build-argv.ts'
 import { analyseDockerfile, mountsOf } from '../src/container/dockerfile.ts'
 import { decodeEcrToken } from '../src/container/ecr.ts'
 import { ecrLoginRegistries, parseEcrRegistry, parseImageRef } from '../src/container/image-ref.ts'
@@ -46,17 +53,28 @@ describe('buildArgs', () => {
       },
       [
         'build',
-        '--file', 'svc/Dockerfile.prod',
-        '--tag', 'ghcr.io/acme/svc:1',
-        '--tag', 'ghcr.io/acme/svc:latest',
-        '--build-arg', 'APP_ENV=prod,eu',
-        '--build-arg', 'EMPTY=',
-        '--build-arg', 'PIP_INDEX_URL',
-        '--label', 'org.opencontainers.image.source=https://github.com/acme/svc',
-        '--target', 'runtime',
-        '--platform', 'linux/arm64',
-        '--secret', 'id=pip_index_url,src=/runner/tmp/docker-build-auth-x/pip_index_url',
-        '--iidfile', '/tmp/d/image-id',
+        '--file',
+        'svc/Dockerfile.prod',
+        '--tag',
+        'ghcr.io/acme/svc:1',
+        '--tag',
+        'ghcr.io/acme/svc:latest',
+        '--build-arg',
+        'APP_ENV=prod,eu',
+        '--build-arg',
+        'EMPTY=',
+        '--build-arg',
+        'PIP_INDEX_URL',
+        '--label',
+        'org.opencontainers.image.source=https://github.com/acme/svc',
+        '--target',
+        'runtime',
+        '--platform',
+        'linux/arm64',
+        '--secret',
+        'id=pip_index_url,src=/runner/tmp/docker-build-auth-x/pip_index_url',
+        '--iidfile',
+        '/tmp/d/image-id',
         'svc'
       ]
     ],
@@ -71,13 +89,20 @@ describe('buildArgs', () => {
         push: true
       },
       [
-        'buildx', 'build',
-        '--file', './Dockerfile',
-        '--tag', '111122223333.dkr.ecr.us-east-1.amazonaws.com/svc:1',
-        '--platform', 'linux/amd64,linux/arm64',
-        '--secret', 'id=pip_index_url,src=/t/pip_index_url',
-        '--iidfile', '/tmp/d/image-id',
-        '--metadata-file', '/tmp/d/metadata.json',
+        'buildx',
+        'build',
+        '--file',
+        './Dockerfile',
+        '--tag',
+        '111122223333.dkr.ecr.us-east-1.amazonaws.com/svc:1',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--secret',
+        'id=pip_index_url,src=/t/pip_index_url',
+        '--iidfile',
+        '/tmp/d/image-id',
+        '--metadata-file',
+        '/tmp/d/metadata.json',
         '--push',
         '.'
       ]
@@ -94,19 +119,35 @@ describe('buildArgs', () => {
 
   it('puts the legacy build arg in argv by name only', () => {
     const argv = buildArgs('podman', { ...base, envBuildArgs: ['PIP_INDEX_URL'] })
-    expect(argv.slice(argv.indexOf('--build-arg'), argv.indexOf('--build-arg') + 2)).toEqual(['--build-arg', 'PIP_INDEX_URL'])
+    expect(argv.slice(argv.indexOf('--build-arg'), argv.indexOf('--build-arg') + 2)).toEqual([
+      '--build-arg',
+      'PIP_INDEX_URL'
+    ])
   })
 
   it('push, login and logout argv; the password is never an argument', () => {
-    expect(pushArgs('127.0.0.1:5000/svc:1', '/tmp/d/digest-0')).toEqual(['push', '--digestfile', '/tmp/d/digest-0', '127.0.0.1:5000/svc:1'])
+    expect(pushArgs('127.0.0.1:5000/svc:1', '/tmp/d/digest-0')).toEqual([
+      'push',
+      '--digestfile',
+      '/tmp/d/digest-0',
+      '127.0.0.1:5000/svc:1'
+    ])
     expect(loginArgs('111122223333.dkr.ecr.us-east-1.amazonaws.com', 'AWS')).toEqual([
-      'login', '--username', 'AWS', '--password-stdin', '111122223333.dkr.ecr.us-east-1.amazonaws.com'
+      'login',
+      '--username',
+      'AWS',
+      '--password-stdin',
+      '111122223333.dkr.ecr.us-east-1.amazonaws.com'
     ])
     expect(logoutArgs('ghcr.io')).toEqual(['logout', 'ghcr.io'])
   })
 
   it.each<['docker' | 'podman', Pick<BuildSpec, 'platforms' | 'tags' | 'push'>, RegExp | undefined]>([
-    ['podman', { platforms: ['linux/amd64', 'linux/arm64'], tags: [], push: false }, /podman builds several platforms only into a manifest list/],
+    [
+      'podman',
+      { platforms: ['linux/amd64', 'linux/arm64'], tags: [], push: false },
+      /podman builds several platforms only into a manifest list/
+    ],
     ['docker', { platforms: ['linux/amd64', 'linux/arm64'], tags: [], push: false }, undefined],
     ['podman', { platforms: ['linux/arm64'], tags: ['a:1'], push: true }, undefined],
     ['docker', { platforms: [], tags: [], push: true }, /needs at least one entry in `tags`/]
@@ -142,13 +183,23 @@ describe('analyseDockerfile', () => {
       { id: 'other', target: undefined, env: undefined, line: 12 }
     ])
     expect(info.args).toEqual(['APP_ENV', 'BUILD_NO'])
-    expect(info.instructions.map((instruction) => instruction.keyword)).toEqual(['FROM', 'ARG', 'RUN', 'RUN', 'RUN', 'RUN', 'RUN'])
+    expect(info.instructions.map((instruction) => instruction.keyword)).toEqual([
+      'FROM',
+      'ARG',
+      'RUN',
+      'RUN',
+      'RUN',
+      'RUN',
+      'RUN'
+    ])
     expect(mountsOf(info, 'pip_index_url').map((mount) => mount.line)).toEqual([4, 10])
     expect(mountsOf(info, 'nope')).toEqual([])
   })
 
   it('honours the escape directive', () => {
-    const info = analyseDockerfile(['# escape=`', 'FROM scratch', 'RUN --mount=type=secret,id=s `', '    type C:\\run\\secrets\\s'].join('\r\n'))
+    const info = analyseDockerfile(
+      ['# escape=`', 'FROM scratch', 'RUN --mount=type=secret,id=s `', '    type C:\\run\\secrets\\s'].join('\r\n')
+    )
     expect(info.secretMounts).toEqual([{ id: 's', target: undefined, env: undefined, line: 3 }])
   })
 
@@ -170,14 +221,20 @@ describe('image references', () => {
     ['acme/service:1.2.0', { registry: undefined, path: 'acme/service', tag: '1.2.0' }],
     ['localhost/service', { registry: 'localhost', path: 'service', tag: undefined }],
     ['127.0.0.1:5000/acme/service:latest', { registry: '127.0.0.1:5000', path: 'acme/service', tag: 'latest' }],
-    ['111122223333.dkr.ecr.us-east-1.amazonaws.com/team/svc:v1', { registry: '111122223333.dkr.ecr.us-east-1.amazonaws.com', path: 'team/svc', tag: 'v1' }]
+    [
+      '111122223333.dkr.ecr.us-east-1.amazonaws.com/team/svc:v1',
+      { registry: '111122223333.dkr.ecr.us-east-1.amazonaws.com', path: 'team/svc', tag: 'v1' }
+    ]
   ])('parses %s', (reference, expected) => {
     expect(parseImageRef(reference)).toEqual(expected)
   })
 
-  it.each(['', 'Service:1', 'acme/service@sha256:abc', 'ghcr.io/acme/service:', 'ghcr.io/acme//svc', 'a:b:c'])('rejects %j', (reference) => {
-    expect(parseImageRef(reference)).toBeUndefined()
-  })
+  it.each(['', 'Service:1', 'acme/service@sha256:abc', 'ghcr.io/acme/service:', 'ghcr.io/acme//svc', 'a:b:c'])(
+    'rejects %j',
+    (reference) => {
+      expect(parseImageRef(reference)).toBeUndefined()
+    }
+  )
 
   it.each([
     ['111122223333.dkr.ecr.us-east-1.amazonaws.com', { accountId: '111122223333', region: 'us-east-1' }],
@@ -195,14 +252,19 @@ describe('image references', () => {
     expect(ecrLoginRegistries([`${ecr}/a:1`, `${ecr}/a:latest`, 'ghcr.io/acme/a:1', 'plain:1'])).toEqual([ecr])
     // A registry outside ECR never gets the AWS token unless it is listed explicitly.
     expect(ecrLoginRegistries(['registry.internal.example.com/a:1', 'plain:1'])).toEqual([])
-    expect(ecrLoginRegistries(['registry.internal.example.com/a:1'], ['ecr.internal.example.com'])).toEqual(['ecr.internal.example.com'])
+    expect(ecrLoginRegistries(['registry.internal.example.com/a:1'], ['ecr.internal.example.com'])).toEqual([
+      'ecr.internal.example.com'
+    ])
     expect(ecrLoginRegistries(['plain:1'])).toEqual([])
   })
 })
 
 describe('decodeEcrToken', () => {
   it('splits base64(user:password)', () => {
-    expect(decodeEcrToken(Buffer.from('AWS:eyJwYXlsb2FkIjoi:x=').toString('base64'))).toEqual({ username: 'AWS', password: 'eyJwYXlsb2FkIjoi:x=' })
+    expect(decodeEcrToken(Buffer.from('AWS:eyJwYXlsb2FkIjoi:x=').toString('base64'))).toEqual({
+      username: 'AWS',
+      password: 'eyJwYXlsb2FkIjoi:x='
+    })
     expect(registeredSecrets()).toEqual([])
   })
 

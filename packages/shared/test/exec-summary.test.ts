@@ -19,41 +19,54 @@ afterEach(() => jest.restoreAllMocks())
 // batch files) are held to one contract.
 describe.each(Object.entries(commandBackendsForTests))('the %s backend', (_name, start) => {
   it('passes argv as an array (no shell) and the environment', async () => {
-    const result = await start(process.execPath, ['-e', 'process.stdout.write(process.argv[1] + "|" + process.env.SECRET_VALUE.length)', 'a b;$(echo hi)'], {
-      env: { SECRET_VALUE: TOKEN },
-      silent: true
-    })
+    const result = await start(
+      process.execPath,
+      ['-e', 'process.stdout.write(process.argv[1] + "|" + process.env.SECRET_VALUE.length)', 'a b;$(echo hi)'],
+      {
+        env: { SECRET_VALUE: TOKEN },
+        silent: true
+      }
+    )
     expect(result).toMatchObject({ exitCode: 0, stdout: `a b;$(echo hi)|${TOKEN.length}` })
   })
 
   it('returns the exit code and both streams', async () => {
-    const result = await start(process.execPath, ['-e', 'console.log("out"); console.error("boom"); process.exit(3)'], { silent: true })
+    const result = await start(process.execPath, ['-e', 'console.log("out"); console.error("boom"); process.exit(3)'], {
+      silent: true
+    })
     expect(result).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'boom\n' })
   })
 
   it('feeds stdin', async () => {
-    const result = await start(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], { input: 'from-stdin', silent: true })
+    const result = await start(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], {
+      input: 'from-stdin',
+      silent: true
+    })
     expect(result.stdout).toBe('from-stdin')
   })
 
   it('echoes the command line, then stdout and stderr both on stdout (inside the log group), unless silent', async () => {
     const written: string[] = []
-    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       written.push(String(chunk))
       return true
     })
     const errWritten: string[] = []
-    jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
       errWritten.push(String(chunk))
       return true
     })
     await start(process.execPath, ['-e', 'process.stdout.write("out-line"); process.stderr.write("err-line")'], {})
-    expect(written.join('')).toContain(`[command]${process.execPath} -e process.stdout.write("out-line"); process.stderr.write("err-line")`)
+    expect(written.join('')).toContain(
+      `[command]${process.execPath} -e process.stdout.write("out-line"); process.stderr.write("err-line")`
+    )
     expect(written.join('')).toContain('out-line')
     expect(written.join('')).toContain('err-line')
     expect(errWritten.join('')).toBe('')
     written.length = 0
-    await start(process.execPath, ['-e', 'process.stdout.write("quiet"); process.stderr.write("quiet")'], { silent: true })
+    await start(process.execPath, ['-e', 'process.stdout.write("quiet"); process.stderr.write("quiet")'], {
+      silent: true
+    })
     expect(written.join('')).toBe('')
   })
 })
@@ -61,42 +74,66 @@ describe.each(Object.entries(commandBackendsForTests))('the %s backend', (_name,
 describe('runCommand', () => {
   it('refuses to put a registered secret into argv', async () => {
     registerSecret(TOKEN)
-    await expect(runCommand('echo', [`--password=${TOKEN}`])).rejects.toThrow('Refusing to run echo: a secret would appear in its command line.')
-    await expect(runCommand('echo', [`https://aws:${encodeURIComponent(TOKEN)}@host/`])).rejects.toThrow(/Refusing to run echo/)
+    await expect(runCommand('echo', [`--password=${TOKEN}`])).rejects.toThrow(
+      'Refusing to run echo: a secret would appear in its command line.'
+    )
+    await expect(runCommand('echo', [`https://aws:${encodeURIComponent(TOKEN)}@host/`])).rejects.toThrow(
+      /Refusing to run echo/
+    )
   })
 
   it('fails with the command, exit code or signal, and the tail of the output', async () => {
-    await expect(runCommand(process.execPath, ['-e', 'console.error("boom"); process.exit(3)'], { silent: true })).rejects.toThrow(/exited with code 3: boom$/)
-    expect((await runCommand(process.execPath, ['-e', 'process.exit(4)'], { silent: true, ignoreReturnCode: true })).exitCode).toBe(4)
-    await expect(runCommand(process.execPath, ['-e', 'console.error("dying"); process.kill(process.pid, "SIGKILL")'], { silent: true })).rejects.toThrow(
-      /was stopped by SIGKILL: dying$/
-    )
+    await expect(
+      runCommand(process.execPath, ['-e', 'console.error("boom"); process.exit(3)'], { silent: true })
+    ).rejects.toThrow(/exited with code 3: boom$/)
+    expect(
+      (await runCommand(process.execPath, ['-e', 'process.exit(4)'], { silent: true, ignoreReturnCode: true })).exitCode
+    ).toBe(4)
+    await expect(
+      runCommand(process.execPath, ['-e', 'console.error("dying"); process.kill(process.pid, "SIGKILL")'], {
+        silent: true
+      })
+    ).rejects.toThrow(/was stopped by SIGKILL: dying$/)
   })
 
   it('stops a child that runs past timeoutMs, and says so', async () => {
     const started = Date.now()
-    const result = await runCommand(process.execPath, ['-e', 'console.log("started"); setTimeout(() => {}, 60000)'], { silent: true, ignoreReturnCode: true, timeoutMs: 500 })
+    const result = await runCommand(process.execPath, ['-e', 'console.log("started"); setTimeout(() => {}, 60000)'], {
+      silent: true,
+      ignoreReturnCode: true,
+      timeoutMs: 500
+    })
     expect(result).toMatchObject({ timedOut: true, signal: 'SIGTERM', stdout: 'started\n' })
     expect(Date.now() - started).toBeLessThan(5_000)
-    await expect(runCommand(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { silent: true, timeoutMs: 500 })).rejects.toThrow(/was stopped after 1 s \(its time limit\)$/)
+    await expect(
+      runCommand(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { silent: true, timeoutMs: 500 })
+    ).rejects.toThrow(/was stopped after 1 s \(its time limit\)$/)
     // A child that ignores SIGTERM is killed 5 s later.
-    const stubborn = await runCommand(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setTimeout(() => {}, 60000)'], { silent: true, ignoreReturnCode: true, timeoutMs: 500 })
+    const stubborn = await runCommand(
+      process.execPath,
+      ['-e', 'process.on("SIGTERM", () => {}); setTimeout(() => {}, 60000)'],
+      { silent: true, ignoreReturnCode: true, timeoutMs: 500 }
+    )
     expect(stubborn).toMatchObject({ timedOut: true, signal: 'SIGKILL' })
   }, 20_000)
 
   it('fails with one line when the executable does not exist', async () => {
-    await expect(runCommand('/nonexistent/tool', ['x'], { silent: true })).rejects.toThrow(/^Cannot run \/nonexistent\/tool: spawn \/nonexistent\/tool ENOENT$/)
+    await expect(runCommand('/nonexistent/tool', ['x'], { silent: true })).rejects.toThrow(
+      /^Cannot run \/nonexistent\/tool: spawn \/nonexistent\/tool ENOENT$/
+    )
   })
 
   it('decodes multi-byte characters split across chunks', async () => {
-    const script = 'const b = Buffer.from("→ é ✓".repeat(20000)); process.stdout.write(b.subarray(0, 1)); setTimeout(() => process.stdout.write(b.subarray(1)), 20)'
+    const script =
+      'const b = Buffer.from("→ é ✓".repeat(20000)); process.stdout.write(b.subarray(0, 1)); setTimeout(() => process.stdout.write(b.subarray(1)), 20)'
     const result = await runCommand(process.execPath, ['-e', script], { silent: true })
     expect(result.stdout).toBe('→ é ✓'.repeat(20000))
   })
 
   it('returns 10 s after the child exits even when a process it left behind holds its output open', async () => {
     // The child starts a grandchild that inherits stdout and sleeps for a minute, then exits.
-    const script = 'require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "inherit", detached: true }).unref(); console.log("parent done")'
+    const script =
+      'require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "inherit", detached: true }).unref(); console.log("parent done")'
     const started = Date.now()
     const result = await runCommand(process.execPath, ['-e', script], { silent: true })
     expect(result.stdout).toBe('parent done\n')
@@ -147,7 +184,22 @@ describe('job summary', () => {
       { heading: 'Install', code: { lang: 'sh', lines: ['pip install x==1.0'] }, list: ['one'] }
     ])
     expect(markdown).toBe(
-      ['## Title', '', '| File | sha256 |', '| --- | --- |', '| a\\|b.whl | leak *** |', '', '### Install', '', '- one', '', '```sh', 'pip install x==1.0', '```', ''].join('\n')
+      [
+        '## Title',
+        '',
+        '| File | sha256 |',
+        '| --- | --- |',
+        '| a\\|b.whl | leak *** |',
+        '',
+        '### Install',
+        '',
+        '- one',
+        '',
+        '```sh',
+        'pip install x==1.0',
+        '```',
+        ''
+      ].join('\n')
     )
   })
 

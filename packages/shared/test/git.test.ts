@@ -8,7 +8,14 @@ import { gitRepo, parseStatusV2, readCheckout } from '../src/git.ts'
 // readCheckout against real repositories: what one `git status --porcelain=v2 --branch` says
 // about HEAD and uncommitted changes, and where the repository is, in each layout.
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e.x', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@e.x', GIT_CONFIG_NOSYSTEM: '1' }
+const ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'T',
+  GIT_AUTHOR_EMAIL: 't@e.x',
+  GIT_COMMITTER_NAME: 'T',
+  GIT_COMMITTER_EMAIL: 't@e.x',
+  GIT_CONFIG_NOSYSTEM: '1'
+}
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: ENV }).toString().trim()
 
 const roots: string[] = []
@@ -16,7 +23,15 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true })
 })
 
-function repository(files: Record<string, string> = { 'a.txt': 'a\n', 'name with spaces.txt': 's\n', 'sub/b.txt': 'b\n', 'é ü.txt': 'u\n', 'a"b\tc.txt': 'q\n' }): string {
+function repository(
+  files: Record<string, string> = {
+    'a.txt': 'a\n',
+    'name with spaces.txt': 's\n',
+    'sub/b.txt': 'b\n',
+    'é ü.txt': 'u\n',
+    'a"b\tc.txt': 'q\n'
+  }
+): string {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'git-test-')))
   roots.push(root)
   const work = join(root, 'work')
@@ -34,7 +49,13 @@ describe('readCheckout', () => {
   it('reads HEAD, the branch and the repository from a subdirectory of a clean checkout', async () => {
     const work = repository()
     const state = await readCheckout(gitRepo(join(work, 'sub')))
-    expect(state).toEqual({ topLevel: work, commonDir: join(work, '.git'), sha: git(work, 'rev-parse', 'HEAD'), branch: 'main', dirty: [] })
+    expect(state).toEqual({
+      topLevel: work,
+      commonDir: join(work, '.git'),
+      sha: git(work, 'rev-parse', 'HEAD'),
+      branch: 'main',
+      dirty: []
+    })
   })
 
   it('lists modified, staged, deleted and renamed tracked files (names verbatim: spaces, accents, quotes, tabs), but not untracked ones', async () => {
@@ -71,7 +92,13 @@ describe('readCheckout', () => {
     const linked = join(work, '..', 'linked')
     git(work, 'worktree', 'add', '--quiet', '-b', 'feature', linked)
     const state = await readCheckout(gitRepo(linked))
-    expect(state).toEqual({ topLevel: linked, commonDir: join(work, '.git'), sha: git(work, 'rev-parse', 'HEAD'), branch: 'feature', dirty: [] })
+    expect(state).toEqual({
+      topLevel: linked,
+      commonDir: join(work, '.git'),
+      sha: git(work, 'rev-parse', 'HEAD'),
+      branch: 'feature',
+      dirty: []
+    })
   })
 
   it('fails with one line outside a repository, and on a branch without commits', async () => {
@@ -96,14 +123,21 @@ describe('parseStatusV2', () => {
       '1 old name that looks like an entry.txt',
       ''
     ].join('\0')
-    expect(parseStatusV2(out)).toEqual({ sha: '0123456789012345678901234567890123456789', branch: 'main', dirty: ['conflict file.txt', 'new name.txt'] })
+    expect(parseStatusV2(out)).toEqual({
+      sha: '0123456789012345678901234567890123456789',
+      branch: 'main',
+      dirty: ['conflict file.txt', 'new name.txt']
+    })
   })
 })
 
-
 describe('gitRepo', () => {
   it('turns prompts off and gives up on a stalled HTTP transfer, unless the job chose its own limits', () => {
-    expect(gitRepo('/w').env).toEqual({ GIT_TERMINAL_PROMPT: '0', GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: '60' })
+    expect(gitRepo('/w').env).toEqual({
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_HTTP_LOW_SPEED_LIMIT: '1000',
+      GIT_HTTP_LOW_SPEED_TIME: '60'
+    })
     process.env['GIT_HTTP_LOW_SPEED_TIME'] = '600'
     try {
       expect(gitRepo('/w').env).toEqual({ GIT_TERMINAL_PROMPT: '0', GIT_HTTP_LOW_SPEED_LIMIT: '1000' })

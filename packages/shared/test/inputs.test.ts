@@ -1,10 +1,21 @@
-import { getBoolean, getEnum, getEnumList, getInteger, getList, getString, getVerbatimString, parseList } from '../src/inputs.ts'
+import {
+  getBoolean,
+  getEnum,
+  getEnumList,
+  getInteger,
+  getList,
+  getString,
+  getVerbatimString,
+  parseList
+} from '../src/inputs.ts'
 import { getCodeArtifactInputs, getCredentialInputs } from '../src/aws/inputs.ts'
 
 const saved = { ...process.env }
 function setInputs(inputs: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_') || key.startsWith('AWS_')) delete process.env[key]
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const key of Object.keys(process.env))
+    if (key.startsWith('INPUT_') || key.startsWith('AWS_')) delete process.env[key]
+  for (const [name, value] of Object.entries(inputs))
+    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 }
 afterEach(() => {
   process.env = { ...saved }
@@ -15,7 +26,9 @@ describe('typed inputs', () => {
     setInputs({ name: '  hello  ', bad: 'x y' })
     expect(getString('name')).toBe('hello')
     expect(getString('missing', { default: 'fallback' })).toBe('fallback')
-    expect(() => getString('missing', { required: true })).toThrow('Input `missing`: is required but empty; set it in the step’s `with:`.')
+    expect(() => getString('missing', { required: true })).toThrow(
+      'Input `missing`: is required but empty; set it in the step’s `with:`.'
+    )
     expect(() => getString('bad', { pattern: { regex: /^\w+$/, accepted: 'a single word' } })).toThrow(
       'Input `bad`: "x y" is not valid; expected a single word.'
     )
@@ -71,8 +84,12 @@ describe('typed inputs', () => {
     expect(getInteger('zero', range)).toBe(0)
     expect(getInteger('ok', range)).toBe(900)
     expect(getInteger('unset', range)).toBe(43200)
-    expect(() => getInteger('big', range)).toThrow('Input `big`: 50000 is out of range; use 0 or a whole number from 900 to 43200.')
-    expect(() => getInteger('text', range)).toThrow('Input `text`: "12h" is not a whole number; use 0 or a whole number from 900 to 43200.')
+    expect(() => getInteger('big', range)).toThrow(
+      'Input `big`: 50000 is out of range; use 0 or a whole number from 900 to 43200.'
+    )
+    expect(() => getInteger('text', range)).toThrow(
+      'Input `text`: "12h" is not a whole number; use 0 or a whole number from 900 to 43200.'
+    )
   })
 })
 
@@ -91,13 +108,19 @@ describe('AWS inputs', () => {
   })
 
   it.each([
-    [{ 'aws-region': 'us-east' }, 'Input `aws-region`: "us-east" is not valid; expected an AWS region such as us-east-1.'],
+    [
+      { 'aws-region': 'us-east' },
+      'Input `aws-region`: "us-east" is not valid; expected an AWS region such as us-east-1.'
+    ],
     [{}, 'Input `aws-region`: is empty and AWS_REGION is not set; set `aws-region`, e.g. us-east-1.'],
     [
       { 'aws-region': 'us-east-1', 'role-to-assume': 'github-publish' },
       'Input `role-to-assume`: "github-publish" is not valid; expected an IAM role ARN such as arn:aws:iam::111122223333:role/github-publish.'
     ],
-    [{ 'aws-region': 'us-east-1', 'role-duration-seconds': '60' }, 'Input `role-duration-seconds`: 60 is out of range; use a whole number from 900 to 43200.']
+    [
+      { 'aws-region': 'us-east-1', 'role-duration-seconds': '60' },
+      'Input `role-duration-seconds`: 60 is out of range; use a whole number from 900 to 43200.'
+    ]
   ])('rejects bad credential inputs %j', (inputs, message) => {
     setInputs(inputs)
     expect(() => getCredentialInputs()).toThrow(message)
@@ -106,8 +129,14 @@ describe('AWS inputs', () => {
   it.each([
     [{ domain: 'Acme', repository: 'r1' }, 'Input `domain`: "Acme" is not valid'],
     [{ domain: 'acme', repository: 'r' }, 'Input `repository`: "r" is not valid'],
-    [{ domain: 'acme', repository: 'python' , 'domain-owner': '1234' }, 'Input `domain-owner`: "1234" is not valid; expected a 12-digit AWS account id.'],
-    [{ domain: 'acme', repository: 'python', 'duration-seconds': '600' }, 'Input `duration-seconds`: 600 is out of range; use 0 or a whole number from 900 to 43200.'],
+    [
+      { domain: 'acme', repository: 'python', 'domain-owner': '1234' },
+      'Input `domain-owner`: "1234" is not valid; expected a 12-digit AWS account id.'
+    ],
+    [
+      { domain: 'acme', repository: 'python', 'duration-seconds': '600' },
+      'Input `duration-seconds`: 600 is out of range; use 0 or a whole number from 900 to 43200.'
+    ],
     [{ repository: 'python' }, 'Input `domain`: is required but empty']
   ])('rejects bad CodeArtifact inputs %j', (inputs, message) => {
     setInputs(inputs)

@@ -1,6 +1,15 @@
 // Cross-check against Python's packaging (the pinned .venv copy) over a generated corpus: validity,
 // every parsed field, normalization, the helpers and the sort order must all agree.
-import { compareVersions, normalizeVersion, parseVersion, publicVersion, baseVersion, isPrerelease, isPostrelease, isDevrelease } from '../src/pep440.ts'
+import {
+  compareVersions,
+  normalizeVersion,
+  parseVersion,
+  publicVersion,
+  baseVersion,
+  isPrerelease,
+  isPostrelease,
+  isDevrelease
+} from '../src/pep440.ts'
 import type { Version } from '../src/pep440.ts'
 import { seededRandom, versionCorpus } from './pep440/corpus.ts'
 import { runOracle } from './pep440/oracle.ts'
@@ -49,7 +58,7 @@ function ours(text: string): Omit<OracleResult & { valid: true }, 'rank'> | { va
     pre: version.pre ? [version.pre[0], String(version.pre[1])] : null,
     post: version.post === undefined ? null : String(version.post),
     dev: version.dev === undefined ? null : String(version.dev),
-    local: version.local ? version.local.map(s => (typeof s === 'bigint' ? ['int', String(s)] : ['str', s])) : null,
+    local: version.local ? version.local.map((s) => (typeof s === 'bigint' ? ['int', String(s)] : ['str', s])) : null,
     public: publicVersion(version),
     base: baseVersion(version),
     isPrerelease: isPrerelease(version),
@@ -63,7 +72,7 @@ const SHOWN = 10
 
 describe('packaging cross-check', () => {
   it('covers a corpus of thousands of valid and invalid strings', () => {
-    const valid = oracle.filter(r => r.valid).length
+    const valid = oracle.filter((r) => r.valid).length
     expect(corpus.length).toBeGreaterThanOrEqual(6000)
     expect(valid).toBeGreaterThan(3000)
     expect(corpus.length - valid).toBeGreaterThan(1000)
@@ -112,7 +121,8 @@ describe('packaging cross-check', () => {
       const expected = Math.sign(a.rank - b.rank)
       const forward = compareVersions(a.version, b.version)
       const backward = compareVersions(b.version, a.version)
-      if (forward !== expected || backward !== -expected) mismatches.push({ a: a.text, b: b.text, expected, forward, backward })
+      if (forward !== expected || backward !== -expected)
+        mismatches.push({ a: a.text, b: b.text, expected, forward, backward })
     }
     expect(mismatches.slice(0, SHOWN)).toEqual([])
   })

@@ -32,10 +32,12 @@ describe('uv version --bump cross-check', () => {
   it('covers successes, refused combinations, non-increasing bumps and unreadable versions', () => {
     const errors = uv.filter((r): r is { ok: false; err: string } => !r.ok)
     expect(cases.length).toBeGreaterThan(1000)
-    expect(uv.filter(r => r.ok).length).toBeGreaterThan(500)
-    expect(errors.filter(r => r.err.includes("didn't increase the version")).length).toBeGreaterThan(100)
-    expect(errors.filter(r => r.err.includes('cannot be used with another') || r.err.includes('Only one')).length).toBeGreaterThan(50)
-    expect(errors.filter(r => isParseError(r.err)).length).toBeGreaterThan(50)
+    expect(uv.filter((r) => r.ok).length).toBeGreaterThan(500)
+    expect(errors.filter((r) => r.err.includes("didn't increase the version")).length).toBeGreaterThan(100)
+    expect(
+      errors.filter((r) => r.err.includes('cannot be used with another') || r.err.includes('Only one')).length
+    ).toBeGreaterThan(50)
+    expect(errors.filter((r) => isParseError(r.err)).length).toBeGreaterThan(50)
   })
 
   it('bumps every case as uv does and fails exactly where uv fails, with uv’s message', () => {

@@ -121,7 +121,7 @@ describe('parseVersion', () => {
     '1.0\u017fpost',
     // JavaScript's \s has \ufeff, Python's does not.
     '\ufeff1.0'
-  ])('rejects %j', text => {
+  ])('rejects %j', (text) => {
     expect(() => parseVersion(text)).toThrow(VersionError)
     expect(isValidVersion(text)).toBe(false)
   })
@@ -133,7 +133,9 @@ describe('parseVersion', () => {
     expect(() => parseVersion('1.0+')).toThrow(/a local label after "\+" is ASCII letters and digits/)
     expect(() => parseVersion('1.0.*')).toThrow(/wildcards belong in specifiers/)
     expect(() => parseVersion(`1.${'9'.repeat(4301)}`)).toThrow(/more than 4300 digits/)
-    expect(() => parseVersion(undefined as unknown as string)).toThrow('Invalid PEP 440 version undefined: expected a string, got undefined')
+    expect(() => parseVersion(undefined as unknown as string)).toThrow(
+      'Invalid PEP 440 version undefined: expected a string, got undefined'
+    )
   })
 })
 
@@ -192,7 +194,11 @@ describe('compareVersions', () => {
   it('keeps packaging’s list in order', () => {
     for (let i = 0; i < SORTED.length; i++) {
       for (let j = 0; j < SORTED.length; j++) {
-        expect([SORTED[i], SORTED[j], compareVersions(SORTED[i], SORTED[j])]).toEqual([SORTED[i], SORTED[j], Math.sign(i - j)])
+        expect([SORTED[i], SORTED[j], compareVersions(SORTED[i], SORTED[j])]).toEqual([
+          SORTED[i],
+          SORTED[j],
+          Math.sign(i - j)
+        ])
       }
     }
   })
@@ -313,10 +319,22 @@ describe('bumpVersion', () => {
       'alpha',
       "1.2.3.post1 => 1.2.3a1 didn't increase the version; when bumping to a pre-release version you also need to increase a release version component, e.g., with `--bump <major|minor|patch>`"
     ],
-    ['1.2.3rc1', 'beta', "1.2.3rc1 => 1.2.3b1 didn't increase the version; provide the exact version to force an update"],
-    ['1.2.3.post1.dev1', 'alpha', "1.2.3.post1.dev1 => 1.2.3a1 didn't increase the version; provide the exact version to force an update"],
+    [
+      '1.2.3rc1',
+      'beta',
+      "1.2.3rc1 => 1.2.3b1 didn't increase the version; provide the exact version to force an update"
+    ],
+    [
+      '1.2.3.post1.dev1',
+      'alpha',
+      "1.2.3.post1.dev1 => 1.2.3a1 didn't increase the version; provide the exact version to force an update"
+    ],
     ['1.2.3', 'stable', "1.2.3 => 1.2.3 didn't increase the version; provide the exact version to force an update"],
-    ['1.2.3.post1', 'stable', "1.2.3.post1 => 1.2.3 didn't increase the version; provide the exact version to force an update"],
+    [
+      '1.2.3.post1',
+      'stable',
+      "1.2.3.post1 => 1.2.3 didn't increase the version; provide the exact version to force an update"
+    ],
     [
       '1.2.3',
       'dev',
@@ -329,11 +347,27 @@ describe('bumpVersion', () => {
     ],
     ['1.2.3', ['stable', 'patch'], '`--bump stable` cannot be used with another `--bump` value, got: stable, patch'],
     ['1.2.3', ['post', 'dev'], '`--bump post` cannot be used with another `--bump` value, got: post, dev'],
-    ['1.2.3', ['major', 'minor', 'post'], '`--bump post` cannot be used with another `--bump` value, got: major, minor, post'],
+    [
+      '1.2.3',
+      ['major', 'minor', 'post'],
+      '`--bump post` cannot be used with another `--bump` value, got: major, minor, post'
+    ],
     ['1.2.3', ['major', 'major'], 'Only one release version component can be provided to `--bump`, got: major, major'],
-    ['1.2.3', ['major', 'minor', 'alpha', 'beta'], 'Only one release version component can be provided to `--bump`, got: major, minor'],
-    ['1.2.3', ['alpha', 'beta'], 'Only one pre-release version component can be provided to `--bump`, got: alpha, beta'],
-    ['1.2.3', ['major', 'beta', 'dev'], 'Only one pre-release version component can be provided to `--bump`, got: beta, dev'],
+    [
+      '1.2.3',
+      ['major', 'minor', 'alpha', 'beta'],
+      'Only one release version component can be provided to `--bump`, got: major, minor'
+    ],
+    [
+      '1.2.3',
+      ['alpha', 'beta'],
+      'Only one pre-release version component can be provided to `--bump`, got: alpha, beta'
+    ],
+    [
+      '1.2.3',
+      ['major', 'beta', 'dev'],
+      'Only one pre-release version component can be provided to `--bump`, got: beta, dev'
+    ],
     ['1.2.3', [], 'No version bump given'],
     ['1.2.3', 'release' as BumpKind, 'Unknown version bump "release"'],
     ['latest', 'patch', 'Invalid PEP 440 version "latest"'],

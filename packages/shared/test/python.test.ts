@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compareDistFiles, normalizeProjectName, parseDistFilename } from '../src/python/dist-files.ts'
 import { sha256File } from '../src/python/sha256.ts'
-import { IndexHttpError, listProjectFiles, parseSimpleHtml, parseSimpleJson, projectPageUrl, fileSha256 } from '../src/python/simple-index.ts'
+import {
+  IndexHttpError,
+  listProjectFiles,
+  parseSimpleHtml,
+  parseSimpleJson,
+  projectPageUrl,
+  fileSha256
+} from '../src/python/simple-index.ts'
 import { jwtClaims } from '../src/github-oidc.ts'
 import { mintTrustedPublishingToken } from '../src/python/trusted-publishing.ts'
 import { topLevelModules, wheelImportNames, zipEntryNames } from '../src/python/wheel-contents.ts'
@@ -18,26 +25,41 @@ const VENV_PYTHON = new URL('../../../.venv/bin/python', import.meta.url).pathna
 describe('parseDistFilename', () => {
   it.each([
     ['acme_widgets-1.2.0-py3-none-any.whl', { project: 'acme-widgets', version: '1.2.0', kind: 'wheel' }],
-    ['acme_widgets-1.2.0-1-cp311-cp311-manylinux_2_17_x86_64.whl', { project: 'acme-widgets', version: '1.2.0', kind: 'wheel' }],
+    [
+      'acme_widgets-1.2.0-1-cp311-cp311-manylinux_2_17_x86_64.whl',
+      { project: 'acme-widgets', version: '1.2.0', kind: 'wheel' }
+    ],
     ['Acme.Widgets-1.2.0rc1.tar.gz', { project: 'acme-widgets', version: '1.2.0rc1', kind: 'sdist' }],
     ['acme-widgets-1.2.0.tar.gz', { project: 'acme-widgets', version: '1.2.0', kind: 'sdist' }],
     ['acme_widgets-1.2.0+local.1.zip', { project: 'acme-widgets', version: '1.2.0+local.1', kind: 'sdist' }],
-    ['acme_widgets-1.2.0.dev3+g1a2b3c-py3-none-any.whl', { project: 'acme-widgets', version: '1.2.0.dev3+g1a2b3c', kind: 'wheel' }]
+    [
+      'acme_widgets-1.2.0.dev3+g1a2b3c-py3-none-any.whl',
+      { project: 'acme-widgets', version: '1.2.0.dev3+g1a2b3c', kind: 'wheel' }
+    ]
   ])('%s', (file, expected) => {
     expect(parseDistFilename(file)).toEqual({ file, ...expected })
   })
 
-  it.each(['README.md', 'acme-1.0.tar.bz2', 'x.whl', 'a-b.whl', '-1.0.tar.gz', 'acme-.tar.gz'])('ignores %s', file => {
-    expect(parseDistFilename(file)).toBeUndefined()
-  })
+  it.each(['README.md', 'acme-1.0.tar.bz2', 'x.whl', 'a-b.whl', '-1.0.tar.gz', 'acme-.tar.gz'])(
+    'ignores %s',
+    (file) => {
+      expect(parseDistFilename(file)).toBeUndefined()
+    }
+  )
 
   it('normalizes project names per PEP 503', () => {
     expect(normalizeProjectName('Acme__Widgets.-Core')).toBe('acme-widgets-core')
   })
 
   it('orders wheels before the sdist of the same project', () => {
-    const files = ['a-1.0.tar.gz', 'a-1.0-py3-none-any.whl', 'a-1.0-cp311-cp311-linux_x86_64.whl'].map(f => parseDistFilename(f)!)
-    expect(files.sort(compareDistFiles).map(f => f.file)).toEqual(['a-1.0-cp311-cp311-linux_x86_64.whl', 'a-1.0-py3-none-any.whl', 'a-1.0.tar.gz'])
+    const files = ['a-1.0.tar.gz', 'a-1.0-py3-none-any.whl', 'a-1.0-cp311-cp311-linux_x86_64.whl'].map((f) =>
+      parseDistFilename(f)!
+    )
+    expect(files.sort(compareDistFiles).map((f) => f.file)).toEqual([
+      'a-1.0-cp311-cp311-linux_x86_64.whl',
+      'a-1.0-py3-none-any.whl',
+      'a-1.0.tar.gz'
+    ])
   })
 })
 
@@ -51,20 +73,31 @@ describe('simple API parsing', () => {
       <a href=/pkg/acme_widgets-0.9.zip>  </a>
     </body></html>`
     expect(parseSimpleHtml(html, page)).toEqual([
-      { filename: 'acme_widgets-1.0-py3-none-any.whl', url: 'http://index.test/packages/acme_widgets-1.0-py3-none-any.whl', sha256: 'abcdef' },
+      {
+        filename: 'acme_widgets-1.0-py3-none-any.whl',
+        url: 'http://index.test/packages/acme_widgets-1.0-py3-none-any.whl',
+        sha256: 'abcdef'
+      },
       { filename: 'acme_widgets-1.0.tar.gz', url: 'https://files.example/acme_widgets-1.0.tar.gz?x=1&y=2' },
       { filename: 'acme_widgets-0.9.zip', url: 'http://index.test/pkg/acme_widgets-0.9.zip' }
     ])
   })
 
   it('honours <base href>', () => {
-    expect(parseSimpleHtml('<base href="https://cdn.test/files/"><a href="a-1.0.tar.gz">a-1.0.tar.gz</a>', page)[0]?.url).toBe('https://cdn.test/files/a-1.0.tar.gz')
+    expect(
+      parseSimpleHtml('<base href="https://cdn.test/files/"><a href="a-1.0.tar.gz">a-1.0.tar.gz</a>', page)[0]?.url
+    ).toBe('https://cdn.test/files/a-1.0.tar.gz')
   })
 
   it('reads PEP 691 JSON', () => {
     expect(
       parseSimpleJson(
-        { files: [{ filename: 'a-1.0.tar.gz', url: '../../files/a-1.0.tar.gz', hashes: { sha256: 'FF00' } }, { filename: 'a-1.0-py3-none-any.whl', url: 'https://x.test/w.whl', hashes: {} }] },
+        {
+          files: [
+            { filename: 'a-1.0.tar.gz', url: '../../files/a-1.0.tar.gz', hashes: { sha256: 'FF00' } },
+            { filename: 'a-1.0-py3-none-any.whl', url: 'https://x.test/w.whl', hashes: {} }
+          ]
+        },
         page
       )
     ).toEqual([
@@ -74,7 +107,9 @@ describe('simple API parsing', () => {
   })
 
   it('puts the normalized project name under the index URL', () => {
-    expect(projectPageUrl('http://i.test/pypi/repo/simple', 'Acme_Widgets')).toBe('http://i.test/pypi/repo/simple/acme-widgets/')
+    expect(projectPageUrl('http://i.test/pypi/repo/simple', 'Acme_Widgets')).toBe(
+      'http://i.test/pypi/repo/simple/acme-widgets/'
+    )
   })
 })
 
@@ -97,10 +132,20 @@ describe('listProjectFiles against a loopback index', () => {
     switch (req.url) {
       case '/simple/json-project/':
         res.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' })
-        res.end(JSON.stringify({ meta: { 'api-version': '1.0' }, name: 'json-project', files: [{ filename: 'json_project-1.0.tar.gz', url: '/f/json_project-1.0.tar.gz', hashes: { sha256: 'aa' } }] }))
+        res.end(
+          JSON.stringify({
+            meta: { 'api-version': '1.0' },
+            name: 'json-project',
+            files: [
+              { filename: 'json_project-1.0.tar.gz', url: '/f/json_project-1.0.tar.gz', hashes: { sha256: 'aa' } }
+            ]
+          })
+        )
         return
       case '/simple/html-project/':
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<a href="/f/html_project-1.0.tar.gz">html_project-1.0.tar.gz</a>')
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<a href="/f/html_project-1.0.tar.gz">html_project-1.0.tar.gz</a>')
         return
       case '/simple/moved/':
         res.writeHead(301, { location: '/simple/html-project/' }).end()
@@ -125,14 +170,17 @@ describe('listProjectFiles against a loopback index', () => {
       otherSeen.push({ auth: req.headers.authorization })
       res.writeHead(200, { 'content-type': 'text/html' }).end('<a href="x-1.0.tar.gz">x-1.0.tar.gz</a>')
     })
-    await Promise.all([new Promise<void>(r => server.listen(0, '127.0.0.1', r)), new Promise<void>(r => other.listen(0, '127.0.0.1', r))])
+    await Promise.all([
+      new Promise<void>((r) => server.listen(0, '127.0.0.1', r)),
+      new Promise<void>((r) => other.listen(0, '127.0.0.1', r))
+    ])
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
     otherBase = `http://127.0.0.1:${(other.address() as { port: number }).port}`
   })
   afterAll(async () => {
     server.closeAllConnections()
     other.closeAllConnections()
-    await Promise.all([new Promise(r => server.close(r)), new Promise(r => other.close(r))])
+    await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => other.close(r))])
   })
   beforeEach(() => {
     seen.length = 0
@@ -154,8 +202,10 @@ describe('listProjectFiles against a loopback index', () => {
   })
 
   it('follows same-origin redirects and reads HTML', async () => {
-    expect((await listProjectFiles(`${base}/simple/`, 'moved', { credentials }))?.map(f => f.filename)).toEqual(['html_project-1.0.tar.gz'])
-    expect(seen.map(s => s.auth !== undefined)).toEqual([true, true])
+    expect((await listProjectFiles(`${base}/simple/`, 'moved', { credentials }))?.map((f) => f.filename)).toEqual([
+      'html_project-1.0.tar.gz'
+    ])
+    expect(seen.map((s) => s.auth !== undefined)).toEqual([true, true])
   })
 
   it('treats a redirect to another host as "not on this index" and never sends it the credentials', async () => {
@@ -175,7 +225,9 @@ describe('listProjectFiles against a loopback index', () => {
 
   it('does not retry with attempts: 1', async () => {
     failuresLeft = 1
-    await expect(listProjectFiles(`${base}/simple/`, 'html-project', { attempts: 1 })).rejects.toBeInstanceOf(IndexHttpError)
+    await expect(listProjectFiles(`${base}/simple/`, 'html-project', { attempts: 1 })).rejects.toBeInstanceOf(
+      IndexHttpError
+    )
   })
 
   it('explains a refusal with the fix', async () => {
@@ -201,23 +253,30 @@ describe('trusted publishing exchange', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       requests.push(`${req.method} ${req.url}`)
-      const send = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+      const send = (status: number, body: unknown): void =>
+        void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
       if (req.url === '/_/oidc/audience') return send(200, { audience: 'testpypi' })
       if (req.url?.startsWith('/token')) {
         if (req.headers.authorization !== 'Bearer request-token') return send(401, {})
         const aud = new URL(req.url, base).searchParams.get('audience')
-        const payload = Buffer.from(JSON.stringify({ aud, repository: 'acme/widgets', job_workflow_ref: 'acme/widgets/.github/workflows/release.yml@refs/tags/v1' })).toString('base64url')
+        const payload = Buffer.from(
+          JSON.stringify({
+            aud,
+            repository: 'acme/widgets',
+            job_workflow_ref: 'acme/widgets/.github/workflows/release.yml@refs/tags/v1'
+          })
+        ).toString('base64url')
         return send(200, { value: `e30.${payload}.sig` })
       }
       if (req.url === '/_/oidc/mint-token') return send(mintAnswer.status, mintAnswer.body)
       send(404, {})
     })
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
   })
   afterAll(async () => {
     server.closeAllConnections()
-    await new Promise(r => server.close(r))
+    await new Promise((r) => server.close(r))
   })
 
   const saved = { ...process.env }
@@ -236,21 +295,35 @@ describe('trusted publishing exchange', () => {
     const minted = await mintTrustedPublishingToken(`${base}/legacy/`)
     expect(minted.token).toBe('pypi-minted')
     expect(minted.claims['aud']).toBe('testpypi')
-    expect(requests).toEqual(['GET /_/oidc/audience', 'GET /token?api-version=2.0&audience=testpypi', 'POST /_/oidc/mint-token'])
+    expect(requests).toEqual([
+      'GET /_/oidc/audience',
+      'GET /token?api-version=2.0&audience=testpypi',
+      'POST /_/oidc/mint-token'
+    ])
     expect(containsSecret('pypi-minted')).toBe(true)
   })
 
   it("reports the index's reasons and the claims that must match", async () => {
-    mintAnswer = { status: 422, body: { message: 'Token request failed', errors: [{ code: 'invalid-publisher', description: 'no corresponding publisher' }] } }
+    mintAnswer = {
+      status: 422,
+      body: {
+        message: 'Token request failed',
+        errors: [{ code: 'invalid-publisher', description: 'no corresponding publisher' }]
+      }
+    }
     await expect(mintTrustedPublishingToken(`${base}/legacy/`)).rejects.toMatchObject({
       message: 'The index refused the trusted publishing exchange: invalid-publisher: no corresponding publisher.',
-      hint: expect.stringContaining('repository "acme/widgets", job_workflow_ref "acme/widgets/.github/workflows/release.yml@refs/tags/v1"')
+      hint: expect.stringContaining(
+        'repository "acme/widgets", job_workflow_ref "acme/widgets/.github/workflows/release.yml@refs/tags/v1"'
+      )
     })
   })
 
   it('needs `id-token: write`', async () => {
     delete process.env['ACTIONS_ID_TOKEN_REQUEST_URL']
-    await expect(mintTrustedPublishingToken(`${base}/legacy/`)).rejects.toMatchObject({ hint: expect.stringContaining('id-token: write') })
+    await expect(mintTrustedPublishingToken(`${base}/legacy/`)).rejects.toMatchObject({
+      hint: expect.stringContaining('id-token: write')
+    })
   })
 
   it('reads claims without verifying', () => {

@@ -10,7 +10,12 @@ describe('classifyError', () => {
     [awsError('InternalServerException', 500), true],
     [awsError('ServiceUnavailableException', 503), true],
     [Object.assign(new Error('x'), { statusCode: 429 }), true],
-    [Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) }), true],
+    [
+      Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })
+      }),
+      true
+    ],
     [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
     [awsError('AccessDeniedException', 403), false],
     [awsError('ValidationException', 400), false],
@@ -72,10 +77,19 @@ describe('withRetry', () => {
       async () => {
         throw awsError('InternalServerException', 500)
       },
-      { label: 'CodeArtifact GetAuthorizationToken', ...clock, random: () => 1, initialDelayMs: 1000, maxDelayMs: 4000, deadlineMs: 10_000 }
+      {
+        label: 'CodeArtifact GetAuthorizationToken',
+        ...clock,
+        random: () => 1,
+        initialDelayMs: 1000,
+        maxDelayMs: 4000,
+        deadlineMs: 10_000
+      }
     )
     await expect(failure).rejects.toBeInstanceOf(RetryDeadlineError)
-    await expect(failure).rejects.toThrow(/^CodeArtifact GetAuthorizationToken still failing after 4 attempts in 7\.0 s; last error: InternalServerException happened$/)
+    await expect(failure).rejects.toThrow(
+      /^CodeArtifact GetAuthorizationToken still failing after 4 attempts in 7\.0 s; last error: InternalServerException happened$/
+    )
     expect(clock.now()).toBeLessThanOrEqual(10_000)
   })
 

@@ -3,13 +3,7 @@ import { stat, readdir } from 'node:fs/promises'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  authenticatedUrl,
-  containsSecret,
-  redact,
-  registerSecret,
-  resetSecretsForTests
-} from '../src/secrets.ts'
+import { authenticatedUrl, containsSecret, redact, registerSecret, resetSecretsForTests } from '../src/secrets.ts'
 import { createPrivateDir, removePrivateDir, writeSecretFile } from '../src/private-files.ts'
 
 const TOKEN = 'eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.tok+en/with=chars'
@@ -41,7 +35,11 @@ describe('secrets', () => {
   })
 
   it('builds an authenticated URL and masks the whole URL and the Basic credential', () => {
-    const url = authenticatedUrl('https://acme-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/python/simple/', 'aws', TOKEN)
+    const url = authenticatedUrl(
+      'https://acme-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/python/simple/',
+      'aws',
+      TOKEN
+    )
     expect(url).toBe(
       `https://aws:${encodeURIComponent(TOKEN)}@acme-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/python/simple/`
     )

@@ -57,7 +57,7 @@ const LAYOUTS: Layout[] = [
         '[project]\r',
         'version = "9.9.9"\r',
         "'''\r",
-        "classifiers = [\r",
+        'classifiers = [\r',
         '  "A :: B",  # ]\r',
         ']\r',
         "version   =   '«1.2.3»'   # keep this comment\r",
@@ -74,14 +74,17 @@ const LAYOUTS: Layout[] = [
   {
     name: 'poetry [tool.poetry].version',
     files: {
-      'pyproject.toml': '[tool.poetry]\nname = "pkg"\nversion = "«0.9.0»"\ndescription = ""\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+      'pyproject.toml':
+        '[tool.poetry]\nname = "pkg"\nversion = "«0.9.0»"\ndescription = ""\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
     },
     labels: ['[tool.poetry].version'],
     version: '0.9.0'
   },
   {
     name: '[project] and [tool.poetry] together, non-canonical but equal spellings',
-    files: { 'pyproject.toml': '[project]\nname = "pkg"\nversion = "«1.0.0-dev0»"\n\n[tool.poetry]\nversion = "«1.0.0.dev0»"\n' },
+    files: {
+      'pyproject.toml': '[project]\nname = "pkg"\nversion = "«1.0.0-dev0»"\n\n[tool.poetry]\nversion = "«1.0.0.dev0»"\n'
+    },
     labels: ['[project].version', '[tool.poetry].version'],
     version: '1.0.0.dev0'
   },
@@ -107,7 +110,8 @@ const LAYOUTS: Layout[] = [
   {
     name: 'setuptools dynamic attr, flat layout, annotated assignment',
     files: {
-      'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {attr = "pkg.__version__"}\n',
+      'pyproject.toml':
+        '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {attr = "pkg.__version__"}\n',
       'pkg/__init__.py': '"""Doc."""\n\n__version__: str = "«0.1.0»"  # bumped by CI\n'
     },
     labels: ['__version__ ([tool.setuptools.dynamic] version)'],
@@ -116,7 +120,8 @@ const LAYOUTS: Layout[] = [
   {
     name: 'setuptools dynamic attr through package-dir to a submodule',
     files: {
-      'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools]\npackage-dir = {"" = "lib"}\n\n[tool.setuptools.dynamic]\nversion = {attr = "pkg.version.VERSION"}\n',
+      'pyproject.toml':
+        '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools]\npackage-dir = {"" = "lib"}\n\n[tool.setuptools.dynamic]\nversion = {attr = "pkg.version.VERSION"}\n',
       'lib/pkg/__init__.py': '',
       'lib/pkg/version.py': "VERSION = '«5.0.0»'\n"
     },
@@ -126,7 +131,8 @@ const LAYOUTS: Layout[] = [
   {
     name: 'setuptools dynamic file',
     files: {
-      'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {file = "VERSION.txt"}\n',
+      'pyproject.toml':
+        '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {file = "VERSION.txt"}\n',
       'VERSION.txt': '«2.2.2»\n'
     },
     labels: ['whole file ([tool.setuptools.dynamic] version)'],
@@ -144,7 +150,8 @@ const LAYOUTS: Layout[] = [
   {
     name: 'setup.cfg version = attr: with package_dir',
     files: {
-      'setup.cfg': '[metadata]\nname = pkg\nversion = attr: pkg.__version__\n\n[options]\npackage_dir =\n    =src\npackages = find:\n',
+      'setup.cfg':
+        '[metadata]\nname = pkg\nversion = attr: pkg.__version__\n\n[options]\npackage_dir =\n    =src\npackages = find:\n',
       'src/pkg/__init__.py': "__version__ = '«0.3.0»'\n"
     },
     labels: ['__version__ ([metadata] version = attr:)'],
@@ -153,7 +160,8 @@ const LAYOUTS: Layout[] = [
   {
     name: 'setup.py version= literal, commented-out decoy, python_version marker',
     files: {
-      'setup.py': 'from setuptools import setup\n\n# version="0.0.1"\nsetup(\n    name="pkg",\n    version = "«4.0.0»",\n    install_requires=["x; python_version==\'3.8\'"],\n)\n'
+      'setup.py':
+        'from setuptools import setup\n\n# version="0.0.1"\nsetup(\n    name="pkg",\n    version = "«4.0.0»",\n    install_requires=["x; python_version==\'3.8\'"],\n)\n'
     },
     labels: ['setup(version=...)'],
     version: '4.0.0'
@@ -173,7 +181,8 @@ const LAYOUTS: Layout[] = [
   {
     name: 'flit: dynamic version from the module named after the project',
     files: {
-      'pyproject.toml': '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "my-pkg"\ndynamic = ["version", "description"]\n',
+      'pyproject.toml':
+        '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "my-pkg"\ndynamic = ["version", "description"]\n',
       'my_pkg/__init__.py': '"""My package."""\n__version__ = "«0.5.0»"\n'
     },
     labels: ['__version__ (flit (the module’s __version__))'],
@@ -193,9 +202,11 @@ const LAYOUTS: Layout[] = [
   {
     name: 'setuptools-scm: tag-only, the generated _version.py ignored',
     files: {
-      'pyproject.toml': '[build-system]\nrequires = ["setuptools>=64", "setuptools-scm>=8"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\nversion_file = "src/pkg/_version.py"\n',
+      'pyproject.toml':
+        '[build-system]\nrequires = ["setuptools>=64", "setuptools-scm>=8"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\nversion_file = "src/pkg/_version.py"\n',
       'src/pkg/__init__.py': '',
-      'src/pkg/_version.py': "# file generated by setuptools-scm\n# don't change, don't track in version control\n__version__ = version = '0.1.dev1'\n"
+      'src/pkg/_version.py':
+        "# file generated by setuptools-scm\n# don't change, don't track in version control\n__version__ = version = '0.1.dev1'\n"
     },
     labels: [],
     version: '',
@@ -203,7 +214,9 @@ const LAYOUTS: Layout[] = [
   },
   {
     name: 'hatch-vcs: tag-only',
-    files: { 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "vcs"\n' },
+    files: {
+      'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "vcs"\n'
+    },
     labels: [],
     version: '',
     scm: true
@@ -223,20 +236,22 @@ function writeTree(files: Record<string, string>): void {
   }
 }
 
-describe.each(LAYOUTS)('$name', layout => {
+describe.each(LAYOUTS)('$name', (layout) => {
   it('finds exactly the marked tokens, agrees, and rewrites only them', async () => {
     writeTree(layout.files)
     const discovery = discoverVersionSources(dir, { files: layout.extra })
-    expect(discovery.sources.map(s => s.label)).toEqual(layout.labels)
+    expect(discovery.sources.map((s) => s.label)).toEqual(layout.labels)
     expect(Boolean(discovery.scm)).toBe(Boolean(layout.scm))
     if (layout.scm) return
 
-    const marked = Object.entries(layout.files).flatMap(([file, content]) => [...content.matchAll(MARK)].map(m => `${file}=${m[1]}`))
-    expect(discovery.sources.map(s => `${s.file}=${s.raw}`).sort()).toEqual(marked.sort())
+    const marked = Object.entries(layout.files).flatMap(([file, content]) =>
+      [...content.matchAll(MARK)].map((m) => `${file}=${m[1]}`)
+    )
+    expect(discovery.sources.map((s) => `${s.file}=${s.raw}`).sort()).toEqual(marked.sort())
     expect(agreedVersion(discovery.sources)).toBe(layout.version)
 
     const changed = writeVersion(discovery.sources, NEW)
-    expect(changed.length).toBe(new Set(discovery.sources.map(s => s.path)).size)
+    expect(changed.length).toBe(new Set(discovery.sources.map((s) => s.path)).size)
     for (const [file, content] of Object.entries(layout.files)) {
       expect({ file, text: readFileSync(join(dir, file), 'utf8') }).toEqual({ file, text: content.replace(MARK, NEW) })
     }
@@ -257,7 +272,10 @@ function failure(fn: () => unknown): string {
 
 describe('refusals', () => {
   it('lists each file and its version when the sources disagree', () => {
-    writeTree({ 'pyproject.toml': '[project]\nname = "pkg"\nversion = "1.2.0"\n', 'src/pkg/__init__.py': '__version__ = "1.3.0"\n' })
+    writeTree({
+      'pyproject.toml': '[project]\nname = "pkg"\nversion = "1.2.0"\n',
+      'src/pkg/__init__.py': '__version__ = "1.3.0"\n'
+    })
     const message = failure(() => agreedVersion(discoverVersionSources(dir).sources))
     expect(message).toBe(
       'Version sources disagree:\n  pyproject.toml:3 [project].version = 1.2.0\n  src/pkg/__init__.py:1 __version__ = 1.3.0\n Fix: set them all to the same version in a commit, then run again'
@@ -266,69 +284,102 @@ describe('refusals', () => {
 
   it('treats 1.0 and 1.0.0 as a disagreement (different text in the release)', () => {
     writeTree({ 'pyproject.toml': '[project]\nname = "pkg"\nversion = "1.0"\n', VERSION: '1.0.0\n' })
-    expect(failure(() => agreedVersion(discoverVersionSources(dir).sources))).toMatch(/disagree:\n {2}pyproject.toml:3 \[project\].version = 1.0\n {2}VERSION:1 whole file = 1.0.0/)
+    expect(failure(() => agreedVersion(discoverVersionSources(dir).sources))).toMatch(
+      /disagree:\n {2}pyproject.toml:3 \[project\].version = 1.0\n {2}VERSION:1 whole file = 1.0.0/
+    )
   })
 
   it('names the file of a version PEP 440 rejects', () => {
     writeTree({ 'pyproject.toml': '[project]\nname = "pkg"\nversion = "1.0-banana"\n' })
-    expect(failure(() => agreedVersion(discoverVersionSources(dir).sources))).toMatch(/^pyproject.toml:3 \[project\].version holds "1.0-banana", which is not a PEP 440 version: /)
+    expect(failure(() => agreedVersion(discoverVersionSources(dir).sources))).toMatch(
+      /^pyproject.toml:3 \[project\].version holds "1.0-banana", which is not a PEP 440 version: /
+    )
   })
 
   it('says where it looked when there is no version at all', () => {
     writeTree({ 'README.md': '# hi\n' })
-    expect(failure(() => discoverVersionSources(dir))).toMatch(/^No version found in .*: looked for pyproject.toml .* Fix: set `working-directory`/)
+    expect(failure(() => discoverVersionSources(dir))).toMatch(
+      /^No version found in .*: looked for pyproject.toml .* Fix: set `working-directory`/
+    )
   })
 
   it('refuses a hatch `code` source unless the caller names a file', () => {
-    writeTree({ 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "code"\npath = "v.py"\n', 'v.txt': '1.0.0' })
-    expect(failure(() => discoverVersionSources(dir))).toMatch(/computes the version at build time\. Fix: name the file/)
-    expect(discoverVersionSources(dir, { files: [{ path: 'v.txt' }] }).sources.map(s => s.raw)).toEqual(['1.0.0'])
+    writeTree({
+      'pyproject.toml':
+        '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "code"\npath = "v.py"\n',
+      'v.txt': '1.0.0'
+    })
+    expect(failure(() => discoverVersionSources(dir))).toMatch(
+      /computes the version at build time\. Fix: name the file/
+    )
+    expect(discoverVersionSources(dir, { files: [{ path: 'v.txt' }] }).sources.map((s) => s.raw)).toEqual(['1.0.0'])
   })
 
   it('reports a TOML syntax error in one line', () => {
     writeTree({ 'pyproject.toml': '[project\nversion = "1"\n' })
-    expect(failure(() => discoverVersionSources(dir))).toMatch(/^pyproject.toml cannot be read: .+ Fix: fix the TOML syntax$/)
+    expect(failure(() => discoverVersionSources(dir))).toMatch(
+      /^pyproject.toml cannot be read: .+ Fix: fix the TOML syntax$/
+    )
   })
 
   it('refuses extra files outside the repository, missing files and patterns that match nothing', () => {
-    writeTree({ 'pyproject.toml': '[project]\nname = "pkg"\nversion = "1.0.0"\n', 'docs/conf.py': 'release = "1.0.0"\n' })
-    expect(failure(() => discoverVersionSources(dir, { files: [{ path: '../outside.txt' }] }))).toMatch(/^Input `files`: `..\/outside.txt` is outside the repository/)
-    expect(failure(() => discoverVersionSources(dir, { files: [{ path: 'nope.txt' }] }))).toMatch(/^Input `files`: `nope.txt` does not exist/)
-    expect(failure(() => discoverVersionSources(dir, { files: [{ path: 'docs/conf.py', pattern: "release = '{version}'" }] }))).toMatch(
-      /^Input `files`: the pattern `release = '\{version\}'` matches nothing in `docs\/conf.py`/
+    writeTree({
+      'pyproject.toml': '[project]\nname = "pkg"\nversion = "1.0.0"\n',
+      'docs/conf.py': 'release = "1.0.0"\n'
+    })
+    expect(failure(() => discoverVersionSources(dir, { files: [{ path: '../outside.txt' }] }))).toMatch(
+      /^Input `files`: `..\/outside.txt` is outside the repository/
     )
+    expect(failure(() => discoverVersionSources(dir, { files: [{ path: 'nope.txt' }] }))).toMatch(
+      /^Input `files`: `nope.txt` does not exist/
+    )
+    expect(
+      failure(() =>
+        discoverVersionSources(dir, { files: [{ path: 'docs/conf.py', pattern: "release = '{version}'" }] })
+      )
+    ).toMatch(/^Input `files`: the pattern `release = '\{version\}'` matches nothing in `docs\/conf.py`/)
   })
 
   it('refuses a dynamic attr that is not a string literal', () => {
     writeTree({
-      'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {attr = "pkg.__version__"}\n',
+      'pyproject.toml':
+        '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {attr = "pkg.__version__"}\n',
       'pkg/__init__.py': 'from importlib.metadata import version\n__version__ = version("pkg")\n'
     })
-    expect(failure(() => discoverVersionSources(dir))).toMatch(/reads `pkg.__version__`, but `pkg\/__init__.py` has no `__version__ = "..."` string literal/)
+    expect(failure(() => discoverVersionSources(dir))).toMatch(
+      /reads `pkg.__version__`, but `pkg\/__init__.py` has no `__version__ = "..."` string literal/
+    )
   })
 
   it('refuses to edit a file that changed since it was read', async () => {
     writeTree({ 'pyproject.toml': '[project]\nname = "pkg"\nversion = "1.0.0"\n' })
     const { sources } = discoverVersionSources(dir)
     writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "pkg"\nversion = "1.0.1"\n')
-    expect(() => writeVersion(sources, '2.0.0')).toThrow('pyproject.toml changed while the version was being bumped: expected "1.0.0", found "1.0.1".')
+    expect(() => writeVersion(sources, '2.0.0')).toThrow(
+      'pyproject.toml changed while the version was being bumped: expected "1.0.0", found "1.0.1".'
+    )
   })
 })
 
 describe('readers', () => {
   it('locates TOML strings through dotted keys, quoted keys and inline tables, skipping arrays', () => {
     const text = 'a.b = "x"\n"c" . d = \'y\'\n[t]\ne = { f = "z", g = ["no"] }\nh = """\nmulti\n"""\n'
-    expect(locateTomlStrings(text).map(l => `${l.key.join('.')}=${l.value}@${text.slice(l.start, l.end)}`)).toEqual(['a.b=x@x', 'c.d=y@y', 't.e.f=z@z'])
+    expect(locateTomlStrings(text).map((l) => `${l.key.join('.')}=${l.value}@${text.slice(l.start, l.end)}`)).toEqual([
+      'a.b=x@x',
+      'c.d=y@y',
+      't.e.f=z@z'
+    ])
   })
 
   it('finds only module-level, plain-literal assignments', () => {
-    const text = '__version__ = "1"\n  __version__ = "2"\n__version__ = "3" + x\n__version__ = f"{x}"\n__version__ = "4"  # ok\n'
-    expect(findAssignments(text, ['__version__']).map(m => m.raw)).toEqual(['1', '4'])
+    const text =
+      '__version__ = "1"\n  __version__ = "2"\n__version__ = "3" + x\n__version__ = f"{x}"\n__version__ = "4"  # ok\n'
+    expect(findAssignments(text, ['__version__']).map((m) => m.raw)).toEqual(['1', '4'])
   })
 
   it('reads setup.py version= arguments but not comparisons or other keywords', () => {
     const text = 'setup(version="1.0", python_version="3", min_version="2")\nif version == "1": pass\n'
-    expect(findSetupPyVersions(text).map(m => m.raw)).toEqual(['1.0'])
+    expect(findSetupPyVersions(text).map((m) => m.raw)).toEqual(['1.0'])
   })
 
   it('translates hatch patterns: inline flags, (?P<name>) and (?P=name)', () => {
@@ -345,7 +396,17 @@ describe('readers', () => {
   })
 
   it('applies edits from the end and refuses overlaps', () => {
-    expect(applyEdits('a1b2c', [{ start: 1, end: 2, expected: '1', replacement: '10' }, { start: 3, end: 4, expected: '2', replacement: '20' }])).toBe('a10b20c')
-    expect(() => applyEdits('abc', [{ start: 0, end: 2, expected: 'ab', replacement: 'x' }, { start: 1, end: 3, expected: 'bc', replacement: 'y' }])).toThrow(/overlapping/)
+    expect(
+      applyEdits('a1b2c', [
+        { start: 1, end: 2, expected: '1', replacement: '10' },
+        { start: 3, end: 4, expected: '2', replacement: '20' }
+      ])
+    ).toBe('a10b20c')
+    expect(() =>
+      applyEdits('abc', [
+        { start: 0, end: 2, expected: 'ab', replacement: 'x' },
+        { start: 1, end: 3, expected: 'bc', replacement: 'y' }
+      ])
+    ).toThrow(/overlapping/)
   })
 })

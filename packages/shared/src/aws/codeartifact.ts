@@ -56,21 +56,33 @@ export async function getRepositoryAccess(session: AwsSession, options: AccessOp
   try {
     // The token and the endpoint are independent: ask for both at once.
     const [tokenResponse, endpointResponse] = await Promise.all([
-      withRetry(async () => {
-        const response = await client.send(
-          new GetAuthorizationTokenCommand({ domain: options.domain, domainOwner, durationSeconds: options.durationSeconds })
-        )
-        // Masked at birth: before anything else can print it.
-        if (response.authorizationToken) registerSecret(response.authorizationToken)
-        return response
-      }, { ...retry, label: 'CodeArtifact GetAuthorizationToken' }).catch((error: unknown) => {
+      withRetry(
+        async () => {
+          const response = await client.send(
+            new GetAuthorizationTokenCommand({
+              domain: options.domain,
+              domainOwner,
+              durationSeconds: options.durationSeconds
+            })
+          )
+          // Masked at birth: before anything else can print it.
+          if (response.authorizationToken) registerSecret(response.authorizationToken)
+          return response
+        },
+        { ...retry, label: 'CodeArtifact GetAuthorizationToken' }
+      ).catch((error: unknown) => {
         siblings.abort()
         throw explainCodeArtifactError(error, 'GetAuthorizationToken', options, domainOwner, session.region)
       }),
       withRetry(
         () =>
           client.send(
-            new GetRepositoryEndpointCommand({ domain: options.domain, domainOwner, repository: options.repository, format: 'pypi' })
+            new GetRepositoryEndpointCommand({
+              domain: options.domain,
+              domainOwner,
+              repository: options.repository,
+              format: 'pypi'
+            })
           ),
         { ...retry, label: 'CodeArtifact GetRepositoryEndpoint' }
       ).catch((error: unknown) => {
@@ -152,7 +164,8 @@ const PERMISSION_HINTS: Record<string, (arn: { domain: string; repository: strin
   GetAuthorizationToken: ({ domain }) =>
     `the role needs \`codeartifact:GetAuthorizationToken\` on ${domain} and \`sts:GetServiceBearerToken\` (condition \`sts:AWSServiceName\` = codeartifact.amazonaws.com)`,
   GetRepositoryEndpoint: ({ repository }) => `the role needs \`codeartifact:GetRepositoryEndpoint\` on ${repository}`,
-  ListPackageVersions: ({ repository }) => `the role needs \`codeartifact:ListPackageVersions\` on the packages of ${repository}`
+  ListPackageVersions: ({ repository }) =>
+    `the role needs \`codeartifact:ListPackageVersions\` on the packages of ${repository}`
 }
 
 function explainCodeArtifactError(

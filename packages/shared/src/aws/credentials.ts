@@ -5,8 +5,6 @@ import { registerSecret } from '../secrets.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
 import { accountIdFromArn } from './names.ts'
 
-
-
 // The SDK is loaded on first use, not at start-up: it is most of the bundle, and an action
 // whose inputs are wrong should fail before paying for it.
 const loadSts = () => import('@aws-sdk/client-sts')
@@ -36,7 +34,11 @@ function describeTokenClaims(idToken: string): string {
   return `the token has sub "${String(claims['sub'] ?? '?')}" and aud "${String(claims['aud'] ?? '?')}"`
 }
 
-async function assumeRoleWithWebIdentity(options: CredentialOptions, roleArn: string, idToken: string): Promise<AwsSession> {
+async function assumeRoleWithWebIdentity(
+  options: CredentialOptions,
+  roleArn: string,
+  idToken: string
+): Promise<AwsSession> {
   // AssumeRoleWithWebIdentity is unsigned (the SDK picks its noAuth scheme): the OIDC token is
   // the credential, so no ambient credentials are looked up for it.
   const { STSClient, AssumeRoleWithWebIdentityCommand } = await loadSts()
@@ -52,7 +54,12 @@ async function assumeRoleWithWebIdentity(options: CredentialOptions, roleArn: st
             WebIdentityToken: idToken
           })
         ),
-      { label: 'STS AssumeRoleWithWebIdentity', deadlineMs: options.deadlineMs, onRetry: logRetry, signal: options.signal }
+      {
+        label: 'STS AssumeRoleWithWebIdentity',
+        deadlineMs: options.deadlineMs,
+        onRetry: logRetry,
+        signal: options.signal
+      }
     )
     const credentials = response.Credentials
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
@@ -98,7 +105,11 @@ function explainStsError(error: unknown, roleArn: string, idToken: string, audie
     })
   }
   // The SDK names these after its exception classes (`InvalidIdentityToken` on the wire).
-  if (['InvalidIdentityTokenException', 'IDPRejectedClaimException', 'InvalidIdentityToken', 'IDPRejectedClaim'].includes(name)) {
+  if (
+    ['InvalidIdentityTokenException', 'IDPRejectedClaimException', 'InvalidIdentityToken', 'IDPRejectedClaim'].includes(
+      name
+    )
+  ) {
     return new ActionError(`STS rejected the GitHub OIDC token (${name}): ${message}`, {
       hint: `register https://token.actions.githubusercontent.com as an IAM OIDC identity provider with audience "${audience}" in the role's account`,
       cause: error
@@ -137,7 +148,12 @@ export function explainCredentialError(error: unknown): unknown {
       cause: error
     })
   }
-  if (name === 'InvalidClientTokenId' || name === 'UnrecognizedClientException' || name === 'ExpiredToken' || name === 'ExpiredTokenException') {
+  if (
+    name === 'InvalidClientTokenId' ||
+    name === 'UnrecognizedClientException' ||
+    name === 'ExpiredToken' ||
+    name === 'ExpiredTokenException'
+  ) {
     return new ActionError(`AWS rejected the ambient credentials (${name}): ${(error as Error).message}`, {
       hint: 'refresh the credentials (they may have expired) or use `role-to-assume`',
       cause: error
@@ -145,4 +161,3 @@ export function explainCredentialError(error: unknown): unknown {
   }
   return error
 }
-

@@ -30,9 +30,12 @@ export function readHandoff(env: NodeJS.ProcessEnv = process.env, now: Date = ne
   if (!token || !registryUrl || !indexUrl) return undefined
   const expiration = env[HANDOFF_ENV.expiration] ? new Date(env[HANDOFF_ENV.expiration] as string) : undefined
   if (expiration && expiration.getTime() <= now.getTime()) {
-    throw new ActionError(`The CodeArtifact token that codeartifact-login left in the environment expired at ${expiration.toISOString()}.`, {
-      hint: 'run codeartifact-login again (later in the job, or with a longer `duration-seconds`), or give this step the CodeArtifact inputs'
-    })
+    throw new ActionError(
+      `The CodeArtifact token that codeartifact-login left in the environment expired at ${expiration.toISOString()}.`,
+      {
+        hint: 'run codeartifact-login again (later in the job, or with a longer `duration-seconds`), or give this step the CodeArtifact inputs'
+      }
+    )
   }
   // Masked by the step that created it, but this process must know it too, so that the exec
   // helper refuses any argv that would carry it and summaries redact it.

@@ -7,15 +7,27 @@ import { AWS_NAME_PATTERNS, DEFAULT_AUDIENCE } from './names.ts'
 // same names, defaults and checks.
 
 export function getCredentialInputs(): CredentialOptions {
-  const region = getString('aws-region', { pattern: AWS_NAME_PATTERNS.region }) || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || ''
-  if (!region) throw new InputError('aws-region', 'is empty and AWS_REGION is not set', 'set `aws-region`, e.g. us-east-1')
+  const region =
+    getString('aws-region', { pattern: AWS_NAME_PATTERNS.region }) ||
+    process.env['AWS_REGION'] ||
+    process.env['AWS_DEFAULT_REGION'] ||
+    ''
+  if (!region)
+    throw new InputError('aws-region', 'is empty and AWS_REGION is not set', 'set `aws-region`, e.g. us-east-1')
   if (!AWS_NAME_PATTERNS.region.regex.test(region)) {
-    throw new InputError('aws-region', `"${region}" (from the environment) is not valid`, `expected ${AWS_NAME_PATTERNS.region.accepted}`)
+    throw new InputError(
+      'aws-region',
+      `"${region}" (from the environment) is not valid`,
+      `expected ${AWS_NAME_PATTERNS.region.accepted}`
+    )
   }
   return {
     region,
     roleToAssume: getOptionalString('role-to-assume', { pattern: AWS_NAME_PATTERNS.roleArn }),
-    roleSessionName: getString('role-session-name', { default: 'GitHubActions', pattern: AWS_NAME_PATTERNS.roleSessionName }),
+    roleSessionName: getString('role-session-name', {
+      default: 'GitHubActions',
+      pattern: AWS_NAME_PATTERNS.roleSessionName
+    }),
     roleDurationSeconds: getInteger('role-duration-seconds', { default: 3600, min: 900, max: 43200 }),
     audience: getString('audience', { default: DEFAULT_AUDIENCE }),
     deadlineMs: getRetryTimeoutMs()
@@ -35,7 +47,9 @@ export interface CodeArtifactInputs {
 }
 
 /** `required: false` lets an action fall back to another target when `domain` is empty. */
-export function getCodeArtifactInputs(options: { required: boolean } = { required: true }): CodeArtifactInputs | undefined {
+export function getCodeArtifactInputs(
+  options: { required: boolean } = { required: true }
+): CodeArtifactInputs | undefined {
   const domain = getString('domain', { required: options.required, pattern: AWS_NAME_PATTERNS.codeartifactDomain })
   if (!domain) return undefined
   return {

@@ -37,7 +37,8 @@ export interface BuildSpec {
   load: boolean
 }
 
-const repeat = (flag: string, values: readonly string[] | undefined): string[] => (values ?? []).flatMap((value) => [flag, value])
+const repeat = (flag: string, values: readonly string[] | undefined): string[] =>
+  (values ?? []).flatMap((value) => [flag, value])
 
 function commonFlags(spec: BuildSpec): string[] {
   return [
@@ -74,7 +75,10 @@ export function buildArgs(kind: BuilderKind, spec: BuildSpec): string[] {
 }
 
 /** Why the builder cannot run this spec, or undefined when it can. */
-export function unsupportedReason(kind: BuilderKind, spec: Pick<BuildSpec, 'platforms' | 'tags' | 'push'>): string | undefined {
+export function unsupportedReason(
+  kind: BuilderKind,
+  spec: Pick<BuildSpec, 'platforms' | 'tags' | 'push'>
+): string | undefined {
   if (kind === 'podman' && spec.platforms.length > 1) {
     return 'podman builds several platforms only into a manifest list, which this action does not assemble; build one platform per step, or use `builder: docker` (buildx)'
   }

@@ -43,9 +43,12 @@ export async function detectBuilder(choice: BuilderChoice): Promise<Builder> {
   if (choice === 'docker') {
     const found = await dockerBuildx()
     if (found) return found
-    throw new ActionError('`builder: docker` needs docker with the buildx plugin, and `docker buildx version` did not answer.', {
-      hint: 'run docker/setup-buildx-action before this step, or set `builder: podman`'
-    })
+    throw new ActionError(
+      '`builder: docker` needs docker with the buildx plugin, and `docker buildx version` did not answer.',
+      {
+        hint: 'run docker/setup-buildx-action before this step, or set `builder: podman`'
+      }
+    )
   }
   if (choice === 'podman') {
     const found = await podman()

@@ -33,7 +33,8 @@ function escapeCharacter(lines: readonly string[]): string {
   for (const line of lines) {
     const directive = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line)
     if (!directive) break
-    if ((directive[1] as string).toLowerCase() === 'escape' && (directive[2] === '`' || directive[2] === '\\')) return directive[2]
+    if ((directive[1] as string).toLowerCase() === 'escape' && (directive[2] === '`' || directive[2] === '\\'))
+      return directive[2]
   }
   return '\\'
 }
@@ -65,7 +66,13 @@ function mountOptions(value: string): Map<string, string> {
   for (const field of value.split(',')) {
     const at = field.indexOf('=')
     const key = (at < 0 ? field : field.slice(0, at)).trim().toLowerCase()
-    const optionValue = at < 0 ? 'true' : field.slice(at + 1).trim().replace(/^"(.*)"$/, '$1')
+    const optionValue =
+      at < 0
+        ? 'true'
+        : field
+            .slice(at + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1')
     if (key) options.set(key, optionValue)
   }
   return options

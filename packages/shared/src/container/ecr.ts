@@ -25,7 +25,8 @@ export interface EcrAuthorization {
 export function decodeEcrToken(token: string): { username: string; password: string } {
   const decoded = Buffer.from(token, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
-  if (colon <= 0 || colon === decoded.length - 1) throw new ActionError('ECR returned an authorization token that is not `user:password`.')
+  if (colon <= 0 || colon === decoded.length - 1)
+    throw new ActionError('ECR returned an authorization token that is not `user:password`.')
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 

@@ -3,7 +3,8 @@
 // parsed the way the docker CLI does (distribution/reference): the first path component is a
 // registry only when it contains a `.` or a `:`, or is `localhost`.
 
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/
 const TAG = /^[\w][\w.-]{0,127}$/
 
@@ -43,7 +44,8 @@ export function parseImageRef(reference: string): ImageRef | undefined {
 }
 
 /** What `parseImageRef` accepts, for an input error line. */
-export const IMAGE_REF_ACCEPTED = 'an image reference such as ghcr.io/acme/service:1.2.0 ([registry/]name[:tag], lowercase name, no digest)'
+export const IMAGE_REF_ACCEPTED =
+  'an image reference such as ghcr.io/acme/service:1.2.0 ([registry/]name[:tag], lowercase name, no digest)'
 
 // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn] (AWS "Private registry" docs), and the
 // dual-stack form <account>.dkr-ecr.<region>.on.aws.

@@ -36,7 +36,7 @@ export function parseDistFilename(file: string): DistFilename | undefined {
     if (!name || !version) return undefined
     return { file, project: normalizeProjectName(name), version, kind: 'wheel' }
   }
-  const suffix = SDIST_SUFFIXES.find(s => file.endsWith(s))
+  const suffix = SDIST_SUFFIXES.find((s) => file.endsWith(s))
   if (!suffix) return undefined
   const stem = file.slice(0, -suffix.length)
   const at = stem.lastIndexOf('-')
@@ -58,7 +58,7 @@ export function compareDistFiles(a: DistFilename, b: DistFilename): number {
 export async function listDistFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true })
   return entries
-    .filter(entry => entry.isFile() && parseDistFilename(entry.name) !== undefined)
-    .map(entry => entry.name)
+    .filter((entry) => entry.isFile() && parseDistFilename(entry.name) !== undefined)
+    .map((entry) => entry.name)
     .sort()
 }

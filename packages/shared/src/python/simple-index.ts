@@ -70,7 +70,12 @@ function authorization(credentials: IndexCredentials | undefined): string | unde
  * redirect to another host never carries them. Returns undefined for "not on this index": 404,
  * 410, or a redirect off the index's origin (pypiserver sends unknown projects to pypi.org).
  */
-async function get(url: string, origin: string, options: SimpleIndexOptions, accept?: string): Promise<Response | undefined> {
+async function get(
+  url: string,
+  origin: string,
+  options: SimpleIndexOptions,
+  accept?: string
+): Promise<Response | undefined> {
   const auth = authorization(options.credentials)
   let current = url
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -78,7 +83,11 @@ async function get(url: string, origin: string, options: SimpleIndexOptions, acc
     const headers: Record<string, string> = {}
     if (accept) headers['accept'] = accept
     if (auth && sameOrigin) headers['authorization'] = auth
-    const response = await fetch(current, { headers, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) }).catch((error: unknown) => {
+    const response = await fetch(current, {
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000)
+    }).catch((error: unknown) => {
       throw networkError(current, error)
     })
     if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
@@ -103,7 +112,12 @@ async function get(url: string, origin: string, options: SimpleIndexOptions, acc
     if (!response.ok) {
       await response.body?.cancel()
       if (response.status === 429 || response.status >= 500) {
-        throw new IndexHttpError(current, response.status, response.statusText, retryAfterMs(response.headers.get('retry-after')))
+        throw new IndexHttpError(
+          current,
+          response.status,
+          response.statusText,
+          retryAfterMs(response.headers.get('retry-after'))
+        )
       }
       throw new ActionError(`The index answered HTTP ${response.status} ${response.statusText} for ${current}.`, {
         hint: 'check that the index URL points at a simple API root (it ends in /simple/)'
@@ -120,7 +134,11 @@ async function get(url: string, origin: string, options: SimpleIndexOptions, acc
  */
 function networkError(url: string, error: unknown): Error {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause
-  const reason = cause?.code ? `${cause.code}${cause.message ? `: ${cause.message}` : ''}` : (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message
+  const reason = cause?.code
+    ? `${cause.code}${cause.message ? `: ${cause.message}` : ''}`
+    : (error as Error).name === 'TimeoutError'
+      ? 'timed out'
+      : (error as Error).message
   return new Error(`GET ${url} failed (${reason})`, { cause: error })
 }
 
@@ -134,7 +152,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
     if (entity[0] === '#') {
-      const code = entity[1] === 'x' || entity[1] === 'X' ? Number.parseInt(entity.slice(2), 16) : Number.parseInt(entity.slice(1), 10)
+      const code =
+        entity[1] === 'x' || entity[1] === 'X'
+          ? Number.parseInt(entity.slice(2), 16)
+          : Number.parseInt(entity.slice(1), 10)
       return Number.isFinite(code) ? String.fromCodePoint(code) : whole
     }
     return ENTITIES[entity.toLowerCase()] ?? whole
@@ -185,14 +206,19 @@ export function parseSimpleJson(page: Pep691Page, pageUrl: string): IndexFile[] 
  * The files the index holds for `project`; undefined when the index does not know the project.
  * Hashes are included where the index publishes them (see fileSha256 for the others).
  */
-export async function listProjectFiles(indexUrl: string, project: string, options: SimpleIndexOptions = {}): Promise<IndexFile[] | undefined> {
+export async function listProjectFiles(
+  indexUrl: string,
+  project: string,
+  options: SimpleIndexOptions = {}
+): Promise<IndexFile[] | undefined> {
   const url = projectPageUrl(indexUrl, project)
   const origin = new URL(url).origin
   return retried(`Reading ${url}`, options, async () => {
     const response = await get(url, origin, options, ACCEPT)
     if (!response) return undefined
     const type = response.headers.get('content-type') ?? ''
-    if (type.includes('application/vnd.pypi.simple.v1+json')) return parseSimpleJson((await response.json()) as Pep691Page, response.url || url)
+    if (type.includes('application/vnd.pypi.simple.v1+json'))
+      return parseSimpleJson((await response.json()) as Pep691Page, response.url || url)
     return parseSimpleHtml(await response.text(), response.url || url)
   })
 }

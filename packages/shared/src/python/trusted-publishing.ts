@@ -25,14 +25,23 @@ export interface TrustedPublishingOptions {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void
 }
 
-
-async function request(url: string, init: RequestInit, label: string, options: TrustedPublishingOptions): Promise<Response> {
+async function request(
+  url: string,
+  init: RequestInit,
+  label: string,
+  options: TrustedPublishingOptions
+): Promise<Response> {
   return withRetry(
     async () => {
       const response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(30_000) })
       if (response.status === 429 || response.status >= 500) {
         await response.body?.cancel()
-        throw new IndexHttpError(url, response.status, response.statusText, retryAfterMs(response.headers.get('retry-after')))
+        throw new IndexHttpError(
+          url,
+          response.status,
+          response.statusText,
+          retryAfterMs(response.headers.get('retry-after'))
+        )
       }
       return response
     },
@@ -49,40 +58,61 @@ async function readJson(response: Response): Promise<Record<string, unknown> | u
 }
 
 /** The audience the index wants in the GitHub token (`pypi` on PyPI, `testpypi` on TestPyPI). */
-export async function trustedPublishingAudience(uploadUrl: string, options: TrustedPublishingOptions = {}): Promise<string> {
+export async function trustedPublishingAudience(
+  uploadUrl: string,
+  options: TrustedPublishingOptions = {}
+): Promise<string> {
   const url = new URL('/_/oidc/audience', uploadUrl).toString()
-  const response = await request(url, { headers: { accept: 'application/json' } }, 'Trusted publishing audience', options)
+  const response = await request(
+    url,
+    { headers: { accept: 'application/json' } },
+    'Trusted publishing audience',
+    options
+  )
   const body = await readJson(response)
   if (!response.ok || typeof body?.['audience'] !== 'string') {
-    throw new ActionError(`The index at ${new URL(uploadUrl).origin} does not offer trusted publishing (GET ${url}: HTTP ${response.status}).`, {
-      hint: 'trusted publishing works with PyPI and TestPyPI; for other indexes set `password` (or use the CodeArtifact inputs)'
-    })
+    throw new ActionError(
+      `The index at ${new URL(uploadUrl).origin} does not offer trusted publishing (GET ${url}: HTTP ${response.status}).`,
+      {
+        hint: 'trusted publishing works with PyPI and TestPyPI; for other indexes set `password` (or use the CodeArtifact inputs)'
+      }
+    )
   }
   return body['audience'] as string
 }
 
 function describeClaims(claims: Record<string, unknown>): string {
-  const shown = ['repository', 'job_workflow_ref', 'environment', 'ref'].filter(name => claims[name] !== undefined)
-  return shown.map(name => `${name} "${String(claims[name])}"`).join(', ') || 'no readable claims'
+  const shown = ['repository', 'job_workflow_ref', 'environment', 'ref'].filter((name) => claims[name] !== undefined)
+  return shown.map((name) => `${name} "${String(claims[name])}"`).join(', ') || 'no readable claims'
 }
 
 /** The whole exchange: audience, GitHub token, minted upload token (masked). */
-export async function mintTrustedPublishingToken(uploadUrl: string, options: TrustedPublishingOptions = {}): Promise<MintedToken> {
+export async function mintTrustedPublishingToken(
+  uploadUrl: string,
+  options: TrustedPublishingOptions = {}
+): Promise<MintedToken> {
   const audience = await trustedPublishingAudience(uploadUrl, options)
   const idToken = await requestGitHubIdToken(audience)
   const claims = jwtClaims(idToken)
   const url = new URL('/_/oidc/mint-token', uploadUrl).toString()
   const response = await request(
     url,
-    { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ token: idToken }) },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ token: idToken })
+    },
     'Trusted publishing token exchange',
     options
   )
   const body = await readJson(response)
   const token = body?.['token']
   if (!response.ok || typeof token !== 'string' || !token) {
-    const errors = Array.isArray(body?.['errors']) ? (body['errors'] as Array<{ code?: string; description?: string }>) : []
-    const reasons = errors.map(e => `${e.code ?? 'error'}: ${e.description ?? ''}`.trim()).join('; ') || `HTTP ${response.status}`
+    const errors = Array.isArray(body?.['errors'])
+      ? (body['errors'] as Array<{ code?: string; description?: string }>)
+      : []
+    const reasons =
+      errors.map((e) => `${e.code ?? 'error'}: ${e.description ?? ''}`.trim()).join('; ') || `HTTP ${response.status}`
     throw new ActionError(`The index refused the trusted publishing exchange: ${reasons}.`, {
       hint: `add a trusted publisher for this project on the index that matches this workflow (the GitHub token has ${describeClaims(claims)})`
     })

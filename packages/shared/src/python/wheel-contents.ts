@@ -32,10 +32,12 @@ export async function zipEntryNames(path: string): Promise<string[]> {
     if (cdOffset === 0xffffffff || count === 0xffff) {
       // ZIP64: the locator sits just before the classic record and points at the 64-bit one.
       const locator = eocd - 20
-      if (locator < 0 || tail.readUInt32LE(locator) !== ZIP64_LOCATOR_SIGNATURE) throw new Error(`${path}: ZIP64 locator missing`)
+      if (locator < 0 || tail.readUInt32LE(locator) !== ZIP64_LOCATOR_SIGNATURE)
+        throw new Error(`${path}: ZIP64 locator missing`)
       const record = Buffer.alloc(56)
       await file.read(record, 0, 56, Number(tail.readBigUInt64LE(locator + 8)))
-      if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) throw new Error(`${path}: ZIP64 end of central directory missing`)
+      if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
+        throw new Error(`${path}: ZIP64 end of central directory missing`)
       count = Number(record.readBigUInt64LE(32))
       cdSize = Number(record.readBigUInt64LE(40))
       cdOffset = Number(record.readBigUInt64LE(48))
@@ -82,6 +84,8 @@ export function topLevelModules(entries: readonly string[]): string[] {
 export async function wheelImportNames(wheelPath: string, project: string): Promise<string[]> {
   const modules = topLevelModules(await zipEntryNames(wheelPath))
   const own = project.replace(/[-.]/g, '_').toLowerCase()
-  const match = modules.find(module => module.toLowerCase() === own)
-  return match ? [match] : modules.filter(module => !module.startsWith('_') && module !== 'tests' && module !== 'test')
+  const match = modules.find((module) => module.toLowerCase() === own)
+  return match
+    ? [match]
+    : modules.filter((module) => !module.startsWith('_') && module !== 'tests' && module !== 'test')
 }

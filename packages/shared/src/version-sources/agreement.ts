@@ -13,17 +13,23 @@ export function describeSource(source: VersionSource): string {
 /** The normalized version every source holds, or an ActionError naming each file and its version. */
 export function agreedVersion(sources: readonly VersionSource[]): string {
   if (sources.length === 0) throw new ActionError('No version sources to compare.')
-  const normalized = sources.map(source => {
+  const normalized = sources.map((source) => {
     try {
       return normalizeVersion(source.raw)
     } catch (error) {
-      throw new ActionError(`${describeSource(source)} holds "${source.raw}", which is not a PEP 440 version: ${(error as Error).message}.`, {
-        hint: 'write a version such as 1.2.3, 1.2.3rc1 or 1.2.3.dev1 there'
-      })
+      throw new ActionError(
+        `${describeSource(source)} holds "${source.raw}", which is not a PEP 440 version: ${(error as Error).message}.`,
+        {
+          hint: 'write a version such as 1.2.3, 1.2.3rc1 or 1.2.3.dev1 there'
+        }
+      )
     }
   })
   if (new Set(normalized).size > 1) {
-    const lines = sources.map((source, i) => `  ${describeSource(source)} = ${source.raw}${source.raw === normalized[i] ? '' : ` (${normalized[i]})`}`)
+    const lines = sources.map(
+      (source, i) =>
+        `  ${describeSource(source)} = ${source.raw}${source.raw === normalized[i] ? '' : ` (${normalized[i]})`}`
+    )
     throw new ActionError(`Version sources disagree:\n${lines.join('\n')}\n`, {
       hint: 'set them all to the same version in a commit, then run again'
     })

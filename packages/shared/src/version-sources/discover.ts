@@ -37,7 +37,19 @@ export interface Discovery {
 
 /** The `__version__` files the issue tracker and PyPA guides name, in a package's top directory. */
 const VERSION_MODULES = ['__init__.py', '__about__.py', '_version.py']
-const NOT_PACKAGES = new Set(['tests', 'test', 'testing', 'docs', 'doc', 'examples', 'build', 'dist', 'venv', 'node_modules', 'site-packages'])
+const NOT_PACKAGES = new Set([
+  'tests',
+  'test',
+  'testing',
+  'docs',
+  'doc',
+  'examples',
+  'build',
+  'dist',
+  'venv',
+  'node_modules',
+  'site-packages'
+])
 
 const CONFIG_HINT = 'name the file holding the version in `files`, or fix the build configuration'
 
@@ -60,7 +72,9 @@ class Finder {
     const path = resolve(this.dir, file)
     const outside = relative(this.root, path)
     if (outside.startsWith('..') || isAbsolute(outside)) {
-      throw new ActionError(`${what}: \`${file}\` is outside the repository.`, { hint: 'use a path inside the repository, relative to `working-directory`' })
+      throw new ActionError(`${what}: \`${file}\` is outside the repository.`, {
+        hint: 'use a path inside the repository, relative to `working-directory`'
+      })
     }
     return path
   }
@@ -69,20 +83,23 @@ class Finder {
     try {
       return readFileSync(path, 'utf8')
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'does not exist'
+          : `cannot be read (${(error as Error).message})`
       throw new ActionError(`${what}: \`${this.display(path)}\` ${reason}.`, { hint: CONFIG_HINT })
     }
   }
 
   add(path: string, text: string, matches: readonly TokenMatch[]): void {
     for (const match of matches) {
-      if (this.sources.some(s => s.path === path && s.start === match.start)) continue
+      if (this.sources.some((s) => s.path === path && s.start === match.start)) continue
       this.sources.push(toSource(path, this.display(path), text, match))
     }
   }
 
   has(path: string): boolean {
-    return this.sources.some(s => s.path === path)
+    return this.sources.some((s) => s.path === path)
   }
 
   /** setuptools' _find_module: `pkg.mod` under the package-dir mapping, as a .py file or package. */
@@ -112,23 +129,36 @@ class Finder {
       const attribute = reference.reference.slice(dot + 1)
       const path = this.moduleFile(module, packageDir)
       if (!path) {
-        throw new ActionError(`${what} reads \`${reference.reference}\`, but no module \`${module}\` was found under ${this.display(this.dir)}.`, {
-          hint: CONFIG_HINT
-        })
+        throw new ActionError(
+          `${what} reads \`${reference.reference}\`, but no module \`${module}\` was found under ${this.display(this.dir)}.`,
+          {
+            hint: CONFIG_HINT
+          }
+        )
       }
       const text = this.read(path, what)
       const matches = findAssignments(text, [attribute])
       if (matches.length === 0) {
-        throw new ActionError(`${what} reads \`${reference.reference}\`, but \`${this.display(path)}\` has no \`${attribute} = "..."\` string literal to edit.`, {
-          hint: `assign ${attribute} a plain string literal, or ${CONFIG_HINT}`
-        })
+        throw new ActionError(
+          `${what} reads \`${reference.reference}\`, but \`${this.display(path)}\` has no \`${attribute} = "..."\` string literal to edit.`,
+          {
+            hint: `assign ${attribute} a plain string literal, or ${CONFIG_HINT}`
+          }
+        )
       }
-      this.add(path, text, matches.map(m => ({ ...m, label: `${attribute} (${reference.via})` })))
+      this.add(
+        path,
+        text,
+        matches.map((m) => ({ ...m, label: `${attribute} (${reference.via})` }))
+      )
     } else if (reference.kind === 'file') {
       const path = this.resolveInside(reference.file, what)
       const text = this.read(path, what)
       const match = readWholeFileVersion(text, `whole file (${reference.via})`)
-      if (!match) throw new ActionError(`${what}: \`${this.display(path)}\` must hold just the version on one line.`, { hint: CONFIG_HINT })
+      if (!match)
+        throw new ActionError(`${what}: \`${this.display(path)}\` must hold just the version on one line.`, {
+          hint: CONFIG_HINT
+        })
       this.add(path, text, [match])
     } else {
       const path = this.resolveInside(reference.file, what)
@@ -137,9 +167,14 @@ class Finder {
       try {
         match = findHatchVersion(text, reference.pattern)
       } catch (error) {
-        throw new ActionError(`${what}: the version pattern cannot be used here (${(error as Error).message}).`, { hint: CONFIG_HINT })
+        throw new ActionError(`${what}: the version pattern cannot be used here (${(error as Error).message}).`, {
+          hint: CONFIG_HINT
+        })
       }
-      if (!match) throw new ActionError(`${what}: no version found in \`${this.display(path)}\` with the backend's pattern.`, { hint: CONFIG_HINT })
+      if (!match)
+        throw new ActionError(`${what}: no version found in \`${this.display(path)}\` with the backend's pattern.`, {
+          hint: CONFIG_HINT
+        })
       this.add(path, text, [{ ...match, label: reference.via }])
     }
   }
@@ -154,7 +189,8 @@ class Finder {
         continue
       }
       for (const name of entries) {
-        if (name.startsWith('.') || name.startsWith('_') || NOT_PACKAGES.has(name) || name.endsWith('.egg-info')) continue
+        if (name.startsWith('.') || name.startsWith('_') || NOT_PACKAGES.has(name) || name.endsWith('.egg-info'))
+          continue
         const packageDir = join(base, name)
         if (!existsSync(join(packageDir, '__init__.py'))) continue
         for (const module of VERSION_MODULES) {
@@ -167,8 +203,9 @@ class Finder {
             continue
           }
           const matches = findAssignments(text, ['__version__'])
-          const valid = matches.filter(m => isValidVersion(m.raw))
-          if (valid.length < matches.length) this.notes.push(`skipped a __version__ in ${this.display(path)} that is not a PEP 440 version`)
+          const valid = matches.filter((m) => isValidVersion(m.raw))
+          if (valid.length < matches.length)
+            this.notes.push(`skipped a __version__ in ${this.display(path)} that is not a PEP 440 version`)
           this.add(path, text, valid)
         }
       }
@@ -183,9 +220,12 @@ class Finder {
     if (file.pattern !== undefined) {
       matches = findPatternVersions(text, file.pattern)
       if (matches.length === 0) {
-        throw new ActionError(`${what}: the pattern \`${file.pattern}\` matches nothing in \`${this.display(path)}\`.`, {
-          hint: 'write the text around the version exactly as it is in the file, with {version} where the version is'
-        })
+        throw new ActionError(
+          `${what}: the pattern \`${file.pattern}\` matches nothing in \`${this.display(path)}\`.`,
+          {
+            hint: 'write the text around the version exactly as it is in the file, with {version} where the version is'
+          }
+        )
       }
     } else {
       const name = path.split(sep).pop() ?? ''
@@ -228,7 +268,9 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
     try {
       info = readPyproject(text)
     } catch (error) {
-      throw new ActionError(`pyproject.toml cannot be read: ${(error as Error).message.split('\n')[0]}`, { hint: 'fix the TOML syntax' })
+      throw new ActionError(`pyproject.toml cannot be read: ${(error as Error).message.split('\n')[0]}`, {
+        hint: 'fix the TOML syntax'
+      })
     }
     finder.add(pyprojectPath, text, info.matches)
     for (const reference of info.references) finder.followReference(reference, info.packageDir, 'pyproject.toml')
@@ -237,7 +279,9 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
       unsupported = info.unsupported
     }
     if (info.dynamic && info.references.length === 0 && !info.scm && !info.unsupported) {
-      finder.notes.push('pyproject.toml lists version as dynamic without a known provider; looking for __version__ and setup files')
+      finder.notes.push(
+        'pyproject.toml lists version as dynamic without a known provider; looking for __version__ and setup files'
+      )
     }
   }
 
@@ -247,10 +291,20 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
     const version = readSetupCfgVersion(text)
     if (version?.kind === 'static') finder.add(setupCfgPath, text, [version.match])
     else if (version?.kind === 'attr') {
-      finder.followReference({ kind: 'attr', reference: version.reference, via: '[metadata] version = attr:' }, readSetupCfgPackageDir(text), 'setup.cfg')
+      finder.followReference(
+        { kind: 'attr', reference: version.reference, via: '[metadata] version = attr:' },
+        readSetupCfgPackageDir(text),
+        'setup.cfg'
+      )
     } else if (version?.kind === 'file') {
-      if (version.files.length !== 1) unsupported = `setup.cfg [metadata] version = file: joins several files (${version.files.join(', ')})`
-      else finder.followReference({ kind: 'file', file: version.files[0], via: '[metadata] version = file:' }, {}, 'setup.cfg')
+      if (version.files.length !== 1)
+        unsupported = `setup.cfg [metadata] version = file: joins several files (${version.files.join(', ')})`
+      else
+        finder.followReference(
+          { kind: 'file', file: version.files[0], via: '[metadata] version = file:' },
+          {},
+          'setup.cfg'
+        )
     }
   }
 
@@ -274,7 +328,9 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
   // With a VCS version provider the tag is the version: a `__version__` or placeholder found
   // beside it is generated or ignored by the backend, so only the caller's files are edited.
   if (scm && finder.sources.length > 0) {
-    finder.notes.push(`the version comes from git tags (${scm}); ignored ${[...new Set(finder.sources.map(s => s.file))].join(', ')}`)
+    finder.notes.push(
+      `the version comes from git tags (${scm}); ignored ${[...new Set(finder.sources.map((s) => s.file))].join(', ')}`
+    )
     finder.sources.length = 0
   }
 

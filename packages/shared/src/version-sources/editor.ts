@@ -22,9 +22,12 @@ export function applyEdits(text: string, edits: readonly TokenEdit[], file = 'fi
     if (edit.end > limit) throw new Error(`overlapping version edits in ${file}`)
     const current = text.slice(edit.start, edit.end)
     if (current !== edit.expected) {
-      throw new ActionError(`${file} changed while the version was being bumped: expected "${edit.expected}", found "${current}".`, {
-        hint: 'run again on a tree nothing else is editing'
-      })
+      throw new ActionError(
+        `${file} changed while the version was being bumped: expected "${edit.expected}", found "${current}".`,
+        {
+          hint: 'run again on a tree nothing else is editing'
+        }
+      )
     }
     result = result.slice(0, edit.start) + edit.replacement + result.slice(edit.end)
     limit = edit.start
@@ -33,13 +36,16 @@ export function applyEdits(text: string, edits: readonly TokenEdit[], file = 'fi
 }
 
 /** Each file's new text with `version` in every source, without writing anything. */
-export function renderVersionEdits(sources: readonly VersionSource[], version: string): Map<string, { before: string; after: string }> {
+export function renderVersionEdits(
+  sources: readonly VersionSource[],
+  version: string
+): Map<string, { before: string; after: string }> {
   const byPath = new Map<string, VersionSource[]>()
   for (const source of sources) byPath.set(source.path, [...(byPath.get(source.path) ?? []), source])
   const rendered = new Map<string, { before: string; after: string }>()
   for (const [path, fileSources] of byPath) {
     const before = readFileSync(path, 'utf8')
-    const edits = fileSources.map(s => ({ start: s.start, end: s.end, expected: s.raw, replacement: version }))
+    const edits = fileSources.map((s) => ({ start: s.start, end: s.end, expected: s.raw, replacement: version }))
     rendered.set(path, { before, after: applyEdits(before, edits, fileSources[0].file) })
   }
   return rendered

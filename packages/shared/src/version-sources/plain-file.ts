@@ -32,7 +32,8 @@ export function findPatternVersions(text: string, pattern: string): TokenMatch[]
   const matches: TokenMatch[] = []
   for (const match of text.matchAll(patternRegExp(pattern))) {
     const span = match.indices?.groups?.['version']
-    if (span) matches.push({ label: `pattern ${pattern}`, raw: match.groups?.['version'] ?? '', start: span[0], end: span[1] })
+    if (span)
+      matches.push({ label: `pattern ${pattern}`, raw: match.groups?.['version'] ?? '', start: span[0], end: span[1] })
   }
   return matches
 }

@@ -46,16 +46,19 @@ function stringAt(root: Table | undefined, ...path: string[]): string | undefine
 }
 
 function locate(locations: readonly TomlStringLocation[], key: readonly string[], parsed: string): TomlStringLocation {
-  const found = locations.find(l => l.key.length === key.length && l.key.every((part, i) => part === key[i]))
+  const found = locations.find((l) => l.key.length === key.length && l.key.every((part, i) => part === key[i]))
   // A key the parser read but the scanner cannot pin down (e.g. a dotted key split across
   // tables) is refused rather than guessed at.
   if (!found || found.value !== parsed) {
-    throw new Error(`cannot locate \`${key.join('.')}\` = "${parsed}" in the text to edit it; write it as \`version = "${parsed}"\` under its table`)
+    throw new Error(
+      `cannot locate \`${key.join('.')}\` = "${parsed}" in the text to edit it; write it as \`version = "${parsed}"\` under its table`
+    )
   }
   return found
 }
 
-const SCM_REQUIREMENTS = /^(setuptools[-_]scm|hatch[-_]vcs|versioningit|uv[-_]dynamic[-_]versioning|poetry[-_]dynamic[-_]versioning|dunamai)\b/i
+const SCM_REQUIREMENTS =
+  /^(setuptools[-_]scm|hatch[-_]vcs|versioningit|uv[-_]dynamic[-_]versioning|poetry[-_]dynamic[-_]versioning|dunamai)\b/i
 const HATCH_SCM_SOURCES = new Set(['vcs', 'uv-dynamic-versioning', 'versioningit', 'dunamai'])
 
 export function readPyproject(text: string): PyprojectVersionInfo {
@@ -86,7 +89,7 @@ export function readPyproject(text: string): PyprojectVersionInfo {
   const tool = table(data['tool'])
   const requires = at(data, 'build-system', 'requires')
   const backend = stringAt(data, 'build-system', 'build-backend') ?? ''
-  const requiresScm = Array.isArray(requires) && requires.some(r => typeof r === 'string' && SCM_REQUIREMENTS.test(r))
+  const requiresScm = Array.isArray(requires) && requires.some((r) => typeof r === 'string' && SCM_REQUIREMENTS.test(r))
 
   // setuptools: [tool.setuptools.dynamic] version = {attr = "pkg.__version__"} or {file = ...}.
   const setuptoolsVersion = table(at(tool, 'setuptools', 'dynamic', 'version'))
@@ -97,7 +100,8 @@ export function readPyproject(text: string): PyprojectVersionInfo {
     if (typeof attr === 'string') info.references.push({ kind: 'attr', reference: attr, via })
     else if (typeof file === 'string' || (Array.isArray(file) && file.length === 1 && typeof file[0] === 'string')) {
       info.references.push({ kind: 'file', file: typeof file === 'string' ? file : (file[0] as string), via })
-    } else if (Array.isArray(file)) info.unsupported = `${via} joins several files (${file.join(', ')}) into one version`
+    } else if (Array.isArray(file))
+      info.unsupported = `${via} joins several files (${file.join(', ')}) into one version`
   }
 
   // hatch: [tool.hatch.version] path (+ pattern) with the default `regex` source, or a plugin.
@@ -124,7 +128,12 @@ export function readPyproject(text: string): PyprojectVersionInfo {
   if (pdmVersion) {
     if (pdmVersion['source'] === 'scm') info.scm = '[tool.pdm.version] source = "scm"'
     else if (pdmVersion['source'] === 'file' && typeof pdmVersion['path'] === 'string') {
-      info.references.push({ kind: 'regex', file: pdmVersion['path'], pattern: HATCH_DEFAULT_PATTERN, via: '[tool.pdm.version] path' })
+      info.references.push({
+        kind: 'regex',
+        file: pdmVersion['path'],
+        pattern: HATCH_DEFAULT_PATTERN,
+        via: '[tool.pdm.version] path'
+      })
     }
   }
 
@@ -132,14 +141,16 @@ export function readPyproject(text: string): PyprojectVersionInfo {
   // unless [tool.flit.module] name says otherwise.
   if (info.dynamic && backend.startsWith('flit_core')) {
     const name = stringAt(tool, 'flit', 'module', 'name') ?? stringAt(project, 'name')?.replace(/[-.]/g, '_')
-    if (name) info.references.push({ kind: 'attr', reference: `${name}.__version__`, via: 'flit (the module’s __version__)' })
+    if (name)
+      info.references.push({ kind: 'attr', reference: `${name}.__version__`, via: 'flit (the module’s __version__)' })
   }
 
   if (!info.scm) {
     if (table(at(tool, 'setuptools_scm')) || table(at(tool, 'setuptools-scm'))) info.scm = '[tool.setuptools_scm]'
     else if (table(at(tool, 'versioningit'))) info.scm = '[tool.versioningit]'
     else if (at(tool, 'poetry-dynamic-versioning', 'enable') === true) info.scm = '[tool.poetry-dynamic-versioning]'
-    else if (info.dynamic && info.references.length === 0 && requiresScm) info.scm = 'a VCS version plugin in [build-system] requires'
+    else if (info.dynamic && info.references.length === 0 && requiresScm)
+      info.scm = 'a VCS version plugin in [build-system] requires'
   }
   return info
 }

@@ -60,10 +60,16 @@ export function readSetupCfgVersion(text: string): SetupCfgVersion | undefined {
   const directive = /^(attr|file)[ \t]*:[ \t]*([\s\S]*)$/.exec(value.value)
   if (directive?.[1] === 'attr') return { kind: 'attr', reference: directive[2].trim(), value }
   if (directive?.[1] === 'file') {
-    const files = directive[2].split(/[,\n]/).map(file => file.trim()).filter(Boolean)
+    const files = directive[2]
+      .split(/[,\n]/)
+      .map((file) => file.trim())
+      .filter(Boolean)
     return { kind: 'file', files, value }
   }
-  return { kind: 'static', match: { label: '[metadata] version', raw: value.value, start: value.start, end: value.end } }
+  return {
+    kind: 'static',
+    match: { label: '[metadata] version', raw: value.value, start: value.start, end: value.end }
+  }
 }
 
 /** `[options] package_dir` as a mapping (`=src` gives { '': 'src' }). */
@@ -72,7 +78,7 @@ export function readSetupCfgPackageDir(text: string): Record<string, string> {
   const mapping: Record<string, string> = {}
   if (!value) return mapping
   for (const item of value.value.split(/[,\n]/)) {
-    const [name, dir] = item.split('=').map(part => part.trim())
+    const [name, dir] = item.split('=').map((part) => part.trim())
     if (dir !== undefined) mapping[name] = dir
   }
   return mapping

@@ -15,7 +15,16 @@ export interface TomlStringLocation {
 }
 
 const BARE_KEY = /[A-Za-z0-9_-]/
-const BASIC_ESCAPES: Readonly<Record<string, string>> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', e: '\x1b', '"': '"', '\\': '\\' }
+const BASIC_ESCAPES: Readonly<Record<string, string>> = {
+  b: '\b',
+  t: '\t',
+  n: '\n',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  '"': '"',
+  '\\': '\\'
+}
 
 class Scanner {
   pos = 0

@@ -34,5 +34,13 @@ export function lineAt(text: string, offset: number): number {
 }
 
 export function toSource(path: string, file: string, text: string, match: TokenMatch): VersionSource {
-  return { path, file, label: match.label, line: lineAt(text, match.start), raw: match.raw, start: match.start, end: match.end }
+  return {
+    path,
+    file,
+    label: match.label,
+    line: lineAt(text, match.start),
+    raw: match.raw,
+    start: match.start,
+    end: match.end
+  }
 }

@@ -20,7 +20,26 @@ const maybe = (random: Random, probability: number, text: string): string => (ra
 
 const SEPARATORS = ['', '.', '-', '_']
 const NUMBERS = ['', '0', '1', '01', '12']
-const PRE_SPELLINGS = ['a', 'A', 'alpha', 'ALPHA', 'Alpha', 'b', 'B', 'beta', 'BETA', 'c', 'C', 'rc', 'RC', 'Rc', 'pre', 'PRE', 'preview', 'Preview']
+const PRE_SPELLINGS = [
+  'a',
+  'A',
+  'alpha',
+  'ALPHA',
+  'Alpha',
+  'b',
+  'B',
+  'beta',
+  'BETA',
+  'c',
+  'C',
+  'rc',
+  'RC',
+  'Rc',
+  'pre',
+  'PRE',
+  'preview',
+  'Preview'
+]
 const POST_SPELLINGS = ['post', 'POST', 'Post', 'rev', 'REV', 'r', 'R']
 const DEV_SPELLINGS = ['dev', 'DEV', 'Dev']
 const EPOCHS = ['', '', '', '0!', '1!', '01!', '2!', '10!', '99999999999999999999!']
@@ -73,7 +92,9 @@ export const SPACES = [
 
 function release(random: Random): string {
   const length = 1 + Math.floor(random() * 4)
-  return Array.from({ length }, () => (random() < 0.85 ? pick(random, SEGMENTS.slice(0, 8)) : pick(random, SEGMENTS))).join('.')
+  return Array.from({ length }, () =>
+    random() < 0.85 ? pick(random, SEGMENTS.slice(0, 8)) : pick(random, SEGMENTS)
+  ).join('.')
 }
 
 function pre(random: Random): string {
@@ -107,7 +128,28 @@ export function randomVersion(random: Random): string {
 
 // Characters that break versions in interesting ways: grammar characters out of place, non-ASCII
 // letters that case-fold to ASCII ones (ſ -> s, K (Kelvin) -> k, İ -> i), non-ASCII digits.
-const NOISE = ['.', '-', '_', '+', '!', '*', ' ', 'v', 'a', 'x', '0', 'ſ', '\u212a', '\u0130', '\uff11', '\u0663', '..', '++', 'post', 'dev']
+const NOISE = [
+  '.',
+  '-',
+  '_',
+  '+',
+  '!',
+  '*',
+  ' ',
+  'v',
+  'a',
+  'x',
+  '0',
+  'ſ',
+  '\u212a',
+  '\u0130',
+  '\uff11',
+  '\u0663',
+  '..',
+  '++',
+  'post',
+  'dev'
+]
 
 function mutate(random: Random, text: string): string {
   const at = Math.floor(random() * (text.length + 1))
@@ -205,9 +247,12 @@ export function versionCorpus(): string[] {
   const random = seededRandom(440)
   const out = new Set<string>(HAND_PICKED)
   for (const before of SEPARATORS) {
-    for (const label of PRE_SPELLINGS) for (const after of SEPARATORS) for (const n of NUMBERS) out.add(`1.0${before}${label}${after}${n}`)
-    for (const label of POST_SPELLINGS) for (const after of SEPARATORS) for (const n of NUMBERS) out.add(`1.0${before}${label}${after}${n}`)
-    for (const label of DEV_SPELLINGS) for (const after of SEPARATORS) for (const n of NUMBERS) out.add(`1.0${before}${label}${after}${n}`)
+    for (const label of PRE_SPELLINGS)
+      for (const after of SEPARATORS) for (const n of NUMBERS) out.add(`1.0${before}${label}${after}${n}`)
+    for (const label of POST_SPELLINGS)
+      for (const after of SEPARATORS) for (const n of NUMBERS) out.add(`1.0${before}${label}${after}${n}`)
+    for (const label of DEV_SPELLINGS)
+      for (const after of SEPARATORS) for (const n of NUMBERS) out.add(`1.0${before}${label}${after}${n}`)
   }
   for (const n of NUMBERS.slice(1)) out.add(`1.0-${n}`)
   for (const epoch of EPOCHS) {
@@ -215,7 +260,8 @@ export function versionCorpus(): string[] {
       for (let i = 0; i < 6; i++) out.add(epoch + Array.from({ length }, () => pick(random, SEGMENTS)).join('.'))
     }
   }
-  for (const local of LOCALS) for (const base of ['1.0', '1.0a1', '1!1.0.post1.dev2', '1.0.0']) out.add(`${base}+${local}`)
+  for (const local of LOCALS)
+    for (const base of ['1.0', '1.0a1', '1!1.0.post1.dev2', '1.0.0']) out.add(`${base}+${local}`)
   for (const space of ['', ...SPACES]) {
     for (const prefix of ['', 'v', 'V']) {
       out.add(`${space}${prefix}1.0`)

@@ -8,16 +8,20 @@ const VENV_PYTHON = fileURLToPath(new URL('../../../../.venv/bin/python', import
 
 export function runOracle<T>(script: 'packaging_oracle.py' | 'uv_oracle.py', input: unknown): Promise<T> {
   if (!existsSync(VENV_PYTHON)) {
-    return Promise.reject(new Error(`${VENV_PYTHON} is missing: run scripts/setup-python.sh to install the pinned packaging and uv`))
+    return Promise.reject(
+      new Error(`${VENV_PYTHON} is missing: run scripts/setup-python.sh to install the pinned packaging and uv`)
+    )
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(VENV_PYTHON, [fileURLToPath(new URL(script, import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(VENV_PYTHON, [fileURLToPath(new URL(script, import.meta.url))], {
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
     child.on('error', reject)
-    child.on('close', code => {
+    child.on('close', (code) => {
       if (code !== 0) {
         reject(new Error(`${script} exited with ${code}: ${Buffer.concat(stderr).toString('utf8')}`))
         return
