@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install.sh
 # npm scripts put node_modules/.bin first on PATH, so Node 24 runs the build and the tests.
+echo "== format"
+npm run --silent format:check
 echo "== lint"
 npm run --silent lint
 echo "== typecheck"

@@ -1,6 +1,6 @@
 // Hand-picked cases, most from packaging's own tests/test_version.py, plus the uv bump rules
 // found by experiment. The generated cross-checks against the real tools are in
-// pep440-packaging.test.ts and pep440-uv.test.ts.
+// pep440-packaging.integration.test.ts and pep440-uv.integration.test.ts.
 import {
   VersionError,
   baseVersion,
@@ -261,7 +261,7 @@ describe('helpers', () => {
   })
 })
 
-// What uv 0.13.9 answered for each; pep440-uv.test.ts replays a generated corpus against uv.
+// What uv 0.13.9 answered for each; pep440-uv.integration.test.ts replays a generated corpus against uv.
 describe('bumpVersion', () => {
   it.each<[string, BumpKind | BumpKind[], string]>([
     ['1.2.3', 'major', '2.0.0'],
