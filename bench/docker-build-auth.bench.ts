@@ -21,6 +21,7 @@ import { ROOT, VENV_BIN } from '../test/harness/action-runner.ts'
 import { startPypiServer } from '../test/stack/pypiserver.ts'
 import { type Podman, run, setupPodman } from '../test/harness/containers.ts'
 import { median } from './lib.ts'
+import { inputEnv } from '../test/harness/inputs.ts'
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10
@@ -92,7 +93,7 @@ async function runnerJob(podman: Podman, inputs: Record<string, string>): Promis
     env[name] = join(dir, file)
     await writeFile(env[name] as string, '')
   }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  Object.assign(env, inputEnv(inputs))
   return { dir, env }
 }
 

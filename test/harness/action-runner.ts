@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
+import { inputEnv } from './inputs.ts'
+import { commandLines, parseFileCommands } from './runner-protocol.ts'
 
 // Runs an action's committed bundle the way the GitHub runner does: Node 24, inputs as
 // INPUT_<NAME> variables, and the runner's file commands (GITHUB_OUTPUT, GITHUB_ENV,
@@ -79,37 +81,8 @@ export function newJob(): JobFiles {
   return job
 }
 
-/** Parses the runner's file-command format: `name=value` lines and `name<<DELIM` heredocs. */
-export function parseFileCommands(text: string): Record<string, string> {
-  const result: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? ''
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc) {
-      const [, name, delimiter] = heredoc
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '')
-      result[name as string] = value.join('\n')
-    } else if (line.includes('=')) {
-      const at = line.indexOf('=')
-      result[line.slice(0, at)] = line.slice(at + 1)
-    }
-  }
-  return result
-}
-
-function unescapeCommandData(text: string): string {
-  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
-}
-
-/** Lines of a given workflow command (`::error::`, `::add-mask::`), unescaped. */
-export function commandLines(stdout: string, command: string): string[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith(`::${command}`))
-    .map((line) => unescapeCommandData(line.slice(line.indexOf('::', 2) + 2)))
-}
+// What the action wrote is read with the runner's own parsing rules.
+export { commandLines, parseFileCommands }
 
 function writeShims(job: JobFiles, commands: string[], basePath: string): void {
   for (const command of commands) {
@@ -162,8 +135,7 @@ export async function runBundledAction(action: string, options: ActionRunOptions
     SPAWN_TRACE_FILE: job.spawnLog,
     NODE_OPTIONS: `--import ${join(ROOT, 'test', 'harness', 'spawn-trace.mjs')}`
   })
-  for (const [name, value] of Object.entries(options.inputs ?? {}))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  Object.assign(env, inputEnv(options.inputs ?? {}))
   if (options.post) {
     for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.state, 'utf8'))))
       env[`STATE_${name}`] = value

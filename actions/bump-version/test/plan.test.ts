@@ -5,6 +5,7 @@ import { BUMP_KINDS, type BumpKind, bumpVersion } from '@release/shared/pep440'
 import { resetSecretsForTests } from '@release/shared/secrets'
 import { getInputs } from '../src/inputs.ts'
 import { latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion, versionFromTag } from '../src/plan.ts'
+import { inputEnv, restoreEnvAfterEach } from '../../../test/harness/inputs.ts'
 
 beforeEach(() => {
   resetSecretsForTests()
@@ -59,14 +60,11 @@ describe('targetVersion', () => {
 })
 
 describe('inputs', () => {
-  const saved = { ...process.env }
-  afterEach(() => {
-    for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
-    Object.assign(process.env, saved)
-  })
+  restoreEnvAfterEach()
 
+  /** Adds `values` to the inputs set so far in the test, then parses them all. */
   function inputs(values: Record<string, string>): ReturnType<typeof getInputs> {
-    for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
+    Object.assign(process.env, inputEnv(values))
     return getInputs()
   }
 

@@ -3,20 +3,15 @@ import { registeredSecrets, resetSecretsForTests } from '@release/shared'
 import { analyseDockerfile } from '@release/shared/container/dockerfile'
 import { buildFailureHint, unusedCredentials } from '../src/dockerfile-check.ts'
 import { getInputs } from '../src/inputs.ts'
+import { restoreEnvAfterEach, setInputs as setHarnessInputs } from '../../../test/harness/inputs.ts'
 
-const saved = { ...process.env }
-function setInputs(inputs: Record<string, string>): void {
-  for (const key of Object.keys(process.env))
-    if (key.startsWith('INPUT_') || key.startsWith('AWS_')) delete process.env[key]
-  for (const [name, value] of Object.entries(inputs))
-    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-}
+restoreEnvAfterEach()
+const setInputs = (inputs: Record<string, string>): void => setHarnessInputs(inputs, ['AWS_'])
 beforeEach(() => {
   resetSecretsForTests()
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
 })
 afterEach(() => {
-  process.env = { ...saved }
   jest.restoreAllMocks()
 })
 

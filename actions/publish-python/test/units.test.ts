@@ -11,6 +11,7 @@ import type { Toolchain } from '../src/tools.ts'
 import { UploadFailure, classifyUpload, classifyUploaderOutput, explainFailure, uploaderEnv } from '../src/upload.ts'
 import { installerEnv } from '../src/verify.ts'
 import { isUnknownPackage } from '@release/shared/aws/codeartifact'
+import { restoreEnvAfterEach, setInputs } from '../../../test/harness/inputs.ts'
 
 /** The one line run() would print for what `fn` throws. */
 function failure(fn: () => unknown): string {
@@ -443,16 +444,8 @@ describe('installCommands', () => {
 })
 
 describe('getInputs', () => {
-  const saved = { ...process.env }
-  afterEach(() => {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
-    Object.assign(process.env, saved)
-  })
-  function withInputs(inputs: Record<string, string>): void {
-    for (const key of Object.keys(process.env))
-      if (key.startsWith('INPUT_') || key.startsWith('CODEARTIFACT_')) delete process.env[key]
-    for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
-  }
+  restoreEnvAfterEach()
+  const withInputs = (inputs: Record<string, string>): void => setInputs(inputs, ['CODEARTIFACT_'])
 
   it('reads an any-index target with defaults', () => {
     withInputs({ 'repository-url': 'https://pypi.internal/upload', password: 'pw' })

@@ -9,17 +9,10 @@ import {
   parseList
 } from '../src/inputs.ts'
 import { getCodeArtifactInputs, getCredentialInputs } from '../src/aws/inputs.ts'
+import { restoreEnvAfterEach, setInputs as setHarnessInputs } from '../../../test/harness/inputs.ts'
 
-const saved = { ...process.env }
-function setInputs(inputs: Record<string, string>): void {
-  for (const key of Object.keys(process.env))
-    if (key.startsWith('INPUT_') || key.startsWith('AWS_')) delete process.env[key]
-  for (const [name, value] of Object.entries(inputs))
-    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-}
-afterEach(() => {
-  process.env = { ...saved }
-})
+restoreEnvAfterEach()
+const setInputs = (inputs: Record<string, string>): void => setHarnessInputs(inputs, ['AWS_'])
 
 describe('typed inputs', () => {
   it('reads strings with defaults, trims them, and enforces patterns with one line', () => {

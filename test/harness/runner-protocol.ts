@@ -1,0 +1,111 @@
+// The GitHub Actions runner's side of the workflow-command protocol, as the tests read what an
+// action wrote: the parsing rules of actions/runner (ActionCommand.TryParseV2 for `::name ...::`
+// lines on stdout, and the file-command reader behind GITHUB_OUTPUT, GITHUB_ENV and
+// GITHUB_STATE), so a test fails where the real runner would misread us.
+
+export interface WorkflowCommand {
+  command: string
+  properties: Record<string, string>
+  data: string
+}
+
+function unescapeData(text: string): string {
+  // The runner's order: %0D, %0A, then %25.
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+function unescapeProperty(text: string): string {
+  return unescapeData(text).replace(/%3A/g, ':').replace(/%2C/g, ',')
+}
+
+/** One stdout line as the runner reads it: a command (leading blanks allowed), or undefined. */
+export function parseCommandLine(line: string): WorkflowCommand | undefined {
+  const message = line.trimStart()
+  if (!message.startsWith('::')) return undefined
+  const end = message.indexOf('::', 2)
+  if (end < 0) return undefined
+  const info = message.slice(2, end)
+  const space = info.indexOf(' ')
+  const command = space < 0 ? info : info.slice(0, space)
+  if (!command) return undefined
+  const properties: Record<string, string> = {}
+  if (space > 0) {
+    for (const property of info
+      .slice(space + 1)
+      .trim()
+      .split(',')
+      .filter(Boolean)) {
+      const at = property.indexOf('=')
+      // The runner splits at the first `=` and drops pairs with an empty side.
+      if (at > 0 && at < property.length - 1)
+        properties[property.slice(0, at)] = unescapeProperty(property.slice(at + 1))
+    }
+  }
+  return { command, properties, data: unescapeData(message.slice(end + 2)) }
+}
+
+/** Every command in a stdout stream, split into lines the way the runner does (LF or CRLF). */
+export function parseCommands(stdout: string): WorkflowCommand[] {
+  return stdout
+    .split(/\r?\n/)
+    .map(parseCommandLine)
+    .filter((command): command is WorkflowCommand => command !== undefined)
+}
+
+/** The data of each `::<command>::` line, unescaped (`::error::`, `::add-mask::`, ...). */
+export function commandLines(stdout: string, command: string): string[] {
+  return parseCommands(stdout)
+    .filter((parsed) => parsed.command === command)
+    .map((parsed) => parsed.data)
+}
+
+/** Reads one line from `index`; returns it without its newline (LF or CRLF), and that newline. */
+function readLine(text: string, index: number): { line: string; newline: string; next: number } | undefined {
+  if (index >= text.length) return undefined
+  const lf = text.indexOf('\n', index)
+  if (lf < 0) return { line: text.slice(index), newline: '', next: text.length }
+  const crlf = lf > index && text[lf - 1] === '\r'
+  return { line: text.slice(index, crlf ? lf - 1 : lf), newline: crlf ? '\r\n' : '\n', next: lf + 1 }
+}
+
+/**
+ * A GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STATE file as the runner reads it: `NAME=value` lines,
+ * and `NAME<<DELIMITER` heredocs whose value runs up to a line that is exactly the delimiter.
+ * Throws the runner's complaint for what the runner refuses (which fails the step).
+ */
+export function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {}
+  let cursor = readLine(text, 0)
+  while (cursor) {
+    const { line } = cursor
+    let next = cursor.next
+    if (line !== '') {
+      const equals = line.indexOf('=')
+      const heredoc = line.indexOf('<<')
+      if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+        const key = line.slice(0, equals)
+        if (!key) throw new Error(`Invalid format '${line}'. Name must not be empty`)
+        result[key] = line.slice(equals + 1)
+      } else if (heredoc >= 0) {
+        const key = line.slice(0, heredoc)
+        const delimiter = line.slice(heredoc + 2)
+        if (!key || !delimiter) throw new Error(`Invalid format '${line}'`)
+        const start = next
+        let end = next
+        let valueLine = readLine(text, next)
+        while (valueLine?.line !== delimiter) {
+          if (!valueLine) throw new Error(`Invalid value. Matching delimiter not found '${delimiter}'`)
+          if (!valueLine.newline) throw new Error(`Invalid value. EOF marker missing new line.`)
+          end = valueLine.next - valueLine.newline.length
+          valueLine = readLine(text, valueLine.next)
+        }
+        result[key] = text.slice(start, Math.max(start, end))
+        next = valueLine.next
+      } else {
+        throw new Error(`Invalid format '${line}'`)
+      }
+    }
+    cursor = readLine(text, next)
+  }
+  return result
+}
