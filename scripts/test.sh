@@ -11,6 +11,8 @@ echo "== format"
 npm run --silent format:check
 echo "== lint"
 npm run --silent lint
+echo "== workflow security (zizmor)"
+.venv/bin/zizmor --offline --quiet --config .github/zizmor.yml .github/workflows examples/workflows
 echo "== typecheck"
 npm run --silent typecheck
 echo "== dist"

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { ROOT, VENV_BIN } from '../harness/action-runner.ts'
@@ -11,6 +11,30 @@ import { run } from '../harness/process.ts'
 
 export const ACT = join(ROOT, '.tools', 'bin', 'act')
 export const OWNER_REPO = 'pyrelease/actions'
+
+const STUBS: Record<string, string> = {
+  'actions/setup-python': join(ROOT, 'test', 'e2e', 'stubs', 'setup-python'),
+  'actions/checkout': join(ROOT, 'test', 'e2e', 'stubs', 'checkout')
+}
+
+/**
+ * `--local-repository` mappings that replace actions/checkout and actions/setup-python with the
+ * offline stand-ins in test/e2e/stubs, for every ref the workflows pin them to (a commit SHA,
+ * so the mapping follows the pins as Dependabot moves them).
+ */
+export function stubbedActions(): string[] {
+  const refs = new Set<string>()
+  for (const dir of [join(ROOT, '.github', 'workflows'), join(ROOT, 'examples', 'workflows')]) {
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.yml'))) {
+      for (const [, action, ref] of readFileSync(join(dir, file), 'utf8').matchAll(
+        /uses:\s*(actions\/[\w-]+)@([\w.-]+)/g
+      )) {
+        if (action && ref && STUBS[action]) refs.add(`${action}@${ref}`)
+      }
+    }
+  }
+  return [...refs].sort().map((ref) => `${ref}=${STUBS[ref.slice(0, ref.indexOf('@'))]}`)
+}
 
 /**
  * What a consumer downloads for `pyrelease/actions@v1`: each action's action.yml and committed
@@ -85,10 +109,7 @@ export async function runAct(run_: ActRun): Promise<ActResult> {
     'ubuntu-latest=-self-hosted',
     '--local-repository',
     `${OWNER_REPO}@v1=${run_.actionsDir}`,
-    '--local-repository',
-    `actions/setup-python@v6=${join(ROOT, 'test', 'e2e', 'stubs', 'setup-python')}`,
-    '--local-repository',
-    `actions/checkout@v5=${join(ROOT, 'test', 'e2e', 'stubs', 'checkout')}`,
+    ...stubbedActions().flatMap((mapping) => ['--local-repository', mapping]),
     '--cache-server-addr',
     '127.0.0.1',
     '--artifact-server-addr',
