@@ -1,7 +1,6 @@
-import { existsSync, statSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { ActionError, InputError, describeError } from '@release/shared/errors'
-import { findWorkTreeRoot, gitRepo, readCheckout, remoteUrl, tokenAuthEnv } from '@release/shared/git'
+import { ActionError, describeError } from '@release/shared/errors'
+import { inputDirectory } from '@release/shared/paths'
+import { type GitRepo, findWorkTreeRoot, gitRepo, readCheckout, remoteUrl, tokenAuthEnv } from '@release/shared/git'
 import { writeJobSummary } from '@release/shared/summary'
 import { describeSource, renderVersionEdits } from '@release/shared/version-sources/index'
 import * as log from '@release/shared/workflow-commands'
@@ -19,89 +18,95 @@ import type { Inputs } from './inputs.ts'
 import { type PushOutcome, pushWithRetry } from './push.ts'
 import { renderTemplate } from './plan.ts'
 
-function checkWorkingDirectory(path: string): void {
-  if (!existsSync(path) || !statSync(path).isDirectory()) {
-    throw new InputError(
-      'working-directory',
-      `"${path}" is not a directory`,
-      'use the path of the Python project, relative to the workspace'
-    )
-  }
-}
-
 function sourceLines(bump: Bump): string[] {
   if (bump.mode === 'tag-only') return [`The version comes from git tags: ${bump.previousFrom}`]
   return bump.sources.map((source) => `${describeSource(source)} = ${source.raw}`)
 }
 
-export async function run(inputs: Inputs): Promise<void> {
-  const projectDir = resolve(inputs.workingDirectory)
-  checkWorkingDirectory(projectDir)
-  const repo = gitRepo(projectDir)
-  const identity = { name: inputs.gitUserName, email: inputs.gitUserEmail }
+/**
+ * Marks a promise that is started ahead of its use as handled, so a failure before it is
+ * awaited is no unhandled rejection; awaiting it still throws.
+ */
+function startEarly<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined)
+  return promise
+}
 
-  const read = await log.group('Read the version', async () => {
-    // The checkout is read (one git status) while the version files are read in-process. Its
-    // failure is awaited first, so that outside a repository its message (with the fix) is the one
-    // reported.
-    const checkoutRead = readCheckout(repo)
-    checkoutRead.catch(() => undefined)
-    // A token must be in place before git first talks to the remote (tag-only mode fetches tags
-    // while planning); the status above is local.
-    if (inputs.token) {
-      const url = await remoteUrl(repo)
-      const auth = url === undefined ? undefined : tokenAuthEnv(url, inputs.token)
-      if (auth) Object.assign(repo.env, auth)
-      else
-        log.info(
-          `Input \`token\` is ignored: the remote \`${repo.remote}\` is not an https URL, so git authenticates to it another way.`
-        )
-    }
-    const planContext = { inputs, repo, projectDir, topLevel: findWorkTreeRoot(projectDir) ?? projectDir }
-    const draft = await planVersion(planContext).catch(async (error) => {
-      await checkoutRead
-      throw error
-    })
-    const remoteTagRead = remoteTagLookup(planContext, draft)
-    remoteTagRead?.catch(() => undefined)
-    const head = await checkoutRead
-    if (head.dirty.length > 0 && !inputs.allowDirty) {
-      const { dirty } = head
-      const listed = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, and ${dirty.length - 10} more` : '')
-      throw new ActionError(`The working tree has uncommitted changes: ${listed}.`, {
-        hint: 'commit or stash them before bumping (only the version files go into the bump commit), or set `allow-dirty: true`'
-      })
-    }
-    const branch = inputs.branch ?? head.branch
-    const context: Context = {
-      inputs,
-      repo,
-      projectDir,
-      topLevel: head.topLevel,
-      commonDir: head.commonDir,
-      checkedOut: head.branch,
-      branch,
-      identity
-    }
-    // `files` are checked against the repository root; the in-process guess is git's answer but in
-    // layouts git had to be asked about.
-    const planned = head.topLevel === planContext.topLevel ? draft : await planVersion(context)
-    planned.baseSha = head.sha
-    await checkRefs(context, planned, remoteTagRead)
-    if (inputs.push && !inputs.dryRun && !branch && (inputs.commit || planned.mode === 'tag-only')) {
-      throw new ActionError(
-        `HEAD is detached (at ${head.sha.slice(0, 12)}), so there is no branch to push the bump to.`,
-        {
-          hint: 'check out a branch (actions/checkout with `ref: main`), or name it in the `branch` input'
-        }
-      )
-    }
-    for (const line of sourceLines(planned)) log.info(line)
-    for (const note of planned.notes) log.info(`Note: ${note}`)
-    log.info(`${planned.previous ?? '(none)'} -> ${planned.version}${planned.tag ? `, tag ${planned.tag}` : ''}`)
-    return { ctx: context, bump: planned }
+/** Hands the token to git for an https remote (other remotes authenticate their own way). */
+async function authenticate(repo: GitRepo, token: string): Promise<void> {
+  const url = await remoteUrl(repo)
+  const auth = url === undefined ? undefined : tokenAuthEnv(url, token)
+  if (auth) Object.assign(repo.env, auth)
+  else
+    log.info(
+      `Input \`token\` is ignored: the remote \`${repo.remote}\` is not an https URL, so git authenticates to it another way.`
+    )
+}
+
+function checkClean(dirty: string[], allowDirty: boolean): void {
+  if (dirty.length === 0 || allowDirty) return
+  const listed = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, and ${dirty.length - 10} more` : '')
+  throw new ActionError(`The working tree has uncommitted changes: ${listed}.`, {
+    hint: 'commit or stash them before bumping (only the version files go into the bump commit), or set `allow-dirty: true`'
   })
-  const { ctx, bump } = read
+}
+
+/**
+ * Reads the checkout and the version, and plans the bump. The checkout (one git status) is read
+ * while the version files are read in-process, and the remote's tag is looked up meanwhile.
+ */
+async function readVersion(inputs: Inputs, repo: GitRepo, projectDir: string): Promise<{ ctx: Context; bump: Bump }> {
+  const checkoutRead = startEarly(readCheckout(repo))
+  // Before git first talks to the remote (tag-only mode fetches tags while planning).
+  if (inputs.token) await authenticate(repo, inputs.token)
+  // The repository root, found in-process; git's answer differs only in layouts it had to be
+  // asked about (linked worktrees, GIT_DIR), and then the plan is redone against it.
+  const guessedTopLevel = findWorkTreeRoot(projectDir) ?? projectDir
+  const draftContext = { inputs, repo, projectDir, topLevel: guessedTopLevel }
+  const draft = await planVersion(draftContext).catch(async (error) => {
+    // Outside a repository, the checkout's failure (with its fix) is the one to report.
+    await checkoutRead
+    throw error
+  })
+  const remoteTagRead = remoteTagLookup(draftContext, draft)
+  if (remoteTagRead) startEarly(remoteTagRead)
+  const head = await checkoutRead
+  checkClean(head.dirty, inputs.allowDirty)
+  const ctx: Context = {
+    inputs,
+    repo,
+    projectDir,
+    topLevel: head.topLevel,
+    commonDir: head.commonDir,
+    checkedOut: head.branch,
+    branch: inputs.branch ?? head.branch,
+    identity: { name: inputs.gitUserName, email: inputs.gitUserEmail }
+  }
+  const bump = head.topLevel === guessedTopLevel ? draft : await planVersion(ctx)
+  bump.baseSha = head.sha
+  await checkRefs(ctx, bump, remoteTagRead)
+  if (inputs.push && !inputs.dryRun && !ctx.branch && (inputs.commit || bump.mode === 'tag-only')) {
+    throw new ActionError(
+      `HEAD is detached (at ${head.sha.slice(0, 12)}), so there is no branch to push the bump to.`,
+      {
+        hint: 'check out a branch (actions/checkout with `ref: main`), or name it in the `branch` input'
+      }
+    )
+  }
+  for (const line of sourceLines(bump)) log.info(line)
+  for (const note of bump.notes) log.info(`Note: ${note}`)
+  log.info(`${bump.previous ?? '(none)'} -> ${bump.version}${bump.tag ? `, tag ${bump.tag}` : ''}`)
+  return { ctx, bump }
+}
+
+export async function run(inputs: Inputs): Promise<void> {
+  const projectDir = inputDirectory(
+    'working-directory',
+    inputs.workingDirectory,
+    'the path of the Python project, relative to the workspace'
+  )
+  const repo = gitRepo(projectDir)
+  const { ctx, bump } = await log.group('Read the version', () => readVersion(inputs, repo, projectDir))
   if (bump.remoteMoved) {
     log.info(
       `Note: ${repo.remote}/${ctx.branch} has moved past this checkout; a real run would bump on top of it, from the version there.`
@@ -124,11 +129,10 @@ export async function run(inputs: Inputs): Promise<void> {
 
   await log.group(bump.mode === 'files' ? 'Write, commit and tag' : 'Tag', () => applyBump(ctx, bump))
 
-  let outcome: PushOutcome = { pushed: false, attempts: 0 }
-  let final = bump
-  if (inputs.push && (bump.commitSha !== undefined || bump.tag !== undefined)) {
-    ;({ outcome, bump: final } = await log.group(`Push to ${repo.remote}`, () => pushWithRetry(ctx, bump)))
-  }
+  const { outcome, bump: final } =
+    inputs.push && (bump.commitSha !== undefined || bump.tag !== undefined)
+      ? await log.group(`Push to ${repo.remote}`, () => pushWithRetry(ctx, bump))
+      : { outcome: { pushed: false, attempts: 0 }, bump }
   // Outputs and the summary are written whether or not the dispatch works: the bump is pushed
   // either way, and later steps (or a re-run of the dispatch alone) need to know it.
   const dispatched = await startDispatch(ctx, final, outcome)

@@ -258,7 +258,7 @@ describe('refusals', () => {
       /^.* is not inside a git repository\. Fix: run actions\/checkout first, and point `working-directory` into the checkout$/
     )
     expect(failureOf(await bump(box.work, { bump: 'patch', 'working-directory': 'nope' }))).toMatch(
-      /^Input `working-directory`: ".*\/nope" is not a directory; use the path of the Python project, relative to the workspace\.$/
+      /^Input `working-directory`: "nope" is not a directory \(.*\/nope\); use the path of the Python project, relative to the workspace\.$/
     )
   })
 })

@@ -1,5 +1,5 @@
 import { CODEARTIFACT_USERNAME, getRepositoryAccess } from '@release/shared/aws/codeartifact'
-import { resolveAwsSession } from '@release/shared/aws/credentials'
+import { describeSession, resolveAwsSession } from '@release/shared/aws/credentials'
 import { HANDOFF_ENV } from '@release/shared/aws/handoff'
 import { writeJobSummary } from '@release/shared/summary'
 import * as workflow from '@release/shared/workflow-commands'
@@ -12,11 +12,7 @@ const DEPENDENCY_CONFUSION_WARNING =
 export async function run(inputs: Inputs): Promise<void> {
   const session = await workflow.group('AWS credentials', async () => {
     const resolved = await resolveAwsSession(inputs.credentials)
-    workflow.info(
-      resolved.source === 'oidc'
-        ? `Assumed ${resolved.roleArn} with the GitHub OIDC token`
-        : 'Using the credentials from the environment'
-    )
+    workflow.info(describeSession(resolved))
     return resolved
   })
 

@@ -45,9 +45,8 @@ const ARG_NAME = {
   regex: /^[A-Za-z_][A-Za-z0-9_]*$/,
   accepted: 'a variable name: letters, digits and _, not starting with a digit'
 }
-// BuildKit and buildah accept any id; these characters survive the `id=...,src=...` csv and a
-// file name in /run/secrets unchanged.
-// Also a file name under /run/secrets, so `.` and `..` are out.
+// BuildKit and buildah accept any id; these characters survive the `id=...,src=...` csv
+// unchanged, and the id is also a file name under /run/secrets, so `.` and `..` are out.
 const SECRET_ID = {
   regex: /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,128}$/,
   accepted: 'letters, digits, `_`, `.` and `-`, e.g. pip_index_url'

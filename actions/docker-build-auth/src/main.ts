@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AwsSession } from '@release/shared/aws/client-config'
-import { resolveAwsSession } from '@release/shared/aws/credentials'
+import { describeSession, resolveAwsSession } from '@release/shared/aws/credentials'
 import { type BuildSpec, buildArgs, loginArgs, pushArgs, unsupportedReason } from '@release/shared/container/build-argv'
 import { type Builder, detectBuilder } from '@release/shared/container/builder'
 import { type DockerfileInfo, mountsOf } from '@release/shared/container/dockerfile'
@@ -65,11 +65,7 @@ export async function run(inputs: Inputs): Promise<void> {
 
 async function awsSession(inputs: Inputs): Promise<AwsSession> {
   const session = await resolveAwsSession(inputs.credentials as NonNullable<Inputs['credentials']>)
-  log.info(
-    session.source === 'oidc'
-      ? `Assumed ${session.roleArn} with the GitHub OIDC token`
-      : 'Using the credentials from the environment'
-  )
+  log.info(describeSession(session))
   return session
 }
 
@@ -202,5 +198,3 @@ function podmanMetadata(result: BuildResult, tags: readonly string[]): Record<st
     ...(tags.length > 0 ? { 'image.name': tags.join(',') } : {})
   }
 }
-
-/** The builder's own error line: the last line that says error, else the last line. */

@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import { ActionError, InputError } from '@release/shared/errors'
+import { ActionError } from '@release/shared/errors'
+import { inputDirectory } from '@release/shared/paths'
 import { RetryDeadlineError, logRetry } from '@release/shared/retry'
 import * as log from '@release/shared/workflow-commands'
 import { type Project, buildProjects } from './build.ts'
@@ -23,14 +23,6 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
     log.info(`(${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`)
     return result
   })
-}
-
-function directory(path: string, input: string, what: string): string {
-  const dir = resolve(path)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InputError(input, `"${path}" is not a directory (${dir})`, `use ${what}`)
-  }
-  return dir
 }
 
 export async function run(inputs: Inputs): Promise<void> {
@@ -58,9 +50,9 @@ async function publish(inputs: Inputs, outcome: Outcome): Promise<void> {
 }
 
 async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSignal): Promise<void> {
-  const workDir = directory(
-    inputs.workingDirectory,
+  const workDir = inputDirectory(
     'working-directory',
+    inputs.workingDirectory,
     'the directory of the Python project (or of the projects in `packages`), relative to the workspace'
   )
   // A tag that names no version fails before anything is built.
@@ -95,7 +87,7 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
       })
     : await phase('Build', async () => {
         const projects: Project[] = inputs.packages.map((dir) => ({
-          dir: directory(resolve(workDir, dir), 'packages', 'project directories relative to `working-directory`'),
+          dir: inputDirectory('packages', resolve(workDir, dir), 'project directories relative to `working-directory`'),
           label: relative(process.cwd(), resolve(workDir, dir)) || '.'
         }))
         const results = await buildProjects(projects, toolchain, {

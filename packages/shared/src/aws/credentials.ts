@@ -22,6 +22,13 @@ export interface CredentialOptions {
   signal?: AbortSignal
 }
 
+/** One log line saying where the session's credentials came from. */
+export function describeSession(session: AwsSession): string {
+  return session.source === 'oidc'
+    ? `Assumed ${session.roleArn} with the GitHub OIDC token`
+    : 'Using the credentials from the environment'
+}
+
 export async function resolveAwsSession(options: CredentialOptions): Promise<AwsSession> {
   if (!options.roleToAssume) return { region: options.region, source: 'ambient' }
   const idToken = await requestGitHubIdToken(options.audience)
