@@ -1,4 +1,6 @@
 import { runBundledAction } from '../../../test/harness/action-runner.ts'
+import { type SilentServer, startSilentServer } from '../../../test/harness/silent-server.ts'
+import { type FaultProxy, startFaultProxy } from '../../../test/stack/fault-proxy.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
 
 // Every way codeartifact-login can be misused or refused, run through the bundle against the
@@ -67,6 +69,15 @@ describe('bad inputs fail before any AWS call', () => {
       'Input `role-to-assume`: "arn:aws:iam::1111:role/x" is not valid; expected an IAM role ARN such as arn:aws:iam::111122223333:role/github-publish.'
     ],
     [{ 'index-mode': 'only' }, 'Input `index-mode`: "only" is not accepted; use one of replace, extra.'],
+    // Needs the rebuilt bundle (partitions are checked since the "hostile inputs" change).
+    [
+      { 'role-to-assume': 'arn:awsx:iam::123456789012:role/x' },
+      'Input `role-to-assume`: "arn:awsx:iam::123456789012:role/x" is not valid; expected an IAM role ARN such as arn:aws:iam::111122223333:role/github-publish.'
+    ],
+    [
+      { 'role-to-assume': 'arn:aws-cn:iam::111122223333:role/x' },
+      'Input `role-to-assume`: "arn:aws-cn:iam::111122223333:role/x" is a role of partition aws-cn, but the region us-east-1 from `aws-region` is in partition aws; use a role of partition aws, or a region of partition aws-cn (cn-*).'
+    ],
     [{ domain: '' }, 'Input `domain`: is required but empty; set it in the step’s `with:`.']
   ])('%j', async (extra, message) => {
     const before = stack.codeartifact.log.length
@@ -168,8 +179,93 @@ describe('transient failures', () => {
     const started = Date.now()
     await expectOneError(
       runBundledAction('codeartifact-login', { inputs: inputs({ 'retry-timeout-seconds': '3' }), env: stack.env }),
-      /^CodeArtifact GetAuthorizationToken still failing after \d+ attempts in \d+\.\d s; last error: CodeArtifact is down$/
+      /^CodeArtifact GetAuthorizationToken still failing after \d+ attempts in \d+\.\d s; last error: CodeArtifact is down Fix: raise `retry-timeout-seconds` if the service is slow to recover; otherwise check the service's status and the runner's network \(proxy, firewall\)$/
     )
     expect(Date.now() - started).toBeLessThan(8_000)
+  })
+})
+
+// Everything below needs the bundle rebuilt with the "hostile inputs" change (deadlines that
+// abort the attempt in flight, endpoint errors in one line, the OIDC request retried).
+describe('hostile endpoints end within the deadline in one line', () => {
+  let silent: SilentServer
+  const proxies: FaultProxy[] = []
+
+  beforeAll(async () => {
+    silent = await startSilentServer()
+  })
+  afterAll(async () => {
+    await silent.close()
+    await Promise.all(proxies.map((proxy) => proxy.stop()))
+  })
+
+  /** A proxy in front of `target` that answers every request with `status` and a plain-text body. */
+  async function failingProxy(target: string, status: number, body: string): Promise<string> {
+    const proxy = await startFaultProxy({ target })
+    proxies.push(proxy)
+    proxy.addFault({ status, body, persistent: true })
+    return proxy.url
+  }
+
+  it.each([
+    ['AWS_ENDPOINT_URL_STS', 'STS AssumeRoleWithWebIdentity'],
+    ['AWS_ENDPOINT_URL_CODEARTIFACT', 'CodeArtifact (GetAuthorizationToken|GetRepositoryEndpoint)'],
+    ['ACTIONS_ID_TOKEN_REQUEST_URL', 'GitHub OIDC token request']
+  ])('%s pointing at an endpoint that never answers', async (variable, label) => {
+    const started = Date.now()
+    await expectOneError(
+      runBundledAction('codeartifact-login', {
+        inputs: inputs({ 'retry-timeout-seconds': '2' }),
+        env: {
+          ...stack.env,
+          [variable]: variable.startsWith('ACTIONS_') ? `${silent.url}/token?api-version=2.0` : silent.url
+        }
+      }),
+      new RegExp(
+        `^${label} still failing after 1 attempt in 2\\.\\d s; last error: no answer within the deadline Fix: `
+      )
+    )
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  it('the OIDC token service answering 503 is retried, then named', async () => {
+    const url = await failingProxy(stack.oidc.url, 503, 'Service Unavailable')
+    await expectOneError(
+      runBundledAction('codeartifact-login', {
+        inputs: inputs({ 'retry-timeout-seconds': '3' }),
+        env: { ...stack.env, ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/token?api-version=2.0` }
+      }),
+      /^GitHub OIDC token request still failing after \d+ attempts in \d\.\d s; last error: HTTP 503 Fix: GitHub's token service failed; re-run the job/
+    )
+  })
+
+  it('a CodeArtifact endpoint answering 403 with a non-AWS body', async () => {
+    const url = await failingProxy(stack.codeartifact.url, 403, 'Forbidden')
+    await expectOneError(
+      runBundledAction('codeartifact-login', {
+        inputs: inputs(),
+        env: { ...stack.env, AWS_ENDPOINT_URL_CODEARTIFACT: url }
+      }),
+      /^CodeArtifact (GetAuthorizationToken|GetRepositoryEndpoint): the endpoint answered HTTP 403 with a non-AWS body \(text\/plain\)\. Fix: check `aws-region`, the endpoint variables \(AWS_ENDPOINT_URL\*\) and any proxy between the runner and AWS$/
+    )
+  })
+
+  it('AWS_ENDPOINT_URL_CODEARTIFACT that is not a URL', async () => {
+    await expectOneError(
+      runBundledAction('codeartifact-login', {
+        inputs: inputs(),
+        env: { ...stack.env, AWS_ENDPOINT_URL_CODEARTIFACT: 'not a url' }
+      }),
+      /^CodeArtifact (GetAuthorizationToken|GetRepositoryEndpoint): AWS_ENDPOINT_URL_CODEARTIFACT is not a URL \(Invalid URL\)\. Fix: set AWS_ENDPOINT_URL_CODEARTIFACT to an absolute URL/
+    )
+  })
+
+  it('a 6000-character input is cut in the error line', async () => {
+    const value = `arn:aws:iam::111122223333:role/${'a'.repeat(6000)}`
+    const result = await expectOneError(
+      runBundledAction('codeartifact-login', { inputs: inputs({ 'role-to-assume': value }), env: stack.env }),
+      /^Input `role-to-assume`: "arn:aws:iam::111122223333:role\/a+…a+" is not valid; expected an IAM role ARN/
+    )
+    expect(result.errors[0]?.length).toBeLessThanOrEqual(300)
   })
 })

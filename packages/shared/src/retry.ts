@@ -1,9 +1,12 @@
+import { ActionError, messageOf, oneLine } from './errors.ts'
 import { info } from './workflow-commands.ts'
 
 // Classified retries. Throttling, 5xx and network errors are worth another try after a
 // jittered back-off; auth and validation errors never get better by waiting, so they fail
 // at once. Every retry loop is bounded by a deadline rather than an attempt count, which is
-// what keeps a dead endpoint from hanging a job for minutes.
+// what keeps a dead endpoint from hanging a job for minutes. An attempt still in flight when
+// the deadline passes is told so through its signal: an endpoint that accepts the connection
+// and never answers must not hold the step past the deadline either.
 
 export interface Classification {
   retryable: boolean
@@ -113,23 +116,38 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>
   now?: () => number
   random?: () => number
-  /** Stops the loop before its next attempt, e.g. when a sibling call already failed. */
+  /** Stops the loop, and the attempt in flight when the operation passes its signal on. */
   signal?: AbortSignal
+  /** The fix named when the deadline runs out (e.g. RETRY_TIMEOUT_HINT), unless the last error has its own. */
+  hint?: string
 }
 
+/** The fix for a deadline that ran out, in the actions that have a `retry-timeout-seconds` input. */
+export const RETRY_TIMEOUT_HINT =
+  "raise `retry-timeout-seconds` if the service is slow to recover; otherwise check the service's status and the runner's network (proxy, firewall)"
+
 /** Raised when the deadline runs out; carries the last error as `cause` and in the message. */
-export class RetryDeadlineError extends Error {
+export class RetryDeadlineError extends ActionError {
   readonly attempts: number
-  constructor(label: string, attempts: number, elapsedMs: number, lastError: unknown) {
-    const last = lastError instanceof Error ? lastError.message || lastError.name : String(lastError)
+  constructor(label: string, attempts: number, elapsedMs: number, lastError: unknown, hint?: string) {
+    // Embedded in our message, so made one line here (the SDK's can span two).
+    const last = oneLine(messageOf(lastError))
+    // The last error's own fix is the more specific one (e.g. "check the endpoint variables").
+    const lastHint = lastError instanceof ActionError ? lastError.hint : undefined
     super(
-      `${label} still failing after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s; last error: ${last}`,
-      {
-        cause: lastError
-      }
+      `${label} still failing after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${(elapsedMs / 1000).toFixed(1)} s; last error: ${last}`,
+      { cause: lastError, hint: lastHint ?? hint }
     )
     this.name = 'RetryDeadlineError'
     this.attempts = attempts
+  }
+}
+
+/** The last error of an attempt the deadline cut short: the endpoint never answered in time. */
+export class NoAnswerError extends Error {
+  constructor(cause: unknown) {
+    super('no answer within the deadline', { cause })
+    this.name = 'NoAnswerError'
   }
 }
 
@@ -140,7 +158,31 @@ export function logRetry(retry: { attempt: number; delayMs: number; reason: stri
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+/** An attempt that ended because its signal fired (the SDK's AbortError, fetch's TimeoutError). */
+function isAbort(error: unknown): boolean {
+  const name = (error as { name?: unknown } | undefined)?.name
+  return name === 'AbortError' || name === 'TimeoutError'
+}
+
+/**
+ * The signal one attempt runs under: aborted when the deadline passes or the caller gives up.
+ * `deadline` is kept apart so that a cut attempt can be told from a caller that gave up.
+ */
+function attemptSignals(remainingMs: number, caller?: AbortSignal): { deadline: AbortSignal; signal: AbortSignal } {
+  // The timer is unref'd: it never keeps the process alive after the attempt is done.
+  const deadline = AbortSignal.timeout(Math.max(0, remainingMs))
+  return { deadline, signal: caller ? AbortSignal.any([deadline, caller]) : deadline }
+}
+
+/**
+ * Runs `operation` until it succeeds, fails for good, or the deadline passes. Operations that
+ * do I/O pass `signal` on (`client.send(command, { abortSignal })`, `fetch(url, { signal })`)
+ * so that an attempt in flight ends at the deadline too.
+ */
+export async function withRetry<T>(
+  operation: (attempt: number, signal: AbortSignal) => Promise<T>,
+  options: RetryOptions
+): Promise<T> {
   const {
     deadlineMs = 60_000,
     initialDelayMs = 250,
@@ -152,16 +194,24 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
   } = options
   const started = now()
   for (let attempt = 1; ; attempt++) {
+    const { deadline, signal } = attemptSignals(deadlineMs - (now() - started), options.signal)
     try {
-      return await operation(attempt)
+      return await operation(attempt, signal)
     } catch (error) {
+      if (options.signal?.aborted) throw error
+      // Only an abort is the deadline's doing: an operation that ignores its signal may still
+      // fail on its own after the deadline, and that error is reported as it is.
+      if (deadline.aborted && isAbort(error)) {
+        throw new RetryDeadlineError(options.label, attempt, now() - started, new NoAnswerError(error), options.hint)
+      }
       const classification = classify(error)
-      if (!classification.retryable || options.signal?.aborted) throw error
+      if (!classification.retryable) throw error
       // Full jitter (AWS architecture blog): spreads concurrent clients apart after an outage.
       const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1))
       const delayMs = Math.max(classification.retryAfterMs ?? 0, Math.round(random() * ceiling))
       const elapsed = now() - started
-      if (elapsed + delayMs >= deadlineMs) throw new RetryDeadlineError(options.label, attempt, elapsed, error)
+      if (elapsed + delayMs >= deadlineMs)
+        throw new RetryDeadlineError(options.label, attempt, elapsed, error, options.hint)
       options.onRetry?.({ attempt, delayMs, reason: classification.reason, error })
       await sleep(delayMs)
       if (options.signal?.aborted) throw error

@@ -107,6 +107,20 @@ describe('getRepositoryAccess', () => {
     )
   })
 
+  it.each([
+    ['cn-north-1', 'aws-cn'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['eusc-de-east-1', 'aws-eusc']
+  ])('names the resource ARN in the partition of %s', async (region, partition) => {
+    codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: 't', expiration: new Date() })
+    codeartifact.on(GetRepositoryEndpointCommand).rejects(awsError('AccessDeniedException', 403, 'not authorized'))
+    const message = await getRepositoryAccess(
+      { region, source: 'ambient' },
+      { ...ref, domainOwner: '111122223333' }
+    ).catch(describeError)
+    expect(message).toContain(`on arn:${partition}:codeartifact:${region}:111122223333:repository/acme/python-internal`)
+  })
+
   it('stops retrying the endpoint once the token call has failed for good', async () => {
     codeartifact.on(GetAuthorizationTokenCommand).rejects(awsError('AccessDeniedException', 403, 'not authorized'))
     codeartifact.on(GetRepositoryEndpointCommand).rejects(awsError('InternalServerException', 500))

@@ -9,6 +9,7 @@ import {
   parseList
 } from '../src/inputs.ts'
 import { getCodeArtifactInputs, getCredentialInputs } from '../src/aws/inputs.ts'
+import { MAX_ERROR_LINE, describeError } from '../src/errors.ts'
 import { restoreEnvAfterEach, setInputs as setHarnessInputs } from '../../../test/harness/inputs.ts'
 
 restoreEnvAfterEach()
@@ -139,5 +140,67 @@ describe('AWS inputs', () => {
   it('returns nothing when the target is optional and no domain is set', () => {
     setInputs({})
     expect(getCodeArtifactInputs({ required: false })).toBeUndefined()
+  })
+})
+
+describe('role-to-assume and the partition of the region', () => {
+  it.each([
+    ['arn:aws:iam::111122223333:role/r', 'eu-west-1'],
+    ['arn:aws-cn:iam::111122223333:role/r', 'cn-north-1'],
+    ['arn:aws-us-gov:iam::111122223333:role/r', 'us-gov-west-1'],
+    ['arn:aws-iso:iam::111122223333:role/r', 'us-iso-east-1'],
+    ['arn:aws-iso-b:iam::111122223333:role/r', 'us-isob-east-1'],
+    ['arn:aws-iso-e:iam::111122223333:role/r', 'eu-isoe-west-1'],
+    ['arn:aws-iso-f:iam::111122223333:role/r', 'us-isof-south-1'],
+    ['arn:aws-eusc:iam::111122223333:role/r', 'eusc-de-east-1']
+  ])('accepts %s in %s', (role, region) => {
+    setInputs({ 'aws-region': region, 'role-to-assume': role })
+    expect(getCredentialInputs()).toMatchObject({ region, roleToAssume: role })
+  })
+
+  it.each([
+    [
+      { 'aws-region': 'us-east-1', 'role-to-assume': 'arn:awsx:iam::123456789012:role/x' },
+      'Input `role-to-assume`: "arn:awsx:iam::123456789012:role/x" is not valid; expected an IAM role ARN such as arn:aws:iam::111122223333:role/github-publish.'
+    ],
+    [
+      { 'aws-region': 'us-east-1', 'role-to-assume': 'arn:aws-cn:iam::111122223333:role/x' },
+      'Input `role-to-assume`: "arn:aws-cn:iam::111122223333:role/x" is a role of partition aws-cn, but the region us-east-1 from `aws-region` is in partition aws; use a role of partition aws, or a region of partition aws-cn (cn-*).'
+    ],
+    [
+      { 'aws-region': 'cn-north-1', 'role-to-assume': 'arn:aws:iam::111122223333:role/x' },
+      'Input `role-to-assume`: "arn:aws:iam::111122223333:role/x" is a role of partition aws, but the region cn-north-1 from `aws-region` is in partition aws-cn; use a role of partition aws-cn, or a region of partition aws (the commercial regions).'
+    ],
+    [
+      { 'aws-region': 'us-iso-east-1', 'role-to-assume': 'arn:aws-iso-b:iam::111122223333:role/x' },
+      'Input `role-to-assume`: "arn:aws-iso-b:iam::111122223333:role/x" is a role of partition aws-iso-b, but the region us-iso-east-1 from `aws-region` is in partition aws-iso; use a role of partition aws-iso, or a region of partition aws-iso-b (us-isob-*).'
+    ]
+  ])('refuses %j', (inputs, message) => {
+    setInputs(inputs)
+    expect(() => getCredentialInputs()).toThrow(message)
+  })
+
+  it('says when the region came from AWS_REGION', () => {
+    setInputs({ 'role-to-assume': 'arn:aws-us-gov:iam::111122223333:role/x' })
+    process.env['AWS_REGION'] = 'eu-west-1'
+    expect(() => getCredentialInputs()).toThrow(
+      'but the region eu-west-1 from AWS_REGION (`aws-region` is empty) is in partition aws;'
+    )
+  })
+
+  it('cuts a 6000-character value in the error line', () => {
+    const value = `arn:aws:iam::111122223333:role/${'a'.repeat(6000)}`
+    setInputs({ 'aws-region': 'us-east-1', 'role-to-assume': value })
+    let line = ''
+    try {
+      getCredentialInputs()
+    } catch (error) {
+      line = describeError(error)
+    }
+    expect(line).toMatch(
+      /^Input `role-to-assume`: "arn:aws:iam::111122223333:role\/a+…a+" is not valid; expected an IAM role ARN/
+    )
+    expect(line.length).toBeLessThanOrEqual(MAX_ERROR_LINE)
+    expect(line).not.toContain(value)
   })
 })

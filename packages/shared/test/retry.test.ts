@@ -1,4 +1,5 @@
-import { RetryDeadlineError, classifyError, retryAfterMs, withRetry } from '../src/retry.ts'
+import { ActionError, describeError } from '../src/errors.ts'
+import { RETRY_TIMEOUT_HINT, RetryDeadlineError, classifyError, retryAfterMs, withRetry } from '../src/retry.ts'
 
 function awsError(name: string, status: number): Error {
   return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } })
@@ -126,6 +127,78 @@ describe('withRetry with an abort signal', () => {
     )
     await expect(failure).rejects.toThrow('InternalServerException happened')
     expect(calls).toBe(1)
+  })
+})
+
+describe('withRetry and the attempt in flight', () => {
+  /** An operation that never settles on its own: it ends only when its signal fires. */
+  const hang = (_attempt: number, signal: AbortSignal): Promise<never> =>
+    new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+
+  it('aborts an attempt still in flight at the deadline, and says it got no answer', async () => {
+    const started = Date.now()
+    const failure = withRetry(hang, { label: 'STS GetCallerIdentity', deadlineMs: 300, hint: RETRY_TIMEOUT_HINT })
+    await expect(failure).rejects.toBeInstanceOf(RetryDeadlineError)
+    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(await failure.catch(describeError)).toMatch(
+      /^STS GetCallerIdentity still failing after 1 attempt in 0\.\d s; last error: no answer within the deadline Fix: raise `retry-timeout-seconds`/
+    )
+  })
+
+  it('gives a later attempt only what is left of the deadline', async () => {
+    let attempts = 0
+    const started = Date.now()
+    const failure = withRetry(
+      (attempt, signal) => {
+        attempts = attempt
+        if (attempt === 1) return Promise.reject(awsError('InternalServerException', 500))
+        return hang(attempt, signal)
+      },
+      { label: 'op', deadlineMs: 600, initialDelayMs: 100, random: () => 1 }
+    )
+    await expect(failure).rejects.toThrow(/^op still failing after 2 attempts in 0\.\d s; last error: no answer/)
+    expect(attempts).toBe(2)
+    expect(Date.now() - started).toBeLessThan(2_000)
+  })
+
+  it('passes a caller that gives up on to the attempt in flight, with the abort as it is', async () => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(new Error('sibling failed')), 50)
+    const failure = withRetry(hang, { label: 'op', deadlineMs: 60_000, signal: controller.signal })
+    await expect(failure).rejects.toThrow('sibling failed')
+  })
+
+  it('reports an operation that ignores its signal and fails after the deadline with its own error', async () => {
+    const failure = withRetry(
+      () => new Promise((_resolve, reject) => setTimeout(() => reject(awsError('AccessDeniedException', 403)), 150)),
+      { label: 'op', deadlineMs: 50 }
+    )
+    await expect(failure).rejects.toThrow('AccessDeniedException happened')
+  })
+})
+
+describe('RetryDeadlineError', () => {
+  it.each<[string, unknown, string | undefined, string]>([
+    [
+      'the caller’s fix',
+      new Error('HTTP 503'),
+      RETRY_TIMEOUT_HINT,
+      `op still failing after 3 attempts in 2.0 s; last error: HTTP 503 Fix: ${RETRY_TIMEOUT_HINT}`
+    ],
+    [
+      'the last error’s own fix first',
+      new ActionError('the endpoint answered HTTP 502 with a non-AWS body', { hint: 'check the proxy' }),
+      RETRY_TIMEOUT_HINT,
+      'op still failing after 3 attempts in 2.0 s; last error: the endpoint answered HTTP 502 with a non-AWS body Fix: check the proxy'
+    ],
+    [
+      'no fix when the caller has none',
+      new Error('HTTP 503'),
+      undefined,
+      'op still failing after 3 attempts in 2.0 s; last error: HTTP 503'
+    ]
+  ])('%s', (_name, last, hint, expected) => {
+    expect(describeError(new RetryDeadlineError('op', 3, 2_000, last, hint))).toBe(expected)
   })
 })
 

@@ -1,7 +1,8 @@
 // Settings every SDK client shares. Endpoints are left to the SDK: it honours the standard
 // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> variables, which is how the tests reach the
 // loopback stand-ins. The SDK's own retries are turned off (maxAttempts 1) because withRetry
-// classifies errors and bounds the whole loop by a deadline.
+// classifies errors and bounds the whole loop by a deadline; callAws (call.ts) also aborts the
+// attempt in flight at that deadline.
 
 export interface AwsCredentials {
   accessKeyId: string
@@ -27,6 +28,9 @@ export function clientConfig(session: Pick<AwsSession, 'region' | 'credentials'>
     region: session.region,
     credentials: session.credentials,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 }
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and
+    // keeps waiting. Thrown, it bounds every attempt (a TimeoutError, retried like a network
+    // error), also for callers that do not pass an abort signal.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000, throwOnRequestTimeout: true }
   }
 }

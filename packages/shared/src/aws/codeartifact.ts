@@ -1,9 +1,10 @@
 import type { CodeartifactClient } from '@aws-sdk/client-codeartifact'
 import { ActionError } from '../errors.ts'
-import { logRetry, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
+import { AWS_ENDPOINT_HINT, callAws } from './call.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
 import { explainCredentialError, getAccountId } from './credentials.ts'
+import { partitionOfRegion } from './names.ts'
 
 // Defined with the other AWS names (light, SDK-free) so input parsing can use it; re-exported
 // here for the callers that already import it with the CodeArtifact calls.
@@ -52,39 +53,43 @@ export async function getRepositoryAccess(session: AwsSession, options: AccessOp
   // When one of the two calls fails for good, the other stops retrying: the step has failed.
   const siblings = new AbortController()
   const signal = options.signal ? AbortSignal.any([siblings.signal, options.signal]) : siblings.signal
-  const retry = { deadlineMs: options.deadlineMs, onRetry: logRetry, signal }
+  const call = { deadlineMs: options.deadlineMs, signal }
   try {
     // The token and the endpoint are independent: ask for both at once.
     const [tokenResponse, endpointResponse] = await Promise.all([
-      withRetry(
-        async () => {
+      callAws(
+        'CodeArtifact GetAuthorizationToken',
+        async (abortSignal) => {
           const response = await client.send(
             new GetAuthorizationTokenCommand({
               domain: options.domain,
               domainOwner,
               durationSeconds: options.durationSeconds
-            })
+            }),
+            { abortSignal }
           )
           // Masked at birth: before anything else can print it.
           if (response.authorizationToken) registerSecret(response.authorizationToken)
           return response
         },
-        { ...retry, label: 'CodeArtifact GetAuthorizationToken' }
+        call
       ).catch((error: unknown) => {
         siblings.abort()
         throw explainCodeArtifactError(error, 'GetAuthorizationToken', options, domainOwner, session.region)
       }),
-      withRetry(
-        () =>
+      callAws(
+        'CodeArtifact GetRepositoryEndpoint',
+        (abortSignal) =>
           client.send(
             new GetRepositoryEndpointCommand({
               domain: options.domain,
               domainOwner,
               repository: options.repository,
               format: 'pypi'
-            })
+            }),
+            { abortSignal }
           ),
-        { ...retry, label: 'CodeArtifact GetRepositoryEndpoint' }
+        call
       ).catch((error: unknown) => {
         siblings.abort()
         throw explainCodeArtifactError(error, 'GetRepositoryEndpoint', options, domainOwner, session.region)
@@ -92,8 +97,9 @@ export async function getRepositoryAccess(session: AwsSession, options: AccessOp
     ])
     const token = tokenResponse.authorizationToken
     const endpoint = endpointResponse.repositoryEndpoint
-    if (!token) throw new ActionError('CodeArtifact returned no authorization token.')
-    if (!endpoint) throw new ActionError('CodeArtifact returned no repository endpoint.')
+    // CodeArtifact always sends both with a success: whatever answered is not CodeArtifact.
+    if (!token) throw new ActionError('CodeArtifact returned no authorization token.', { hint: AWS_ENDPOINT_HINT })
+    if (!endpoint) throw new ActionError('CodeArtifact returned no repository endpoint.', { hint: AWS_ENDPOINT_HINT })
     const registryUrl = endpoint.endsWith('/') ? endpoint : `${endpoint}/`
     return {
       domainOwner,
@@ -132,8 +138,9 @@ export async function listPackageVersions(
     const versions: string[] = []
     let nextToken: string | undefined
     do {
-      const page = await withRetry(
-        () =>
+      const page = await callAws(
+        'CodeArtifact ListPackageVersions',
+        (abortSignal) =>
           client.send(
             new ListPackageVersionsCommand({
               domain: ref.domain,
@@ -142,9 +149,10 @@ export async function listPackageVersions(
               format: 'pypi',
               package: packageName,
               nextToken
-            })
+            }),
+            { abortSignal }
           ),
-        { label: 'CodeArtifact ListPackageVersions', deadlineMs, onRetry: logRetry }
+        { deadlineMs }
       ).catch((error: unknown) => {
         // Checked before the error is worded: an unknown package and an unknown repository are
         // both ResourceNotFoundException.
@@ -179,7 +187,7 @@ function explainCodeArtifactError(
   if (credentialError !== error) return credentialError
   const name = (error as Error).name
   const message = (error as Error).message
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
+  const partition = partitionOfRegion(region)
   const arns = {
     domain: `arn:${partition}:codeartifact:${region}:${domainOwner}:domain/${ref.domain}`,
     repository: `arn:${partition}:codeartifact:${region}:${domainOwner}:repository/${ref.domain}/${ref.repository}`

@@ -1,7 +1,7 @@
 import { ActionError } from '../errors.ts'
 import { jwtClaims, requestGitHubIdToken } from '../github-oidc.ts'
-import { logRetry, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
+import { AWS_ENDPOINT_HINT, callAws, explainEndpointError } from './call.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
 import { accountIdFromArn } from './names.ts'
 
@@ -31,7 +31,10 @@ export function describeSession(session: AwsSession): string {
 
 export async function resolveAwsSession(options: CredentialOptions): Promise<AwsSession> {
   if (!options.roleToAssume) return { region: options.region, source: 'ambient' }
-  const idToken = await requestGitHubIdToken(options.audience)
+  const idToken = await requestGitHubIdToken(options.audience, {
+    deadlineMs: options.deadlineMs,
+    signal: options.signal
+  })
   return assumeRoleWithWebIdentity(options, options.roleToAssume, idToken)
 }
 
@@ -51,26 +54,24 @@ async function assumeRoleWithWebIdentity(
   const { STSClient, AssumeRoleWithWebIdentityCommand } = await loadSts()
   const sts = new STSClient(clientConfig({ region: options.region }))
   try {
-    const response = await withRetry(
-      () =>
+    const response = await callAws(
+      'STS AssumeRoleWithWebIdentity',
+      (abortSignal) =>
         sts.send(
           new AssumeRoleWithWebIdentityCommand({
             RoleArn: roleArn,
             RoleSessionName: options.roleSessionName,
             DurationSeconds: options.roleDurationSeconds,
             WebIdentityToken: idToken
-          })
+          }),
+          { abortSignal }
         ),
-      {
-        label: 'STS AssumeRoleWithWebIdentity',
-        deadlineMs: options.deadlineMs,
-        onRetry: logRetry,
-        signal: options.signal
-      }
+      options
     )
     const credentials = response.Credentials
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
-      throw new ActionError(`STS returned no credentials for ${roleArn}.`)
+      // AWS always sends them with a success: whatever answered is not STS.
+      throw new ActionError(`STS returned no credentials for ${roleArn}.`, { hint: AWS_ENDPOINT_HINT })
     }
     registerSecret(credentials.SecretAccessKey)
     registerSecret(credentials.SessionToken)
@@ -101,7 +102,7 @@ function explainStsError(error: unknown, roleArn: string, idToken: string, audie
   const message = (error as Error).message
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
     return new ActionError(`STS refused to let this workflow assume ${roleArn}: ${message}`, {
-      hint: `the role's trust policy must allow sts:AssumeRoleWithWebIdentity for the GitHub OIDC provider with \`token.actions.githubusercontent.com:aud\` = "${audience}" and a \`token.actions.githubusercontent.com:sub\` condition that matches this run (${describeTokenClaims(idToken)})`,
+      hint: `the role's trust policy must allow sts:AssumeRoleWithWebIdentity with \`token.actions.githubusercontent.com:aud\` = "${audience}" and a \`:sub\` condition matching this run (${describeTokenClaims(idToken)})`,
       cause: error
     })
   }
@@ -131,13 +132,13 @@ export async function getAccountId(session: AwsSession, deadlineMs?: number, sig
   const { STSClient, GetCallerIdentityCommand } = await loadSts()
   const sts = new STSClient(clientConfig(session))
   try {
-    const identity = await withRetry(() => sts.send(new GetCallerIdentityCommand({})), {
-      label: 'STS GetCallerIdentity',
-      deadlineMs,
-      onRetry: logRetry,
-      signal
-    })
-    if (!identity.Account) throw new ActionError('STS GetCallerIdentity returned no account.')
+    const identity = await callAws(
+      'STS GetCallerIdentity',
+      (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }),
+      { deadlineMs, signal }
+    )
+    if (!identity.Account)
+      throw new ActionError('STS GetCallerIdentity returned no account.', { hint: AWS_ENDPOINT_HINT })
     return identity.Account
   } catch (error) {
     throw explainCredentialError(error)
@@ -146,7 +147,11 @@ export async function getAccountId(session: AwsSession, deadlineMs?: number, sig
   }
 }
 
-/** Maps "no credentials anywhere" from the SDK's default chain to the fix. */
+/**
+ * Maps what any AWS call can end in to the fix: no credentials anywhere in the SDK's default
+ * chain, credentials AWS rejects, and (for callers not using callAws) an endpoint that is not
+ * AWS or not a URL.
+ */
 export function explainCredentialError(error: unknown): unknown {
   const name = (error as Error)?.name
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test((error as Error)?.message ?? '')) {
@@ -166,5 +171,5 @@ export function explainCredentialError(error: unknown): unknown {
       cause: error
     })
   }
-  return error
+  return explainEndpointError(error)
 }

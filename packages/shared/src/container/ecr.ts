@@ -1,8 +1,7 @@
 import { ActionError } from '../errors.ts'
 import { type AwsSession, clientConfig } from '../aws/client-config.ts'
 import { explainCredentialError } from '../aws/credentials.ts'
-import { logRetry } from '../retry.ts'
-import { withRetry } from '../retry.ts'
+import { RETRY_TIMEOUT_HINT, logRetry, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
 
 // ECR registry credentials from ecr:GetAuthorizationToken. The answer is base64("AWS:<password>");
@@ -35,8 +34,9 @@ export async function getEcrAuthorization(session: AwsSession, deadlineMs?: numb
   const client = new ECRClient(clientConfig(session))
   try {
     const response = await withRetry(
-      async () => {
-        const answer = await client.send(new GetAuthorizationTokenCommand({}))
+      async (_attempt, abortSignal) => {
+        // The attempt's signal ends a call that hangs once the retry deadline has passed.
+        const answer = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal })
         // Masked at birth, in both forms, before anything else can print them.
         for (const data of answer.authorizationData ?? []) {
           if (!data.authorizationToken) continue
@@ -45,7 +45,7 @@ export async function getEcrAuthorization(session: AwsSession, deadlineMs?: numb
         }
         return answer
       },
-      { label: 'ECR GetAuthorizationToken', deadlineMs, onRetry: logRetry }
+      { label: 'ECR GetAuthorizationToken', deadlineMs, onRetry: logRetry, hint: RETRY_TIMEOUT_HINT }
     )
     const data = response.authorizationData?.[0]
     if (!data?.authorizationToken) throw new ActionError('ECR GetAuthorizationToken returned no token.')
