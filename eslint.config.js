@@ -18,7 +18,9 @@ const LIGHT_MODULES = [
   '@release/shared/aws/names',
   '@release/shared/aws/handoff',
   '@release/shared/container/build-argv',
-  '@release/shared/container/image-ref'
+  '@release/shared/container/image-ref',
+  '@release/shared/transport',
+  '@release/shared/git-refs'
 ]
 // And what those light modules may not pull in behind the rule's back.
 const HEAVY_PACKAGES = ['@actions/*', '@aws-sdk/*', '@smithy/*', 'smol-toml', 'node:child_process', 'child_process']

@@ -27,7 +27,7 @@
 //
 // Then the scale curve: 1, 5 and 20 packages in one call (isolated builds, and again with
 // build-isolation: false).
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,6 +87,8 @@ function actionEnv(ctx: Context, version: string): Record<string, string> {
     ...ctx.credentials,
     AWS_REGION: ctx.stack.region,
     GITHUB_REF: `refs/tags/v${version}`,
+    // The projects live in temp directories, which stand for the checkout.
+    GITHUB_WORKSPACE: realpathSync(tmpdir()),
     UV_FIND_LINKS: ctx.wheelhouse,
     UV_OFFLINE: '1'
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { inputEnv } from './inputs.ts'
@@ -22,7 +22,10 @@ export interface ActionRunOptions {
   job?: JobFiles
   /** Run as the post step: STATE_* from the job's state file. */
   post?: boolean
-  /** Commands whose argv is recorded by PATH shims (to prove secrets never reach argv). */
+  /**
+   * Commands whose argv and environment are recorded by PATH shims (to prove secrets reach
+   * neither a child's argv nor its environment).
+   */
   recordArgvOf?: string[]
   timeoutMs?: number
 }
@@ -36,6 +39,8 @@ export interface JobFiles {
   summary: string
   path: string
   argvLog: string
+  /** Each shimmed call's environment: `\0<command>\0` then `env -0`. */
+  childEnvLog: string
   spawnLog: string
   shimDir: string
 }
@@ -52,13 +57,25 @@ export interface ActionRunResult {
   files: { output: string; env: string; state: string; summary: string }
   /** One entry per command recorded by a PATH shim: its argv joined by spaces. */
   childArgv: string[]
+  /** One entry per command recorded by a PATH shim: the environment it started with. */
+  childEnvs: Array<{ command: string; env: Record<string, string> }>
   /** argv of every child process the action itself started (spawn-trace.mjs). */
   spawned: string[][]
+  /** The same children with the environment each was started with. */
+  spawnedEnvs: Array<{ argv: string[]; env: Record<string, string> }>
   job: JobFiles
   /** ::error:: lines, unescaped. */
   errors: string[]
   warnings: string[]
 }
+
+/**
+ * For tests that copy each project (or build context) into a temp directory of its own, which
+ * stands for the checkout: the temp root that holds them all is the workspace they run in. The
+ * actions refuse paths outside the workspace; packages/shared/test/paths.test.ts and the
+ * untrusted.integration tests check that with a workspace of their own.
+ */
+export const TEMP_WORKSPACE_ENV = { GITHUB_WORKSPACE: realpathSync(tmpdir()) }
 
 export function newJob(): JobFiles {
   const dir = mkdtempSync(join(tmpdir(), 'action-job-'))
@@ -71,12 +88,22 @@ export function newJob(): JobFiles {
     summary: join(dir, 'summary.md'),
     path: join(dir, 'path'),
     argvLog: join(dir, 'argv.log'),
+    childEnvLog: join(dir, 'child-env.log'),
     spawnLog: join(dir, 'spawn.log'),
     shimDir: join(dir, 'shims')
   }
   mkdirSync(job.runnerTemp)
   mkdirSync(job.shimDir)
-  for (const file of [job.output, job.env, job.state, job.summary, job.path, job.argvLog, job.spawnLog])
+  for (const file of [
+    job.output,
+    job.env,
+    job.state,
+    job.summary,
+    job.path,
+    job.argvLog,
+    job.childEnvLog,
+    job.spawnLog
+  ])
     writeFileSync(file, '')
   return job
 }
@@ -94,7 +121,17 @@ function writeShims(job: JobFiles, commands: string[], basePath: string): void {
       .map((dir) => join(dir, command))
       .find((candidate) => existsSync(candidate))
     if (!real) continue
-    writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "${command} $*" >> '${job.argvLog}'\nexec '${real}' "$@"\n`)
+    writeFileSync(
+      shim,
+      [
+        '#!/bin/sh',
+        `printf '%s\\n' "${command} $*" >> '${job.argvLog}'`,
+        `printf '\\000%s\\000' "${command} $*" >> '${job.childEnvLog}'`,
+        `env -0 >> '${job.childEnvLog}'`,
+        `exec '${real}' "$@"`,
+        ''
+      ].join('\n')
+    )
     chmodSync(shim, 0o755)
   }
 }
@@ -131,7 +168,7 @@ export async function runBundledAction(action: string, options: ActionRunOptions
     GITHUB_STATE: job.state,
     GITHUB_STEP_SUMMARY: job.summary,
     GITHUB_PATH: job.path,
-    GITHUB_WORKSPACE: options.cwd ?? ROOT,
+    GITHUB_WORKSPACE: options.env?.['GITHUB_WORKSPACE'] ?? options.cwd ?? ROOT,
     SPAWN_TRACE_FILE: job.spawnLog,
     NODE_OPTIONS: `--import ${join(ROOT, 'test', 'harness', 'spawn-trace.mjs')}`
   })
@@ -166,14 +203,38 @@ export async function runBundledAction(action: string, options: ActionRunOptions
     summary: files.summary,
     files,
     childArgv: readFileSync(job.argvLog, 'utf8').split('\n').filter(Boolean),
+    childEnvs: parseChildEnvLog(readFileSync(job.childEnvLog, 'utf8')),
     spawned: readFileSync(job.spawnLog, 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as string[]),
+    spawnedEnvs: (existsSync(`${job.spawnLog}.env`) ? readFileSync(`${job.spawnLog}.env`, 'utf8') : '')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { argv: string[]; env: Record<string, string> }),
     job,
     errors: commandLines(stdout, 'error'),
     warnings: commandLines(stdout, 'warning')
   }
+}
+
+/** The shims' environment log: for each call, `\0<command>\0` then NAME=value entries ended by \0. */
+function parseChildEnvLog(text: string): Array<{ command: string; env: Record<string, string> }> {
+  const calls: Array<{ command: string; env: Record<string, string> }> = []
+  const fields = text.split('\0')
+  let i = 1
+  while (i < fields.length) {
+    const command = fields[i++] as string
+    const env: Record<string, string> = {}
+    for (; i < fields.length && fields[i] !== ''; i++) {
+      const entry = fields[i] as string
+      const equals = entry.indexOf('=')
+      env[entry.slice(0, equals)] = entry.slice(equals + 1)
+    }
+    calls.push({ command, env })
+    i++ // the empty field before the next call's command
+  }
+  return calls
 }
 
 /**

@@ -44,17 +44,35 @@ export function parseCommandLine(line: string): WorkflowCommand | undefined {
   return { command, properties, data: unescapeData(message.slice(end + 2)) }
 }
 
-/** Every command in a stdout stream, split into lines the way the runner does (LF or CRLF). */
+/** Every command-shaped line in a stdout stream, split into lines as the runner reads them (CR, LF or CRLF). */
 export function parseCommands(stdout: string): WorkflowCommand[] {
   return stdout
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .map(parseCommandLine)
     .filter((command): command is WorkflowCommand => command !== undefined)
 }
 
-/** The data of each `::<command>::` line, unescaped (`::error::`, `::add-mask::`, ...). */
+/**
+ * The commands the runner carries out: as parseCommands, but after `::stop-commands::<token>`
+ * nothing counts until a line `::<token>::` (the runner's fence for output it must not obey).
+ */
+export function effectiveCommands(stdout: string): WorkflowCommand[] {
+  const obeyed: WorkflowCommand[] = []
+  let stoppedBy: string | undefined
+  for (const command of parseCommands(stdout)) {
+    if (stoppedBy !== undefined) {
+      if (command.command === stoppedBy && Object.keys(command.properties).length === 0) stoppedBy = undefined
+      continue
+    }
+    if (command.command === 'stop-commands') stoppedBy = command.data
+    else obeyed.push(command)
+  }
+  return obeyed
+}
+
+/** The data of each `::<command>::` line the runner obeys, unescaped (`::error::`, `::add-mask::`, ...). */
 export function commandLines(stdout: string, command: string): string[] {
-  return parseCommands(stdout)
+  return effectiveCommands(stdout)
     .filter((parsed) => parsed.command === command)
     .map((parsed) => parsed.data)
 }

@@ -12,6 +12,7 @@ import {
   normalizeVersionInput
 } from '@release/shared/pep440'
 import type { ExtraFile } from '@release/shared/version-sources/discover'
+import { refNameProblem } from '@release/shared/git-refs'
 
 export interface Inputs {
   /** The bump kinds (one, or a release kind plus a pre-release kind); empty when `version` is set. */
@@ -36,6 +37,8 @@ export interface Inputs {
   token?: string
   dryRun: boolean
   allowDirty: boolean
+  /** Send `token` to a plain-http remote other than loopback (off: refused). */
+  allowInsecureHttp: boolean
   /** A workflow (file name or id) to start with workflow_dispatch on the pushed tag. */
   dispatchWorkflow?: string
   /** Its inputs, values as templates (`{new}`, `{tag}`, ...). */
@@ -92,15 +95,6 @@ function getTemplate(name: string, defaultValue: string, allowed: readonly strin
   return value
 }
 
-// git check-ref-format's rules for one ref name, applied to the text around {version}.
-function refNameProblem(name: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'contains a space or one of ~ ^ : ? * [ \\'
-  if (name.includes('..') || name.includes('@{') || name.includes('//')) return 'contains "..", "@{" or "//"'
-  if (/^[-/.]|[/.]$|\.lock$|\/\./.test(name)) return 'starts or ends with "-", "/" or ".", or ends with ".lock"'
-  return undefined
-}
-
 function getTagTemplate(): string {
   const template = getString('tag-template')
   // Empty means bare versions (1.2.3), as in publish-python: the reusable workflows pass one
@@ -126,8 +120,8 @@ function getTagTemplate(): string {
   if (problem)
     throw new InputError(
       name,
-      `"${chosen}" ${problem}, so it cannot name a git tag`,
-      'use letters, digits, ".", "-", "_" and "/" around {version}'
+      `"${chosen}" ${problem}`,
+      'use letters, digits, ".", "-", "_", "+" and "/" around {version}, e.g. v{version} or shared-v{version}'
     )
   return chosen
 }
@@ -201,7 +195,8 @@ export function getInputs(): Inputs {
   const branch = getString('branch') || undefined
   if (branch !== undefined) {
     const problem = refNameProblem(branch)
-    if (problem) throw new InputError('branch', `"${branch}" ${problem}`, 'use a branch name such as main')
+    if (problem)
+      throw new InputError('branch', `"${branch}" ${problem}`, 'use a branch name such as main or release/1.x')
   }
   const token = getString('token') || undefined
   // Masked at birth: the runner masks repository secrets, but not a token another step minted.
@@ -250,6 +245,7 @@ export function getInputs(): Inputs {
     token,
     dryRun: getBoolean('dry-run', false),
     allowDirty: getBoolean('allow-dirty', false),
+    allowInsecureHttp: getBoolean('allow-insecure-http', false),
     dispatchWorkflow,
     dispatchInputs,
     githubToken

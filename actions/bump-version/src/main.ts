@@ -1,5 +1,6 @@
 import { ActionError, describeError } from '@release/shared/errors'
 import { inputDirectory } from '@release/shared/paths'
+import { checkCredentialTransport } from '@release/shared/transport'
 import { type GitRepo, findWorkTreeRoot, gitRepo, readCheckout, remoteUrl, tokenAuthEnv } from '@release/shared/git'
 import { writeJobSummary } from '@release/shared/summary'
 import { describeSource, renderVersionEdits } from '@release/shared/version-sources/index'
@@ -32,14 +33,19 @@ function startEarly<T>(promise: Promise<T>): Promise<T> {
   return promise
 }
 
-/** Hands the token to git for an https remote (other remotes authenticate their own way). */
-async function authenticate(repo: GitRepo, token: string): Promise<void> {
+/**
+ * Hands the token to git's calls to an http(s) remote (other remotes authenticate their own
+ * way); never over plain http beyond loopback unless the workflow allows it.
+ */
+async function authenticate(repo: GitRepo, token: string, allowInsecureHttp: boolean): Promise<void> {
   const url = await remoteUrl(repo)
   const auth = url === undefined ? undefined : tokenAuthEnv(url, token)
-  if (auth) Object.assign(repo.env, auth)
-  else
+  if (url !== undefined && auth) {
+    checkCredentialTransport('token', url, allowInsecureHttp)
+    Object.assign(repo.remoteEnv, auth)
+  } else
     log.info(
-      `Input \`token\` is ignored: the remote \`${repo.remote}\` is not an https URL, so git authenticates to it another way.`
+      `Input \`token\` is ignored: the remote \`${repo.remote}\` is not an http(s) URL, so git authenticates to it another way.`
     )
 }
 
@@ -58,7 +64,7 @@ function checkClean(dirty: string[], allowDirty: boolean): void {
 async function readVersion(inputs: Inputs, repo: GitRepo, projectDir: string): Promise<{ ctx: Context; bump: Bump }> {
   const checkoutRead = startEarly(readCheckout(repo))
   // Before git first talks to the remote (tag-only mode fetches tags while planning).
-  if (inputs.token) await authenticate(repo, inputs.token)
+  if (inputs.token) await authenticate(repo, inputs.token, inputs.allowInsecureHttp)
   // The repository root, found in-process; git's answer differs only in layouts it had to be
   // asked about (linked worktrees, GIT_DIR), and then the plan is redone against it.
   const guessedTopLevel = findWorkTreeRoot(projectDir) ?? projectDir

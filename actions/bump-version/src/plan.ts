@@ -1,8 +1,9 @@
 // The pure part of a bump: from what the sources (or tags) say and the inputs, the new version,
 // the tag name and the messages. No git, no files: table-driven tests cover it directly.
-import { InputError } from '@release/shared/errors'
+import { ActionError, InputError } from '@release/shared/errors'
 import { escapeRegExp } from '@release/shared/version-sources/plain-file'
 import { type BumpKind, VersionError, bumpVersion, compareVersions, normalizeVersion } from '@release/shared/pep440'
+import { refNameProblem } from '@release/shared/git-refs'
 
 export interface Templates {
   old: string
@@ -17,8 +18,15 @@ export function renderTemplate(template: string, values: Templates): string {
   )
 }
 
+/** The tag for `version`; refused, before anything is written, when it is no safe ref name. */
 export function tagName(template: string, version: string): string {
-  return template.replace('{version}', version)
+  const tag = template.replace('{version}', version)
+  const problem = refNameProblem(tag)
+  if (problem)
+    throw new ActionError(`The tag "${tag}" for version ${version} ${problem}.`, {
+      hint: 'choose a version without an epoch (`N!`), or set `tag: false`'
+    })
+  return tag
 }
 
 /** The glob `git tag --list` takes for a template: `v{version}` gives `v*`. */

@@ -81,9 +81,10 @@ export async function cloneOf(box: Sandbox, name: string): Promise<string> {
 export async function bump(
   cwd: string,
   inputs: Record<string, string>,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  recordArgvOf?: string[]
 ): Promise<ActionRunResult> {
-  return runBundledAction('bump-version', { cwd, inputs, env })
+  return runBundledAction('bump-version', { cwd, inputs, env, recordArgvOf })
 }
 
 /** The version a real build reads: `python -m build --sdist` (offline, the backends are in .venv), then PKG-INFO. */

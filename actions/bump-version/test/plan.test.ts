@@ -5,7 +5,7 @@ import { BUMP_KINDS, type BumpKind, bumpVersion } from '@release/shared/pep440'
 import { resetSecretsForTests } from '@release/shared/secrets'
 import { getInputs } from '../src/inputs.ts'
 import { latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion, versionFromTag } from '../src/plan.ts'
-import { inputEnv, restoreEnvAfterEach } from '../../../test/harness/inputs.ts'
+import { inputEnv, restoreEnvAfterEach, setInputs } from '../../../test/harness/inputs.ts'
 
 beforeEach(() => {
   resetSecretsForTests()
@@ -88,6 +88,7 @@ describe('inputs', () => {
       token: undefined,
       dryRun: false,
       allowDirty: false,
+      allowInsecureHttp: false,
       dispatchWorkflow: undefined,
       dispatchInputs: {},
       githubToken: undefined
@@ -133,6 +134,50 @@ describe('inputs', () => {
       }
       expect({ kinds, parsed }).toEqual({ kinds, parsed: uvAccepts })
     }
+  })
+})
+
+describe('hostile inputs', () => {
+  restoreEnvAfterEach()
+  function refusal(values: Record<string, string>): string {
+    setInputs({ bump: 'patch', ...values })
+    try {
+      getInputs()
+    } catch (error) {
+      return describeError(error)
+    }
+    throw new Error('expected the inputs to be refused')
+  }
+
+  it.each([
+    [{ 'tag-prefix': 'v$(id)' }, 'Input `tag-prefix`: "v$(id){version}" contains "$"'],
+    [{ 'tag-prefix': 'v`id`' }, 'Input `tag-prefix`: "v`id`{version}" contains "`"'],
+    [{ 'tag-prefix': 'v;' }, 'Input `tag-prefix`: "v;{version}" contains ";"'],
+    [{ 'tag-prefix': "it's-" }, `Input \`tag-prefix\`: "it's-{version}" contains "'"`],
+    [
+      { 'tag-template': 'v{version}\n::add-mask::x' },
+      // One line: the newline is shown as a space.
+      'Input `tag-template`: "v{version} ::add-mask::x" contains U+000A'
+    ],
+    [{ 'tag-template': 'rel {version}' }, 'Input `tag-template`: "rel {version}" contains U+0020'],
+    [{ 'tag-template': 'v{version}|tee' }, 'Input `tag-template`: "v{version}|tee" contains "|"'],
+    [{ branch: 'main;x' }, 'Input `branch`: "main;x" contains ";"'],
+    [{ branch: 'main\nx' }, 'Input `branch`: "main x" contains U+000A']
+  ])('refuses %j before anything is written: %s', (values, start) => {
+    expect(refusal(values)).toContain(start)
+  })
+
+  it('accepts the tag shapes real projects use', () => {
+    for (const template of ['v{version}', '{version}', 'shared-v{version}', 'pkg/{version}', 'release_{version}']) {
+      setInputs({ bump: 'patch', 'tag-template': template })
+      expect(getInputs().tagTemplate).toBe(template)
+    }
+  })
+
+  it('refuses the tag of a version the charset cannot hold (an epoch), before anything is written', () => {
+    expect(() => tagName('v{version}', '1!2.0.0')).toThrow(
+      'The tag "v1!2.0.0" for version 1!2.0.0 contains "!", which tag and branch names may not use here.'
+    )
   })
 })
 

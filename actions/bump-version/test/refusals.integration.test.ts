@@ -59,7 +59,7 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
   [
     'a tag template git cannot use',
     { bump: 'patch', 'tag-template': 'my tag {version}' },
-    'Input `tag-template`: "my tag {version}" contains a space or one of ~ ^ : ? * [ \\, so it cannot name a git tag; use letters, digits, ".", "-", "_" and "/" around {version}.'
+    'Input `tag-template`: "my tag {version}" contains U+0020, which tag and branch names may not use here; use letters, digits, ".", "-", "_", "+" and "/" around {version}, e.g. v{version} or shared-v{version}.'
   ],
   [
     'tag-prefix and tag-template together',

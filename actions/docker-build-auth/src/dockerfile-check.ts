@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import type { BuilderKind } from '@release/shared/container/build-argv'
 import { type DockerfileInfo, analyseDockerfile, mountsOf } from '@release/shared/container/dockerfile'
 import { ActionError } from '@release/shared/errors'
+import { inputDirectory, inputFile } from '@release/shared/paths'
 import type { Inputs } from './inputs.ts'
 
 // What the Dockerfile says about the credentials, read before any credentials exist: a missing
@@ -9,15 +10,16 @@ import type { Inputs } from './inputs.ts'
 // would run without them) and a hint when the build then fails.
 
 export async function readDockerfile(inputs: Pick<Inputs, 'context' | 'file'>): Promise<DockerfileInfo> {
-  const context = await stat(inputs.context).catch(() => undefined)
-  if (!context?.isDirectory()) {
-    throw new ActionError(`The build context \`${inputs.context}\` is not a directory (looked in ${process.cwd()}).`, {
-      hint: 'set `context` to the directory to build, relative to the workspace, and check the repository out first'
-    })
-  }
+  // Both are sent to the builder: the whole context directory, and the Dockerfile's text.
+  inputDirectory(
+    'context',
+    inputs.context,
+    'the directory to build, relative to the workspace, and check the repository out first'
+  )
+  const file = inputFile('file', inputs.file)
   let text: string
   try {
-    text = await readFile(inputs.file, 'utf8')
+    text = await readFile(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new ActionError(`Dockerfile not found: \`${inputs.file}\`${code === 'ENOENT' ? '' : ` (${code})`}.`, {

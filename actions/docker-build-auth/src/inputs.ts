@@ -7,6 +7,7 @@ import { IMAGE_REF_ACCEPTED, parseImageRef } from '@release/shared/container/ima
 import { InputError } from '@release/shared/errors'
 import { getBoolean, getEnum, getList, getOptionalString, getString } from '@release/shared/inputs'
 import { registerSecret } from '@release/shared/secrets'
+import { checkCredentialTransport } from '@release/shared/transport'
 
 export const MODES = ['secret', 'build-arg'] as const
 export type Mode = (typeof MODES)[number]
@@ -146,6 +147,9 @@ function getIndexSource(): IndexSource {
       'is empty while `index-password` is set',
       'set the user name the index expects (CodeArtifact: aws)'
     )
+  // The build's RUN steps send these to the index.
+  if (password || parsed.username || parsed.password)
+    checkCredentialTransport('index-url', parsed, getBoolean('allow-insecure-http', false))
   return { kind: 'index-url', url: indexUrl, username, password }
 }
 

@@ -2,7 +2,14 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, 
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, VENV_BIN, firstUnmaskedUse, newJob, runBundledAction } from '../../../test/harness/action-runner.ts'
+import {
+  TEMP_WORKSPACE_ENV,
+  ROOT,
+  VENV_BIN,
+  firstUnmaskedUse,
+  newJob,
+  runBundledAction
+} from '../../../test/harness/action-runner.ts'
 import type { ActionRunResult, JobFiles } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
 import {
@@ -15,6 +22,7 @@ import {
   setupPodman,
   startRegistry
 } from '../../../test/harness/containers.ts'
+import { RUNNER_CREDENTIALS, credentialsIn } from '../../../test/harness/child-env.ts'
 
 // Real builds with podman, against the local stack: GitHub OIDC -> STS -> CodeArtifact token
 // -> the secret file -> a RUN step that reads it and fetches the private wheel from pypiserver
@@ -102,6 +110,8 @@ function inspectingShim(job: JobFiles): string {
     [
       '#!/bin/sh',
       `printf '%s\\n' "podman $*" >> '${job.argvLog}'`,
+      `printf '\\000%s\\000' "podman $*" >> '${job.childEnvLog}'`,
+      `env -0 >> '${job.childEnvLog}'`,
       'if [ "$1" = build ]; then',
       '  for arg in "$@"; do',
       `    case "$arg" in id=*,src=*) src="\${arg#*,src=}"; stat -c '%a' "$(dirname "$src")" "$src" > '${statFile}'; dirname "$src" >> '${statFile}' ;; esac`,
@@ -150,7 +160,7 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
         push: 'true',
         labels: 'org.opencontainers.image.source=https://github.com/acme/service'
       }),
-      env: { ...stack.env, ...podman.env },
+      env: { ...RUNNER_CREDENTIALS, ...stack.env, ...podman.env, ...TEMP_WORKSPACE_ENV },
       recordArgvOf: ['podman']
     })
   }, 120_000)
@@ -194,6 +204,16 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
       `id=pip_index_url,src=${dir}/pip_index_url`
     ])
     expect(secretDirs(job)).toEqual([])
+  })
+
+  it('started the builder with no credential in its environment: no inputs, no OIDC request token, no AWS or GitHub token', () => {
+    expect(result.childEnvs.length).toBeGreaterThan(0)
+    for (const { command, env } of result.childEnvs) {
+      expect({ command, found: credentialsIn(env, [TOKEN, ...Object.values(RUNNER_CREDENTIALS)]) }).toEqual({
+        command,
+        found: []
+      })
+    }
   })
 
   it('never put the token in the builder’s argv', () => {
@@ -241,7 +261,11 @@ describe('secret mode: CodeArtifact through GitHub OIDC, pushed to a registry', 
   })
 
   it('after the post step, no file on disk holds the token', async () => {
-    const post = await runBundledAction('docker-build-auth', { job, post: true, env: { ...stack.env, ...podman.env } })
+    const post = await runBundledAction('docker-build-auth', {
+      job,
+      post: true,
+      env: { ...stack.env, ...podman.env, ...TEMP_WORKSPACE_ENV }
+    })
     expect(post.errors).toEqual([])
     expect(post.exitCode).toBe(0)
     // The runner's files and temp dir, podman's storage, run state and temp dir, and /var/tmp.
@@ -262,6 +286,7 @@ describe('secret mode with the credentials a codeartifact-login step left in the
       inputs: { context: contextOf('service') },
       env: {
         ...podman.env,
+        ...TEMP_WORKSPACE_ENV,
         CODEARTIFACT_AUTH_TOKEN: TOKEN,
         CODEARTIFACT_INDEX_URL: stack.indexUrl,
         CODEARTIFACT_REGISTRY_URL: stack.uploadUrl
@@ -297,7 +322,7 @@ describe('ecr-login: moto’s ECR token, on stdin, for a registry that accepts i
         'ecr-login': 'true',
         'ecr-registry': registry.host
       }),
-      env: { ...stack.env, ...podman.env },
+      env: { ...stack.env, ...podman.env, ...TEMP_WORKSPACE_ENV },
       recordArgvOf: ['podman']
     })
   }, 120_000)
@@ -315,7 +340,11 @@ describe('ecr-login: moto’s ECR token, on stdin, for a registry that accepts i
 
   it('the post step logs out, so the ECR password leaves the auth file', async () => {
     expect(readFileSync(podman.authFile, 'utf8')).toContain(registry.host)
-    const post = await runBundledAction('docker-build-auth', { job, post: true, env: { ...stack.env, ...podman.env } })
+    const post = await runBundledAction('docker-build-auth', {
+      job,
+      post: true,
+      env: { ...stack.env, ...podman.env, ...TEMP_WORKSPACE_ENV }
+    })
     expect(post.errors).toEqual([])
     expect(post.warnings).toEqual([])
     expect(post.stdout).toContain(`Logged out of ${registry.host}`)
@@ -336,7 +365,7 @@ describe('mode: build-arg (legacy)', () => {
         mode: 'build-arg',
         tags: 'localhost/acme/legacy:test'
       }),
-      env: { ...stack.env, ...podman.env },
+      env: { ...stack.env, ...podman.env, ...TEMP_WORKSPACE_ENV },
       recordArgvOf: ['podman']
     })
   }, 120_000)

@@ -68,7 +68,8 @@ function expectTokenNowhere(result: Awaited<ReturnType<typeof runAction>>): void
 }
 
 it('fails in one line when the Dockerfile is missing, before any credentials or build', async () => {
-  const result = await runAction(indexInputs('service', { file: 'no/such/Dockerfile' }))
+  // From the workspace, as the runner starts actions: the relative path is looked up there.
+  const result = await runAction(indexInputs('service', { file: 'no/such/Dockerfile' }), { cwd: ROOT })
   expect(result.exitCode).toBe(1)
   expect(result.errors).toEqual([
     'Dockerfile not found: `no/such/Dockerfile`. Fix: set `file` to the Dockerfile’s path relative to the workspace (the default is `<context>/Dockerfile`)'
@@ -252,3 +253,20 @@ it('the post step removes the secret file when the main step was killed mid-buil
   expect(post.stdout).toContain(`Removed the secret file's directory ${left}: the main step did not finish.`)
   expect(existsSync(left)).toBe(false)
 }, 60_000)
+
+it('refuses a Dockerfile or context outside the workspace before reading it', async () => {
+  for (const [inputs, input] of [
+    [{ file: '../../../../../../../etc/passwd' }, 'file'],
+    [{ context: '/etc' }, 'context']
+  ] as const) {
+    const result = await runAction({ ...indexInputs('service'), ...inputs }, { cwd: ROOT })
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Input \`${input}\`: ".*" resolves to /etc(/passwd)?, outside the workspace ${ROOT.replace(/\/$/, '')}; use a path inside the workspace \\(symlinks included\\)\\.$`
+        )
+      )
+    ])
+    expect(result.spawned.filter((argv) => argv.includes('build'))).toEqual([])
+  }
+})

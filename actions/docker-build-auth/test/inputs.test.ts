@@ -179,4 +179,29 @@ describe('review fixes', () => {
     setInputs({ 'index-url': 'https://user:%E0%A4%A@pypi.example.com/simple/' })
     expect(() => getInputs()).toThrow(/^Input `index-url`: has malformed percent-encoding/)
   })
+
+  it.each([
+    [{ 'index-url': 'http://pypi.internal/simple/', 'index-username': 'aws', 'index-password': 'pw' }],
+    [{ 'index-url': 'http://aws:pw@pypi.internal/simple/' }],
+    [{ 'index-url': 'http://token-as-user@pypi.internal/simple/' }]
+  ])('refuses credentials for a plain-http index beyond loopback: %j', (inputs) => {
+    setInputs(inputs)
+    expect(() => getInputs()).toThrow(
+      'Input `index-url`: would send credentials over plain http to pypi.internal; use an https:// URL (or, only on a network you trust end to end, set `allow-insecure-http: true`).'
+    )
+  })
+
+  it.each<Record<string, string>>([
+    { 'index-url': 'http://127.0.0.1:8080/simple/', 'index-username': 'aws', 'index-password': 'pw' },
+    {
+      'index-url': 'http://pypi.internal/simple/',
+      'index-username': 'aws',
+      'index-password': 'pw',
+      'allow-insecure-http': 'true'
+    },
+    { 'index-url': 'http://pypi.internal/simple/' }
+  ])('accepts %j (loopback, the opt-in, or nothing to send)', (inputs) => {
+    setInputs(inputs)
+    expect(getInputs().index.kind).toBe('index-url')
+  })
 })

@@ -22,6 +22,8 @@ import { HANDOFF_ENV, readHandoff } from '@release/shared/aws/handoff'
 import { CODEARTIFACT_USERNAME } from '@release/shared/aws/names'
 import { normalizeVersionInput } from '@release/shared/pep440'
 import { registerSecret } from '@release/shared/secrets'
+import { checkCredentialTransport } from '@release/shared/transport'
+import { refNameProblem } from '@release/shared/git-refs'
 
 export const BUILDERS = ['auto', 'uv', 'build'] as const
 export type Builder = (typeof BUILDERS)[number]
@@ -133,6 +135,7 @@ function getTarget(dryRun: boolean): Target {
   if (password) registerSecret(password)
   const username = getString('username', { default: '__token__' })
   const domain = getOptionalString('domain')
+  const allowInsecureHttp = getBoolean('allow-insecure-http', false)
 
   if (domain && (repositoryUrl || trustedPublishing)) {
     throw new InputError(
@@ -157,6 +160,8 @@ function getTarget(dryRun: boolean): Target {
         'remove `password` (the index mints the upload token) or set `trusted-publishing: false`'
       )
     const uploadUrl = repositoryUrl ?? PYPI_UPLOAD_URL
+    // The minted upload token goes to the upload URL.
+    checkCredentialTransport('repository-url', uploadUrl, allowInsecureHttp)
     return { kind: 'trusted-publishing', uploadUrl, indexUrl: indexUrl ?? simpleIndexFor(uploadUrl) }
   }
   if (domain) {
@@ -165,6 +170,11 @@ function getTarget(dryRun: boolean): Target {
     return { kind: 'codeartifact', credentials: getCredentialInputs(), repository }
   }
   if (repositoryUrl) {
+    // The password goes to the upload URL and, for reading the index, to the index URL.
+    if (password) {
+      checkCredentialTransport('repository-url', repositoryUrl, allowInsecureHttp)
+      checkCredentialTransport('index-url', indexUrl ?? simpleIndexFor(repositoryUrl), allowInsecureHttp)
+    }
     return {
       kind: 'index',
       uploadUrl: repositoryUrl,
@@ -194,10 +204,11 @@ function getTarget(dryRun: boolean): Target {
 /** An explicit empty value means something here (tags are bare versions), so it is kept. */
 function getTagPrefix(): string {
   const value = getVerbatimString('tag-prefix', 'v')
-  if (/[\s~^:?*[\\]/.test(value))
+  const problem = value ? refNameProblem(`${value}1.0.0`) : undefined
+  if (problem)
     throw new InputError(
       'tag-prefix',
-      `"${value}" cannot start a git tag`,
+      `"${value}" cannot start a tag: it ${problem}`,
       'use the text before the version in your tags, e.g. v or shared-v'
     )
   return value

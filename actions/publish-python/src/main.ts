@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path'
 import { ActionError } from '@release/shared/errors'
-import { inputDirectory } from '@release/shared/paths'
+import { inputDirectory, inputFile } from '@release/shared/paths'
 import { RetryDeadlineError, logRetry } from '@release/shared/retry'
 import * as log from '@release/shared/workflow-commands'
 import { type Project, buildProjects } from './build.ts'
@@ -80,7 +80,7 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
 
   const paths = inputs.packagesDir
     ? await phase('Distributions', async () => {
-        const dir = resolve(workDir, inputs.packagesDir as string)
+        const dir = inputFile('packages-dir', resolve(workDir, inputs.packagesDir as string))
         const files = await distsInDirectory(dir, `"${inputs.packagesDir}"`)
         log.info(`${files.length} files in ${dir}`)
         return files

@@ -14,6 +14,7 @@ import * as log from '@release/shared/workflow-commands'
 import type { Dist } from './dists.ts'
 import { type IndexReader, compareWithIndex } from './existing.ts'
 import { type ResolvedTarget, installIndexUrl } from './target.ts'
+import { normalizeProjectName } from '@release/shared/python/dist-files'
 import { type Toolchain, venvPython } from './tools.ts'
 
 /** Not there yet: retried until the deadline, then reported. */
@@ -119,6 +120,37 @@ export function installerEnv(
   return { ...env, UV_DEFAULT_INDEX: indexUrl, UV_NO_PROGRESS: '1' }
 }
 
+/**
+ * The requirement an installer could not find, when it is not one of the release's own
+ * projects: then waiting does not help (the release is there; a dependency is not).
+ */
+export function missingDependency(output: string, projects: readonly string[]): string | undefined {
+  const ours = new Set(projects.map(normalizeProjectName))
+  const patterns = [
+    /No matching distribution found for ([A-Za-z0-9][A-Za-z0-9._-]*)/g,
+    /Because ([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry/g,
+    /no version of ([A-Za-z0-9][A-Za-z0-9._-]*)/gi,
+    /([A-Za-z0-9][A-Za-z0-9._-]*) has no wheels? (?:with a matching|available)/g
+  ]
+  for (const pattern of patterns) {
+    for (const [, name] of output.matchAll(pattern)) {
+      if (name && !ours.has(normalizeProjectName(name))) return name
+    }
+  }
+  return undefined
+}
+
+function missingDependencyError(dependency: string, indexUrl: string, wheelsOnly: boolean): ActionError {
+  return new ActionError(
+    `The release is on ${indexUrl}, but its dependency ${dependency} cannot be installed from there${wheelsOnly ? ' as a wheel' : ''}.`,
+    {
+      hint: wheelsOnly
+        ? `verification installs wheels only when the index needs credentials (building an sdist would run third-party code beside them): make a wheel of ${dependency} available on the index (CodeArtifact: an upstream connection to PyPI), or set \`verify: index\` to check the listing only`
+        : `make ${dependency} available on the index (CodeArtifact: an upstream connection to PyPI, or publish it first), or set \`verify: index\` to check the listing only`
+    }
+  )
+}
+
 // Run in the fresh venv, from an empty directory and with -I, so the import cannot pick up the
 // source tree or the runner's site-packages.
 const IMPORT_SCRIPT = [
@@ -162,6 +194,9 @@ export async function verifyInstall(
         hint: 'install pip into `python`, or install uv'
       })
     const indexUrl = installIndexUrl(target)
+    // With credentials in the installer's environment, nothing may be built: building an sdist
+    // runs its setup.py or backend (third-party code) in a child that would inherit them.
+    const wheelsOnly = target.indexCredentials !== undefined
     const install = toolchain.pip
       ? {
           command: toolchain.python,
@@ -174,13 +209,22 @@ export async function verifyInstall(
             '--no-cache-dir',
             '--disable-pip-version-check',
             '--no-input',
+            ...(wheelsOnly ? ['--only-binary=:all:'] : []),
             ...requirements
           ],
           env: installerEnv('pip', indexUrl)
         }
       : {
           command: toolchain.uv as string,
-          args: ['pip', 'install', '--python', venvPython(venv), '--no-cache', ...requirements],
+          args: [
+            'pip',
+            'install',
+            '--python',
+            venvPython(venv),
+            '--no-cache',
+            ...(wheelsOnly ? ['--no-build'] : []),
+            ...requirements
+          ],
           env: installerEnv('uv', indexUrl)
         }
     await poll(`Installing ${requirements.join(' ')} from ${target.indexUrl}`, deadlineMs, async () => {
@@ -191,6 +235,8 @@ export async function verifyInstall(
       })
       if (result.exitCode === 0) return
       const output = `${result.stdout}\n${result.stderr}`
+      const dependency = missingDependency(output, projects)
+      if (dependency) throw missingDependencyError(dependency, target.indexUrl, wheelsOnly)
       if (
         /No matching distribution|Could not find a version|not found in the package registry|no version of/i.test(
           output

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { type ActionRunResult, firstUnmaskedUse, runBundledAction } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
 import {
+  WORKSPACE_ENV,
   buildDists,
   copyProject,
   expectSuccess,
@@ -46,7 +47,10 @@ function indexInputs(extra: Record<string, string> = {}): Record<string, string>
 }
 
 async function publish(inputs: Record<string, string>, ref = ''): Promise<ActionRunResult> {
-  const result = await runBundledAction('publish-python', { inputs, env: { ...stack.env, GITHUB_REF: ref } })
+  const result = await runBundledAction('publish-python', {
+    inputs,
+    env: { ...stack.env, ...WORKSPACE_ENV, GITHUB_REF: ref }
+  })
   results.push(result)
   // SHOW_ERRORS=1 prints every failure line, to review their wording in one place.
   if (process.env['SHOW_ERRORS']) process.stderr.write(`ERRORS: ${JSON.stringify(result.errors)}\n`)
@@ -421,7 +425,7 @@ describe('credentials an earlier codeartifact-login left in the job', () => {
           'packages-dir': dists.get('2.0.6') as string,
           'retry-timeout-seconds': '4'
         },
-        env: loginEnv()
+        env: { ...loginEnv(), ...WORKSPACE_ENV }
       })
       results.push(result)
       expect(result.exitCode).toBe(1)

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { ROOT, VENV_BIN, type ActionRunResult } from '../../../test/harness/action-runner.ts'
 
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'publish')
+export { TEMP_WORKSPACE_ENV as WORKSPACE_ENV } from '../../../test/harness/action-runner.ts'
 export const PYTHON = join(VENV_BIN, 'python')
 
 export interface Exec {

@@ -14,6 +14,7 @@ import {
 } from '../../../test/stack/trusted-publishing-fixture.ts'
 import { makeWheelhouse } from '../../../test/stack/wheelhouse.ts'
 import {
+  WORKSPACE_ENV,
   buildDists,
   copyProject,
   expectSuccess,
@@ -56,7 +57,7 @@ function codeArtifactInputs(extra: Record<string, string> = {}): Record<string, 
 }
 
 function tagEnv(tag: string): Record<string, string> {
-  return { ...stack.env, GITHUB_REF: `refs/tags/${tag}` }
+  return { ...stack.env, ...WORKSPACE_ENV, GITHUB_REF: `refs/tags/${tag}` }
 }
 
 function published(): string[] {
@@ -205,6 +206,7 @@ describe('flit_core sample with the token codeartifact-login left in the job', (
         'expected-version': '1.0'
       },
       env: {
+        ...WORKSPACE_ENV,
         CODEARTIFACT_AUTH_TOKEN: KNOWN_TOKEN,
         CODEARTIFACT_REGISTRY_URL: stack.uploadUrl,
         CODEARTIFACT_INDEX_URL: stack.indexUrl

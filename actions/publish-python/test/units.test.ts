@@ -9,7 +9,7 @@ import { installCommands } from '../src/report.ts'
 import type { ResolvedTarget } from '../src/target.ts'
 import type { Toolchain } from '../src/tools.ts'
 import { UploadFailure, classifyUpload, classifyUploaderOutput, explainFailure, uploaderEnv } from '../src/upload.ts'
-import { installerEnv } from '../src/verify.ts'
+import { installerEnv, missingDependency } from '../src/verify.ts'
 import { isUnknownPackage } from '@release/shared/aws/codeartifact'
 import { restoreEnvAfterEach, setInputs } from '../../../test/harness/inputs.ts'
 
@@ -564,5 +564,71 @@ describe('build environments', () => {
     await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "legacy"\n')
     expect(await readBuildSystem(dir)).toBeUndefined()
     expect(await readBuildSystem(join(dir, 'missing'))).toBeUndefined()
+  })
+})
+
+describe('hostile inputs', () => {
+  restoreEnvAfterEach()
+  const index = { 'repository-url': 'https://pypi.internal/legacy/', password: 'pw' }
+
+  it.each([
+    [{ ...index, 'tag-prefix': 'v$(id)' }, 'Input `tag-prefix`: "v$(id)" cannot start a tag: it contains "$"'],
+    [{ ...index, 'tag-prefix': 'v;' }, 'Input `tag-prefix`: "v;" cannot start a tag: it contains ";"'],
+    [
+      { ...index, 'tag-prefix': 'v\n::warning::x' },
+      'Input `tag-prefix`: "v ::warning::x" cannot start a tag: it contains U+000A'
+    ],
+    [
+      { 'repository-url': 'http://pypi.internal:8080/legacy/', password: 'pw' },
+      'Input `repository-url`: would send credentials over plain http to pypi.internal:8080; use an https:// URL'
+    ],
+    [
+      { ...index, 'index-url': 'http://mirror.internal/simple/' },
+      'Input `index-url`: would send credentials over plain http to mirror.internal; use an https:// URL'
+    ],
+    [
+      { 'repository-url': 'http://pypi.internal/legacy/', 'trusted-publishing': 'true' },
+      'Input `repository-url`: would send credentials over plain http to pypi.internal'
+    ]
+  ])('refuses %j with one line', (inputs, start) => {
+    setInputs(inputs, ['CODEARTIFACT_'])
+    expect(failure(() => getInputs())).toContain(start)
+  })
+
+  it.each<Record<string, string>>([
+    { 'repository-url': 'http://127.0.0.1:8080/legacy/', password: 'pw' },
+    { 'repository-url': 'http://localhost/legacy/', password: 'pw' },
+    { 'repository-url': 'http://pypi.internal/legacy/', password: 'pw', 'allow-insecure-http': 'true' },
+    { 'repository-url': 'http://pypi.internal/legacy/' }
+  ])('accepts %j (loopback, the opt-in, or no credentials to send)', (inputs) => {
+    setInputs(inputs, ['CODEARTIFACT_'])
+    expect(getInputs().target.kind).toBe('index')
+  })
+})
+
+describe('missingDependency', () => {
+  it.each([
+    ['pip, a dependency', 'ERROR: No matching distribution found for mdurl~=0.1', ['markdown-it-py'], 'mdurl'],
+    [
+      'pip, our own project (not visible yet)',
+      'ERROR: No matching distribution found for acme-widgets==1.2.0',
+      ['acme_widgets'],
+      undefined
+    ],
+    [
+      'uv, a dependency',
+      '  × No solution found when resolving dependencies:\n  ╰─▶ Because mdurl was not found in the package registry and markdown-it-py==4.0.0 depends on mdurl, we can conclude that markdown-it-py==4.0.0 cannot be used.',
+      ['markdown-it-py'],
+      'mdurl'
+    ],
+    [
+      'uv, our own project',
+      'Because there is no version of acme-widgets==1.2.0 and you require acme-widgets==1.2.0',
+      ['acme-widgets'],
+      undefined
+    ],
+    ['anything else', 'ERROR: Could not install packages due to an OSError', ['acme'], undefined]
+  ])('%s', (_name, output, projects, missing) => {
+    expect(missingDependency(output, projects)).toBe(missing)
   })
 })

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { constants } from 'node:os'
 import { isAbsolute } from 'node:path'
 import { ActionError } from './errors.ts'
@@ -17,7 +18,10 @@ import { which } from './which.ts'
 
 export interface CommandOptions {
   cwd?: string
-  /** Added to (and overriding) the inherited environment; the place for secrets. */
+  /**
+   * Added to (and overriding) the inherited environment, which has the credentials taken out
+   * (see childEnvironment): the one way to hand a child the secret it needs.
+   */
   env?: Record<string, string | undefined>
   /** Written to the child's stdin, e.g. a password for `login --password-stdin`. */
   input?: string
@@ -50,10 +54,95 @@ export function assertNoSecretInArgv(command: string, args: readonly string[]): 
   }
 }
 
-function mergedEnv(extra: CommandOptions['env']): Record<string, string> {
+/**
+ * What a child never inherits from this process: the action's inputs (passwords and tokens
+ * among them), the runner's OIDC and cache/artifact tokens, AWS credentials, GitHub tokens and
+ * index credentials. Children run third-party code (build backends and their requirements,
+ * setup.py, pip, git hooks, Dockerfile steps); one that could read ACTIONS_ID_TOKEN_REQUEST_*
+ * could mint an OIDC token and assume the publishing role. A child that needs a credential
+ * gets it through `options.env`, by name.
+ */
+const WITHHELD_VARIABLES = new RegExp(
+  '^(' +
+    [
+      'INPUT_.*',
+      'STATE_.*',
+      'ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)',
+      'ACTIONS_RUNTIME_(TOKEN|URL)',
+      'ACTIONS_RESULTS_URL',
+      'ACTIONS_CACHE_URL',
+      'AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|SECURITY_TOKEN|WEB_IDENTITY_TOKEN_FILE|ROLE_ARN|ROLE_SESSION_NAME|PROFILE|SHARED_CREDENTIALS_FILE|CONFIG_FILE|CONTAINER_CREDENTIALS_.*|CONTAINER_AUTHORIZATION_TOKEN.*)',
+      'GITHUB_TOKEN',
+      'GH_TOKEN',
+      'GH_ENTERPRISE_TOKEN',
+      'GITHUB_ENTERPRISE_TOKEN',
+      'TWINE_PASSWORD',
+      'UV_PUBLISH_(PASSWORD|TOKEN)',
+      'POETRY_PYPI_TOKEN_.*',
+      'POETRY_HTTP_BASIC_.*_PASSWORD',
+      'PYPI_API_TOKEN',
+      'CODEARTIFACT_AUTH_TOKEN'
+    ].join('|') +
+    ')$',
+  'i'
+)
+
+/**
+ * The environment a child starts with: this process's, less WITHHELD_VARIABLES and any variable
+ * whose value holds a secret this process registered (a token inside an index URL, say), plus
+ * `extra` as given.
+ */
+export function childEnvironment(
+  extra: CommandOptions['env'] = {},
+  inherited: NodeJS.ProcessEnv = process.env
+): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries({ ...process.env, ...extra })) if (value !== undefined) env[key] = value
+  for (const [key, value] of Object.entries(inherited)) {
+    if (value !== undefined && !WITHHELD_VARIABLES.test(key) && !containsSecret(value)) env[key] = value
+  }
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
   return env
+}
+
+/**
+ * An argv as echoed to the log: CR and LF shown as \r and \n, so that no argument (a commit
+ * message, say) can start a line of its own, which the runner would read as a workflow command.
+ */
+export function echoedCommand(executable: string, args: readonly string[]): string {
+  return [executable, ...args].join(' ').replace(/\r/g, '\\r').replace(/\n/g, '\\n')
+}
+
+/**
+ * Echoes a child's output inside a `::stop-commands::<token>` ... `::<token>::` fence, so that
+ * nothing it prints is read as a workflow command (a `::add-mask::`, a `::stop-commands::` of
+ * its own that would switch off later masks, a forged `::error::`). The fence is opened and
+ * closed around each batch of whole lines, never left open across an await: this process's own
+ * commands (a mask registered meanwhile) must still reach the runner. The token is random and
+ * never shown to the child, which therefore cannot close the fence.
+ */
+export function fencedEcho(write: (text: string) => void): { data(chunk: Buffer): void; end(): void } {
+  const token = randomUUID()
+  // A character split across two chunks is held back until its other bytes arrive.
+  const decoder = new TextDecoder()
+  let partial = ''
+  const flush = (text: string): void => {
+    if (text) write(`::stop-commands::${token}\n${text}${text.endsWith('\n') ? '' : '\n'}::${token}::\n`)
+  }
+  return {
+    data(chunk) {
+      const text = partial + decoder.decode(chunk, { stream: true })
+      const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1
+      partial = text.slice(end)
+      flush(text.slice(0, end))
+    },
+    end() {
+      flush(partial + decoder.decode())
+      partial = ''
+    }
+  }
 }
 
 /** The last `lines` lines a command printed (stderr, else stdout), joined into one for a message. */
@@ -98,22 +187,25 @@ function checkExitCode(
 const CLOSE_AFTER_EXIT_MS = 10_000
 
 function spawnAndCapture(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
-  const env = mergedEnv(options.env)
+  const env = childEnvironment(options.env)
   // A bare name is looked up as the toolkit does, so the log names the file that ran; `which`
   // also skips relative PATH entries, which the system's own lookup would search.
   const executable = isAbsolute(command) ? command : (which(command, env) ?? command)
   const echo = !(options.silent ?? false)
-  if (echo) process.stdout.write(`[command]${[executable, ...args].join(' ')}\n`)
+  if (echo) process.stdout.write(`[command]${echoedCommand(executable, args)}\n`)
   return new Promise<CommandResult>((resolve, reject) => {
     const child = spawn(executable, [...args], { cwd: options.cwd, env, stdio: 'pipe', windowsHide: true })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
-    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+    // stdout and stderr each fenced on their own: a line may arrive in pieces on either.
+    const write = (text: string): void => void process.stdout.write(text)
+    const fences = [fencedEcho(write), fencedEcho(write)] as const
+    const collect = (into: Buffer[], fence: (typeof fences)[number]) => (chunk: Buffer) => {
       into.push(chunk)
-      if (echo) process.stdout.write(chunk)
+      if (echo) fence.data(chunk)
     }
-    child.stdout.on('data', collect(stdout))
-    child.stderr.on('data', collect(stderr))
+    child.stdout.on('data', collect(stdout, fences[0]))
+    child.stderr.on('data', collect(stderr, fences[1]))
     // A child that exits without reading its input must not take this process down with EPIPE.
     child.stdin.on('error', () => undefined)
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
@@ -132,6 +224,7 @@ function spawnAndCapture(command: string, args: readonly string[], options: Comm
     const settle = (): void => {
       if (settled || !exited) return
       settled = true
+      if (echo) for (const fence of fences) fence.end()
       for (const timer of timers) clearTimeout(timer)
       const { code, signal } = exited
       resolve({
@@ -179,7 +272,7 @@ async function runWithToolkit(
   const exec = await import('@actions/exec')
   return exec.getExecOutput(command, [...args], {
     cwd: options.cwd,
-    env: mergedEnv(options.env),
+    env: childEnvironment(options.env),
     input: options.input === undefined ? undefined : Buffer.from(options.input),
     silent: options.silent ?? false,
     ignoreReturnCode: true

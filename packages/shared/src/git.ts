@@ -13,8 +13,14 @@ export interface GitRepo {
   cwd: string
   /** The remote to compare with and push to. */
   remote: string
-  /** Added to every git call: identity, token header, prompts off. */
+  /** Added to every git call: prompts off, stall limits. */
   env: Record<string, string>
+  /**
+   * Added only to the calls that talk to the remote (ls-remote, fetch, push): the token header.
+   * Local calls (commit, tag, status) run hooks and filters from the repository, which need no
+   * credentials and must not see them.
+   */
+  remoteEnv: Record<string, string>
 }
 
 export interface GitIdentity {
@@ -27,6 +33,8 @@ export interface GitCallOptions {
   echo?: boolean
   ignoreReturnCode?: boolean
   env?: Record<string, string>
+  /** The call talks to the remote, so it gets the repository's remote credentials. */
+  remote?: boolean
 }
 
 /**
@@ -49,7 +57,12 @@ export function gitRepo(cwd: string, options: { remote?: string; env?: Record<st
     Object.entries(STALLED_TRANSFER).filter(([name]) => process.env[name] === undefined)
   )
   // A git that wants to ask for a password on a runner would wait for ever.
-  return { cwd, remote: options.remote ?? 'origin', env: { GIT_TERMINAL_PROMPT: '0', ...stalled, ...options.env } }
+  return {
+    cwd,
+    remote: options.remote ?? 'origin',
+    env: { GIT_TERMINAL_PROMPT: '0', ...stalled, ...options.env },
+    remoteEnv: {}
+  }
 }
 
 let gitPath: string | undefined
@@ -70,7 +83,7 @@ export async function git(
 ): Promise<CommandResult> {
   return runCommand(gitExecutable(), args, {
     cwd: repo.cwd,
-    env: { ...repo.env, ...options.env },
+    env: { ...repo.env, ...(options.remote ? repo.remoteEnv : {}), ...options.env },
     silent: !options.echo,
     ignoreReturnCode: options.ignoreReturnCode
   })
@@ -288,7 +301,7 @@ export async function localTag(repo: GitRepo, tag: string, commonDir?: string): 
 
 /** `git ls-remote` for exact refs: ref name -> object id, only the refs that exist. */
 export async function lsRemote(repo: GitRepo, refs: readonly string[]): Promise<Map<string, string>> {
-  const result = await git(repo, ['ls-remote', repo.remote, ...refs], { ignoreReturnCode: true })
+  const result = await git(repo, ['ls-remote', repo.remote, ...refs], { ignoreReturnCode: true, remote: true })
   if (result.exitCode !== 0) {
     throw new ActionError(
       `Cannot read the remote \`${repo.remote}\`: ${outputTail(result) || `exit code ${result.exitCode}`}`,
@@ -357,7 +370,10 @@ export async function deleteLocalTag(repo: GitRepo, tag: string): Promise<void> 
 
 /** Fetches every tag of the remote (never overwriting a local tag that differs). */
 export async function fetchTags(repo: GitRepo): Promise<void> {
-  await git(repo, ['fetch', '--quiet', '--no-tags', repo.remote, 'refs/tags/*:refs/tags/*'], { echo: true })
+  await git(repo, ['fetch', '--quiet', '--no-tags', repo.remote, 'refs/tags/*:refs/tags/*'], {
+    echo: true,
+    remote: true
+  })
 }
 
 /**
@@ -399,9 +415,7 @@ export async function fetchBranch(repo: GitRepo, branch: string, options: { tags
       `+refs/heads/${branch}:${tracking}`,
       ...(options.tags ? ['refs/tags/*:refs/tags/*'] : [])
     ],
-    {
-      echo: true
-    }
+    { echo: true, remote: true }
   )
   return revParse(repo, tracking)
 }
@@ -458,7 +472,8 @@ export function parsePushPorcelain(stdout: string): PushRef[] {
 export async function pushAtomic(repo: GitRepo, refspecs: readonly string[]): Promise<PushResult> {
   const result = await git(repo, ['push', '--atomic', '--porcelain', repo.remote, ...refspecs], {
     echo: true,
-    ignoreReturnCode: true
+    ignoreReturnCode: true,
+    remote: true
   })
   const refs = parsePushPorcelain(result.stdout)
   if (result.exitCode === 0) return { ok: true, refs, raced: false }

@@ -24,8 +24,15 @@ export function issueCommand(command: string, properties: Record<string, string 
   process.stdout.write(`::${command}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeData(message)}${EOL}`)
 }
 
+/**
+ * A log line (or lines). Messages carry values from inputs and repositories (a remote URL, a
+ * file name, a tag), so a line of one that would start a workflow command (`::` after optional
+ * blanks, which the runner skips) is shown with its first colon escaped (`%3A:`) and obeyed as
+ * nothing; a lone CR, which the runner also reads as a line break, is treated the same way.
+ */
 export function info(message: string): void {
-  process.stdout.write(message + EOL)
+  const lines = message.split(/\r\n|\r|\n/).map((line) => line.replace(/^(\s*)::/, '$1%3A:'))
+  process.stdout.write(lines.join(EOL) + EOL)
 }
 
 export function warning(message: string): void {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import {
   appendStepSummary,
   error,
+  info,
   exportVariable,
   getState,
   group,
@@ -253,5 +254,21 @@ describe('the runner parser in test/harness (so the checks above can fail)', () 
     expect(parseCommandLine('   ::warning::x')).toEqual({ command: 'warning', properties: {}, data: 'x' })
     expect(parseCommandLine('::warning x')).toBeUndefined()
     expect(parseCommandLine('text ::warning::x')).toBeUndefined()
+  })
+})
+
+describe('info', () => {
+  it.each([
+    ['a plain line', 'Tagged v1.2.3', 'Tagged v1.2.3'],
+    ['several lines', 'one\ntwo', `one${EOL}two`],
+    ['a value that starts a command', 'remote ok\n::add-mask::x', `remote ok${EOL}%3A:add-mask::x`],
+    ['blanks before the command', 'a\r\n   ::stop-commands::t', `a${EOL}   %3A:stop-commands::t`],
+    ['a lone CR', 'a\r::warning::w', `a${EOL}%3A:warning::w`],
+    ['colons inside a line', 'see http://host:8080/x', 'see http://host:8080/x']
+  ])('prints %s as text the runner obeys as no command', (_name, message, shown) => {
+    info(message)
+    const out = written.join('')
+    expect(out).toBe(shown + EOL)
+    expect(parseCommands(out)).toEqual([])
   })
 })

@@ -3,7 +3,7 @@
 // package, a VERSION file) and any files the caller names. The result is a flat list of
 // tokens; agreement.ts decides whether they say the same thing and editor.ts rewrites them.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { ActionError } from '../errors.ts'
 import { isValidVersion } from '../pep440.ts'
 import { readWholeFileVersion, findPatternVersions } from './plain-file.ts'
@@ -11,6 +11,7 @@ import { findAssignments, findHatchVersion, findSetupPyVersions, isGeneratedVers
 import { readPyproject, type VersionReference } from './pyproject.ts'
 import { readSetupCfgPackageDir, readSetupCfgVersion } from './setup-cfg.ts'
 import { toSource, type TokenMatch, type VersionSource } from './types.ts'
+import { realPath, resolvesInside } from '../paths.ts'
 
 /** A file the caller names, with an optional `{version}` search pattern. */
 export interface ExtraFile {
@@ -70,11 +71,12 @@ class Finder {
 
   resolveInside(file: string, what: string): string {
     const path = resolve(this.dir, file)
-    const outside = relative(this.root, path)
-    if (outside.startsWith('..') || isAbsolute(outside)) {
-      throw new ActionError(`${what}: \`${file}\` is outside the repository.`, {
-        hint: 'use a path inside the repository, relative to `working-directory`'
-      })
+    if (!resolvesInside(this.root, path)) {
+      const real = realPath(path)
+      throw new ActionError(
+        `${what}: \`${file}\` is outside the repository${real === path ? '' : ` (it resolves to ${real})`}.`,
+        { hint: 'use a path inside the repository, relative to `working-directory`' }
+      )
     }
     return path
   }
@@ -92,6 +94,14 @@ class Finder {
   }
 
   add(path: string, text: string, matches: readonly TokenMatch[]): void {
+    // The version is edited in place, so a file that links out of the repository is refused
+    // rather than followed (the write would land wherever the link points).
+    if (matches.length > 0 && !resolvesInside(this.root, path)) {
+      throw new ActionError(
+        `\`${this.display(path)}\` holds the version but is a link to ${realPath(path)}, outside the repository, so it is not edited.`,
+        { hint: 'replace the link with the file itself, or keep the version in a file inside the repository' }
+      )
+    }
     for (const match of matches) {
       if (this.sources.some((s) => s.path === path && s.start === match.start)) continue
       this.sources.push(toSource(path, this.display(path), text, match))

@@ -1,0 +1,35 @@
+import { InputError } from './errors.ts'
+
+// Credentials never travel over plain http except to this machine: on any other host the
+// network path (a proxy, a shared runner network, a hotel Wi-Fi for a self-hosted runner) can
+// read them. Loopback is exempt because nothing leaves the machine, which is also how the
+// tests reach their local stand-ins.
+
+/** localhost, 127.0.0.0/8 and ::1, as a URL's hostname gives them. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    /^::ffff:127(\.\d{1,3}){3}$/.test(host)
+  )
+}
+
+/** The input that lets credentials go over http to other hosts; off by default. */
+export const ALLOW_INSECURE_HTTP_INPUT = 'allow-insecure-http'
+
+/**
+ * Refuses, with one line naming `input`, to send credentials to `url` over plain http on a host
+ * other than loopback, unless the workflow opted in with `allow-insecure-http: true`.
+ */
+export function checkCredentialTransport(input: string, url: string | URL, allowInsecureHttp: boolean): void {
+  const parsed = typeof url === 'string' ? new URL(url) : url
+  if (parsed.protocol !== 'http:' || allowInsecureHttp || isLoopbackHost(parsed.hostname)) return
+  throw new InputError(
+    input,
+    `would send credentials over plain http to ${parsed.host}`,
+    `use an https:// URL (or, only on a network you trust end to end, set \`${ALLOW_INSECURE_HTTP_INPUT}: true\`)`
+  )
+}
