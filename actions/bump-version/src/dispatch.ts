@@ -5,6 +5,7 @@
 // GitHub client is most of this action's bundle.
 import { ActionError, describeError } from '@release/shared/errors'
 import { type Classification, RetryDeadlineError, classifyError, logRetry, withRetry } from '@release/shared/retry'
+import { checkCredentialTransport } from '@release/shared/transport'
 
 export interface Dispatch {
   /** The workflow's file name (e.g. publish.yml) or numeric id. */
@@ -13,6 +14,8 @@ export interface Dispatch {
   ref: string
   inputs: Record<string, string>
   token: string
+  /** Send the token to a plain-http GITHUB_API_URL beyond loopback (GitHub Enterprise on http). */
+  allowInsecureHttp?: boolean
 }
 
 /** The HTTP status GitHub answered with (of the last attempt, when retries ran out). */
@@ -46,7 +49,8 @@ function failureHint(status: number | undefined, message: string, runs: string):
     return 'the tag is pushed but GitHub did not see it in time; start the workflow again with `gh workflow run` on the tag'
   if (status === 422)
     return 'make `dispatch-inputs` match the inputs the workflow declares under `on: workflow_dispatch`'
-  if (status !== undefined && status >= 500)
+  // An answer that never came (5xx, or stopped at the deadline) may still have started a run.
+  if ((status !== undefined && status >= 500) || (status === undefined && /abort|no answer/i.test(message)))
     return `GitHub may have started it anyway: look at ${runs} before starting it again with \`gh workflow run\``
   return 'start it again with `gh workflow run` on the tag once GitHub answers'
 }
@@ -61,18 +65,23 @@ export async function dispatchWorkflow(dispatch: Dispatch, options: { deadlineMs
       { hint: 'run on a GitHub runner (or set GITHUB_REPOSITORY when running locally)' }
     )
   }
+  // Where getOctokit sends the token, read as it reads it.
+  const apiUrl = process.env['GITHUB_API_URL'] || 'https://api.github.com'
+  checkCredentialTransport('github-token', apiUrl, dispatch.allowInsecureHttp ?? false)
   const { owner, repo } = context.repo
   const runs = `${context.serverUrl}/${owner}/${repo}/actions/workflows/${encodeURIComponent(dispatch.workflow)}`
   const octokit = getOctokit(dispatch.token)
   try {
     await withRetry(
-      () =>
+      (_attempt, signal) =>
         octokit.rest.actions.createWorkflowDispatch({
           owner,
           repo,
           workflow_id: dispatch.workflow,
           ref: dispatch.ref,
-          inputs: dispatch.inputs
+          inputs: dispatch.inputs,
+          // A request GitHub never answers ends with the deadline.
+          request: { signal }
         }),
       {
         label: `dispatching ${dispatch.workflow}`,

@@ -176,7 +176,13 @@ async function startDispatch(ctx: Context, bump: Bump, outcome: PushOutcome): Pr
   return log.group(`Start ${workflow} on ${ref}`, async () => {
     try {
       const { dispatchWorkflow } = await import('./dispatch.ts')
-      const url = await dispatchWorkflow({ workflow, ref, inputs, token: githubToken })
+      const url = await dispatchWorkflow({
+        workflow,
+        ref,
+        inputs,
+        token: githubToken,
+        allowInsecureHttp: ctx.inputs.allowInsecureHttp
+      })
       log.info(`Started ${workflow} on ${ref}: ${url}`)
       return { workflow, ref, url }
     } catch (error) {

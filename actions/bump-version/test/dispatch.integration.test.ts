@@ -3,6 +3,9 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import { commandLines } from '../../../test/harness/action-runner.ts'
 import { closeServer, listen, readBody } from '../../../test/stack/http-util.ts'
 import { type Sandbox, bump, failureOf, git, sandbox, succeeded } from './helpers.ts'
+import { startSilentServer } from '../../../test/harness/silent-server.ts'
+import { dispatchWorkflow } from '../src/dispatch.ts'
+import { describeError } from '@release/shared/errors'
 
 // `dispatch-workflow`: after the push, the bundle starts the publish workflow through the GitHub
 // REST API (POST /repos/{owner}/{repo}/actions/workflows/{id}/dispatches), here a local stand-in
@@ -191,5 +194,40 @@ describe('dispatch-workflow', () => {
     expect(await git(box.work, 'rev-parse', 'HEAD')).toBe(before)
     expect(readFileSync(`${box.work}/pyproject.toml`, 'utf8')).toContain('version = "1.2.3"')
     expect(api.requests).toEqual([])
+  })
+})
+
+describe('a GitHub API that never answers, or answers over plain http', () => {
+  const saved = { ...process.env }
+  afterEach(() => {
+    process.env = { ...saved }
+  })
+
+  it('ends the dispatch at its deadline, saying GitHub may have started it anyway', async () => {
+    const silent = await startSilentServer()
+    try {
+      Object.assign(process.env, { ...githubEnv(), GITHUB_API_URL: silent.url })
+      const started = Date.now()
+      const failure = await dispatchWorkflow(
+        { workflow: 'publish.yml', ref: 'refs/tags/v1.2.4', inputs: {}, token: TOKEN },
+        { deadlineMs: 1_500 }
+      ).catch((error: unknown) => describeError(error))
+      expect(Date.now() - started).toBeLessThan(8_000)
+      expect(silent.connections).toBeGreaterThan(0)
+      expect(failure).toMatch(
+        /^starting publish\.yml on refs\/tags\/v1\.2\.4 failed: .* Fix: GitHub may have started it anyway: look at https:\/\/github\.example\/acme\/widgets\/actions\/workflows\/publish\.yml before starting it again/
+      )
+    } finally {
+      await silent.close()
+    }
+  })
+
+  it('refuses to send the token to a plain-http API beyond loopback', async () => {
+    Object.assign(process.env, { ...githubEnv(), GITHUB_API_URL: 'http://ghe.example.internal/api/v3' })
+    await expect(
+      dispatchWorkflow({ workflow: 'publish.yml', ref: 'refs/tags/v1.2.4', inputs: {}, token: TOKEN })
+    ).rejects.toThrow(
+      'Input `github-token`: would send credentials over plain http to ghe.example.internal; use an https:// URL'
+    )
   })
 })

@@ -7,9 +7,10 @@ import { type Builder, detectBuilder } from '@release/shared/container/builder'
 import { type DockerfileInfo, mountsOf } from '@release/shared/container/dockerfile'
 import { getEcrAuthorization } from '@release/shared/container/ecr'
 import { ecrLoginRegistries } from '@release/shared/container/image-ref'
-import { ActionError } from '@release/shared/errors'
+import { ActionError, InputError } from '@release/shared/errors'
 import { errorLine, runCommand } from '@release/shared/exec'
 import { createPrivateDir, removePrivateDir, writeSecretFile } from '@release/shared/private-files'
+import { containsSecret } from '@release/shared/secrets'
 import * as log from '@release/shared/workflow-commands'
 import { buildFailureHint, readDockerfile, unusedCredentials } from './dockerfile-check.ts'
 import { type IndexAccess, resolveIndexAccess } from './index-access.ts'
@@ -117,6 +118,7 @@ async function build(
   index: IndexAccess,
   dir: string
 ): Promise<BuildResult> {
+  refuseSecretBuildArgs(inputs.buildArgs)
   const secretFile = inputs.mode === 'secret' ? await writeSecretFile(dir, inputs.secretId, index.url) : undefined
   const spec: BuildSpec = {
     context: inputs.context,
@@ -188,6 +190,21 @@ async function pushWithPodman(tags: readonly string[], dir: string): Promise<str
     digests.push((await readFile(digestFile, 'utf8')).trim())
   }
   return digests[0] as string
+}
+
+/**
+ * A build-arg lands in the image history and the provenance, so one that holds a secret (the
+ * index password, the CodeArtifact token, a URL with either) is refused by name before the
+ * build, rather than by the exec helper's generic argv check.
+ */
+function refuseSecretBuildArgs(buildArgs: readonly string[]): void {
+  const leaking = buildArgs.find((pair) => containsSecret(pair))
+  if (leaking === undefined) return
+  throw new InputError(
+    'build-args',
+    `${leaking.slice(0, leaking.indexOf('='))} holds a secret, which a build-arg would write into the image history`,
+    'pass index credentials through the secret this action mounts (`RUN --mount=type=secret,id=<secret-id>`), never as a build-arg'
+  )
 }
 
 /** The same keys docker buildx writes with --metadata-file, so `metadata` reads alike. */

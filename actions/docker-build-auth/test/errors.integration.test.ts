@@ -270,3 +270,14 @@ it('refuses a Dockerfile or context outside the workspace before reading it', as
     expect(result.spawned.filter((argv) => argv.includes('build'))).toEqual([])
   }
 })
+
+it('refuses a build-arg that holds the index password, naming build-args, before any build', async () => {
+  const result = await runAction(
+    indexInputs('service', { 'build-args': `VERSION=1.0\nPIP_INDEX_URL=https://aws:${TOKEN}@x/` })
+  )
+  expect(result.errors).toEqual([
+    'Input `build-args`: PIP_INDEX_URL holds a secret, which a build-arg would write into the image history; pass index credentials through the secret this action mounts (`RUN --mount=type=secret,id=<secret-id>`), never as a build-arg.'
+  ])
+  expect(result.spawned.filter((argv) => argv.includes('build'))).toEqual([])
+  expectTokenNowhere(result)
+})

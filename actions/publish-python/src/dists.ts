@@ -1,10 +1,12 @@
 // The distributions this run publishes: name, version and kind from the file name, size and
 // SHA-256 from the file, in upload order.
 import { existsSync, statSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { ActionError } from '@release/shared/errors'
 import { type DistKind, compareDistFiles, listDistFiles, parseDistFilename } from '@release/shared/python/dist-files'
 import { digestFile } from '@release/shared/python/sha256'
+import { zipEntryNames } from '@release/shared/python/wheel-contents'
 
 export interface Dist {
   path: string
@@ -22,11 +24,36 @@ export interface Dist {
  * Describes `paths` (already in upload order across projects); within a project, wheels go
  * before the sdist so every run uploads in the same order.
  */
+/**
+ * Fails, naming the file, when a distribution is not the archive its name says: a truncated
+ * artifact download or a half-written build would otherwise surface as a traceback from twine
+ * or a rejection from the index that names no file.
+ */
+async function checkArchive(path: string, file: string): Promise<void> {
+  let problem: string | undefined
+  if (/\.(whl|zip)$/.test(file)) {
+    problem = await zipEntryNames(path).then(
+      () => undefined,
+      () => 'not a readable zip archive'
+    )
+  } else if (file.endsWith('.tar.gz')) {
+    const handle = await open(path, 'r')
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0).finally(() => handle.close())
+    if (bytesRead < 2 || buffer[0] !== 0x1f || buffer[1] !== 0x8b) problem = 'not a gzip-compressed tar archive'
+  }
+  if (problem) {
+    throw new ActionError(`${file} is ${problem}, so it cannot be checked or published.`, {
+      hint: 'rebuild it; if it came from an artifact (`packages-dir`), check that the download finished, then run again'
+    })
+  }
+}
+
 export async function describeDists(paths: readonly string[]): Promise<Dist[]> {
   const dists = await Promise.all(
     paths.map(async (path) => {
       const parsed = parseDistFilename(basename(path))
       if (!parsed) throw new ActionError(`${basename(path)} is not a wheel or sdist file name.`)
+      await checkArchive(path, parsed.file)
       const digest = await digestFile(path)
       return {
         path,

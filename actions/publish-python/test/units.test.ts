@@ -1,8 +1,11 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describeError } from '@release/shared/errors'
 import { buildCommand, explainBuildFailure } from '../src/build.ts'
 import { readBuildSystem, requiresKey } from '../src/build-env.ts'
 import { parseTwineCheck } from '../src/check.ts'
-import type { Dist } from '../src/dists.ts'
+import { type Dist, describeDists } from '../src/dists.ts'
 import { expectedVersion, gateVersion } from '../src/gate.ts'
 import { getInputs, simpleIndexFor } from '../src/inputs.ts'
 import { installCommands } from '../src/report.ts'
@@ -547,9 +550,6 @@ describe('getInputs', () => {
 
 describe('build environments', () => {
   it('reads [build-system] and keys requirement sets by content, not order or spacing', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
     const dir = await mkdtemp(join(tmpdir(), 'build-system-'))
     await writeFile(
       join(dir, 'pyproject.toml'),
@@ -630,5 +630,17 @@ describe('missingDependency', () => {
     ['anything else', 'ERROR: Could not install packages due to an OSError', ['acme'], undefined]
   ])('%s', (_name, output, projects, missing) => {
     expect(missingDependency(output, projects)).toBe(missing)
+  })
+})
+
+describe('describeDists', () => {
+  it.each([
+    ['acme-1.0.0-py3-none-any.whl', 'acme-1.0.0-py3-none-any.whl is not a readable zip archive'],
+    ['acme-1.0.0.tar.gz', 'acme-1.0.0.tar.gz is not a gzip-compressed tar archive'],
+    ['acme-1.0.0.zip', 'acme-1.0.0.zip is not a readable zip archive']
+  ])('names a corrupt %s and the fix', async (file, start) => {
+    const dir = await mkdtemp(join(tmpdir(), 'corrupt-'))
+    await writeFile(join(dir, file), 'not an archive, as a truncated download looks')
+    await expect(describeDists([join(dir, file)])).rejects.toThrow(`${start}, so it cannot be checked or published.`)
   })
 })
