@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync, existsSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  writeFileSync,
+  existsSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { inputEnv } from './inputs.ts'
@@ -39,8 +48,8 @@ export interface JobFiles {
   summary: string
   path: string
   argvLog: string
-  /** Each shimmed call's environment: `\0<command>\0` then `env -0`. */
-  childEnvLog: string
+  /** A file per shimmed call: its argv line, then its environment (`env -0`). */
+  childEnvDir: string
   spawnLog: string
   shimDir: string
 }
@@ -88,22 +97,14 @@ export function newJob(): JobFiles {
     summary: join(dir, 'summary.md'),
     path: join(dir, 'path'),
     argvLog: join(dir, 'argv.log'),
-    childEnvLog: join(dir, 'child-env.log'),
+    childEnvDir: join(dir, 'child-env'),
     spawnLog: join(dir, 'spawn.log'),
     shimDir: join(dir, 'shims')
   }
   mkdirSync(job.runnerTemp)
   mkdirSync(job.shimDir)
-  for (const file of [
-    job.output,
-    job.env,
-    job.state,
-    job.summary,
-    job.path,
-    job.argvLog,
-    job.childEnvLog,
-    job.spawnLog
-  ])
+  mkdirSync(job.childEnvDir)
+  for (const file of [job.output, job.env, job.state, job.summary, job.path, job.argvLog, job.spawnLog])
     writeFileSync(file, '')
   return job
 }
@@ -126,8 +127,8 @@ function writeShims(job: JobFiles, commands: string[], basePath: string): void {
       [
         '#!/bin/sh',
         `printf '%s\\n' "${command} $*" >> '${job.argvLog}'`,
-        `printf '\\000%s\\000' "${command} $*" >> '${job.childEnvLog}'`,
-        `env -0 >> '${job.childEnvLog}'`,
+        // One file per call, so that calls running side by side cannot interleave.
+        `{ printf '%s\\000' "${command} $*"; env -0; } > "$(mktemp '${job.childEnvDir}/call.XXXXXX')"`,
         `exec '${real}' "$@"`,
         ''
       ].join('\n')
@@ -203,7 +204,7 @@ export async function runBundledAction(action: string, options: ActionRunOptions
     summary: files.summary,
     files,
     childArgv: readFileSync(job.argvLog, 'utf8').split('\n').filter(Boolean),
-    childEnvs: parseChildEnvLog(readFileSync(job.childEnvLog, 'utf8')),
+    childEnvs: readChildEnvs(job.childEnvDir),
     spawned: readFileSync(job.spawnLog, 'utf8')
       .split('\n')
       .filter(Boolean)
@@ -218,23 +219,17 @@ export async function runBundledAction(action: string, options: ActionRunOptions
   }
 }
 
-/** The shims' environment log: for each call, `\0<command>\0` then NAME=value entries ended by \0. */
-function parseChildEnvLog(text: string): Array<{ command: string; env: Record<string, string> }> {
-  const calls: Array<{ command: string; env: Record<string, string> }> = []
-  const fields = text.split('\0')
-  let i = 1
-  while (i < fields.length) {
-    const command = fields[i++] as string
+/** What the shims recorded: a file per call, its argv line and then NAME=value entries, each ended by \0. */
+function readChildEnvs(dir: string): Array<{ command: string; env: Record<string, string> }> {
+  return readdirSync(dir).map((file) => {
+    const [command = '', ...entries] = readFileSync(join(dir, file), 'utf8').split('\0').filter(Boolean)
     const env: Record<string, string> = {}
-    for (; i < fields.length && fields[i] !== ''; i++) {
-      const entry = fields[i] as string
+    for (const entry of entries) {
       const equals = entry.indexOf('=')
       env[entry.slice(0, equals)] = entry.slice(equals + 1)
     }
-    calls.push({ command, env })
-    i++ // the empty field before the next call's command
-  }
-  return calls
+    return { command, env }
+  })
 }
 
 /**

@@ -1,3 +1,5 @@
+import { WITHHELD_VARIABLES } from '../../packages/shared/src/exec.ts'
+
 // Checks of what child processes saw: the environment that PATH shims (runBundledAction's
 // recordArgvOf) or a spying build backend recorded, against the credentials a run had.
 
@@ -12,9 +14,8 @@ export const RUNNER_CREDENTIALS = {
   GH_TOKEN: 'ghs_KNOWNghCliTokenForTests00002'
 }
 
-/** Names a child must never see, whatever their value. */
-const CREDENTIAL_NAME =
-  /^(INPUT_.*|STATE_.*|ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)|ACTIONS_RUNTIME_TOKEN|AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)|GITHUB_TOKEN|GH_TOKEN|TWINE_PASSWORD|CODEARTIFACT_AUTH_TOKEN)$/i
+/** Names a child must never see, whatever their value: the list the exec helper withholds. */
+const CREDENTIAL_NAME = WITHHELD_VARIABLES
 
 /**
  * Every credential `env` holds: names that must not be there (except `allowed`), and variables

@@ -18,10 +18,37 @@ function unescapeProperty(text: string): string {
   return unescapeData(text).replace(/%3A/g, ':').replace(/%2C/g, ',')
 }
 
+/**
+ * The runner's older form, `##[name key=value;...]data`, which it looks for anywhere in a line
+ * when the line is no `::` command (ActionCommand.TryParse).
+ */
+function parseLegacyCommandLine(line: string): WorkflowCommand | undefined {
+  const start = line.indexOf('##[')
+  if (start < 0) return undefined
+  const end = line.indexOf(']', start)
+  if (end < 0) return undefined
+  const info = line.slice(start + 3, end)
+  const space = info.indexOf(' ')
+  const command = space < 0 ? info : info.slice(0, space)
+  if (!command) return undefined
+  const properties: Record<string, string> = {}
+  if (space > 0) {
+    for (const property of info
+      .slice(space + 1)
+      .split(';')
+      .filter(Boolean)) {
+      const at = property.indexOf('=')
+      if (at > 0) properties[property.slice(0, at)] = property.slice(at + 1)
+    }
+  }
+  return { command, properties, data: line.slice(end + 1) }
+}
+
 /** One stdout line as the runner reads it: a command (leading blanks allowed), or undefined. */
 export function parseCommandLine(line: string): WorkflowCommand | undefined {
-  const message = line.trimStart()
-  if (!message.startsWith('::')) return undefined
+  // .NET's TrimStart, which also takes U+0085 (NEL) for a blank.
+  const message = line.replace(/^[\s\u0085]+/, '')
+  if (!message.startsWith('::')) return parseLegacyCommandLine(line)
   const end = message.indexOf('::', 2)
   if (end < 0) return undefined
   const info = message.slice(2, end)

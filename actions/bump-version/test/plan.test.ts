@@ -202,11 +202,17 @@ describe('git helpers', () => {
     })
     const basic = Buffer.from('x-access-token:tok123').toString('base64')
     expect(tokenAuthEnv('https://github.com/o/r.git', 'tok123', { GIT_CONFIG_COUNT: '1' })).toEqual({
-      GIT_CONFIG_COUNT: '3',
+      GIT_CONFIG_COUNT: '6',
       GIT_CONFIG_KEY_1: 'http.https://github.com/.extraheader',
       GIT_CONFIG_VALUE_1: '',
       GIT_CONFIG_KEY_2: 'http.https://github.com/.extraheader',
-      GIT_CONFIG_VALUE_2: `AUTHORIZATION: basic ${basic}`
+      GIT_CONFIG_VALUE_2: `AUTHORIZATION: basic ${basic}`,
+      GIT_CONFIG_KEY_3: 'core.hooksPath',
+      GIT_CONFIG_VALUE_3: '/dev/null',
+      GIT_CONFIG_KEY_4: 'http.sslVerify',
+      GIT_CONFIG_VALUE_4: 'true',
+      GIT_CONFIG_KEY_5: 'credential.helper',
+      GIT_CONFIG_VALUE_5: ''
     })
     expect(written.join('')).toContain(`::add-mask::${basic}\n`)
     expect(written.join('')).toContain('::add-mask::tok123\n')

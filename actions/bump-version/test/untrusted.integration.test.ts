@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { commandLines } from '../../../test/harness/action-runner.ts'
 import { RUNNER_CREDENTIALS, credentialsIn } from '../../../test/harness/child-env.ts'
@@ -26,15 +26,16 @@ afterAll(() => {
   for (const box of boxes) rmSync(box.root, { recursive: true, force: true })
 })
 
-/** A hook that records its environment and tries to issue workflow commands. */
+/** A hook that records its environment (a file per run, in the returned directory) and tries to issue workflow commands. */
 function installSpyHook(box: Sandbox, name: string): string {
-  const record = join(box.root, `${name}.env`)
+  const records = join(box.root, `${name}-runs`)
+  mkdirSync(records)
   const hook = join(box.work, '.git', 'hooks', name)
   writeFileSync(
     hook,
     [
       '#!/bin/sh',
-      `env -0 > '${record}'`,
+      `env -0 > "$(mktemp '${records}/run.XXXXXX')"`,
       "echo '::error::forged by a hook'",
       "echo '::add-mask::hook-mask'",
       "echo '::stop-commands::hook-token'",
@@ -43,16 +44,19 @@ function installSpyHook(box: Sandbox, name: string): string {
     ].join('\n')
   )
   chmodSync(hook, 0o755)
-  return record
+  return records
 }
 
-function recordedEnv(path: string): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const entry of readFileSync(path, 'utf8').split('\0').filter(Boolean)) {
-    const equals = entry.indexOf('=')
-    env[entry.slice(0, equals)] = entry.slice(equals + 1)
-  }
-  return env
+/** The environment of each run of a spy hook. */
+function recordedEnvs(records: string): Array<Record<string, string>> {
+  return readdirSync(records).map((file) => {
+    const env: Record<string, string> = {}
+    for (const entry of readFileSync(join(records, file), 'utf8').split('\0').filter(Boolean)) {
+      const equals = entry.indexOf('=')
+      env[entry.slice(0, equals)] = entry.slice(equals + 1)
+    }
+    return env
+  })
 }
 
 describe('git hooks and git calls during a bump pushed with a token', () => {
@@ -63,13 +67,21 @@ describe('git hooks and git calls during a bump pushed with a token', () => {
       await git(box.work, 'remote', 'set-url', 'origin', `${http.url}/origin.git`)
       const commitMsg = installSpyHook(box, 'commit-msg')
       const preCommit = installSpyHook(box, 'pre-commit')
+      // Hooks that git runs around a push and any ref update; a pre-commit hook could write them.
+      const prePush = installSpyHook(box, 'pre-push')
+      const refTransaction = installSpyHook(box, 'reference-transaction')
       const result = succeeded(
         await runBump(box, { bump: 'patch', token: TOKEN, 'commit-message': 'Bump {new}\n::warning::from the input' })
       )
       expect(await git(box.origin, 'rev-parse', 'main')).toBe(result.outputs['commit-sha'])
 
-      for (const record of [commitMsg, preCommit]) {
-        expect(credentialsIn(recordedEnv(record), [TOKEN, ...Object.values(RUNNER_CREDENTIALS)])).toEqual([])
+      expect(recordedEnvs(commitMsg)).toHaveLength(1)
+      expect(recordedEnvs(refTransaction).length).toBeGreaterThan(0)
+      // The push runs no hooks at all.
+      expect(recordedEnvs(prePush)).toEqual([])
+      for (const records of [commitMsg, preCommit, refTransaction]) {
+        for (const env of recordedEnvs(records))
+          expect(credentialsIn(env, [TOKEN, BASIC, ...Object.values(RUNNER_CREDENTIALS)])).toEqual([])
       }
       // Nothing the hooks printed, nor the commit message echoed in git's argv, was obeyed.
       expect(result.errors).toEqual([])

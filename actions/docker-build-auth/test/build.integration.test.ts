@@ -110,8 +110,7 @@ function inspectingShim(job: JobFiles): string {
     [
       '#!/bin/sh',
       `printf '%s\\n' "podman $*" >> '${job.argvLog}'`,
-      `printf '\\000%s\\000' "podman $*" >> '${job.childEnvLog}'`,
-      `env -0 >> '${job.childEnvLog}'`,
+      `{ printf '%s\\000' "podman $*"; env -0; } > "$(mktemp '${job.childEnvDir}/call.XXXXXX')"`,
       'if [ "$1" = build ]; then',
       '  for arg in "$@"; do',
       `    case "$arg" in id=*,src=*) src="\${arg#*,src=}"; stat -c '%a' "$(dirname "$src")" "$src" > '${statFile}'; dirname "$src" >> '${statFile}' ;; esac`,

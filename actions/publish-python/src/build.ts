@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { basename, join } from 'node:path'
 import { ActionError } from '@release/shared/errors'
-import { errorLine, runCommand } from '@release/shared/exec'
+import { echoedCommand, errorLine, printUntrusted, runCommand } from '@release/shared/exec'
 import { listDistFiles } from '@release/shared/python/dist-files'
 import { removePrivateDir } from '@release/shared/private-files'
 import * as log from '@release/shared/workflow-commands'
@@ -164,8 +164,8 @@ async function buildOne(
   }
   result ??= await runBuild(command, epoch)
   if (!result.ok) {
-    log.info(`[command]${[command.command, ...command.args].join(' ')}`)
-    log.info(result.output.split('\n').slice(-200).join('\n'))
+    log.info(`[command]${echoedCommand(command.command, command.args)}`)
+    printUntrusted(result.output.split('\n').slice(-200).join('\n'))
     const system = await readBuildSystem(project.dir)
     throw explainBuildFailure(project, result.output, {
       isolation: options.isolation,

@@ -2,7 +2,7 @@
 // into one line that names the files, the first problem and the fix.
 import { basename } from 'node:path'
 import { ActionError } from '@release/shared/errors'
-import { runCommand, stripAnsi } from '@release/shared/exec'
+import { echoedCommand, printUntrusted, runCommand, stripAnsi } from '@release/shared/exec'
 import * as log from '@release/shared/workflow-commands'
 import type { Dist } from './dists.ts'
 import type { Command } from './tools.ts'
@@ -56,14 +56,14 @@ function hintFor(problems: readonly string[]): string {
 
 export async function checkDists(twine: Command, dists: readonly Dist[]): Promise<void> {
   const args = [...twine.args, '--no-color', 'check', '--strict', ...dists.map((dist) => dist.path)]
-  log.info(`[command]${[twine.command, ...args].join(' ')}`)
+  log.info(`[command]${echoedCommand(twine.command, args)}`)
   const result = await runCommand(twine.command, args, {
     silent: true,
     ignoreReturnCode: true,
     env: { COLUMNS: '200', NO_COLOR: '1' }
   })
   const output = stripAnsi(`${result.stdout}\n${result.stderr}`).trim()
-  log.info(output)
+  printUntrusted(output)
   if (result.exitCode === 0) return
   const failures = parseTwineCheck(output)
   if (failures.length === 0) {

@@ -1,7 +1,9 @@
 // The distributions this run publishes: name, version and kind from the file name, size and
 // SHA-256 from the file, in upload order.
-import { existsSync, statSync } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { pipeline } from 'node:stream/promises'
+import { Writable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
 import { basename, join } from 'node:path'
 import { ActionError } from '@release/shared/errors'
 import { type DistKind, compareDistFiles, listDistFiles, parseDistFilename } from '@release/shared/python/dist-files'
@@ -21,10 +23,6 @@ export interface Dist {
 }
 
 /**
- * Describes `paths` (already in upload order across projects); within a project, wheels go
- * before the sdist so every run uploads in the same order.
- */
-/**
  * Fails, naming the file, when a distribution is not the archive its name says: a truncated
  * artifact download or a half-written build would otherwise surface as a traceback from twine
  * or a rejection from the index that names no file.
@@ -37,9 +35,15 @@ async function checkArchive(path: string, file: string): Promise<void> {
       () => 'not a readable zip archive'
     )
   } else if (file.endsWith('.tar.gz')) {
-    const handle = await open(path, 'r')
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0).finally(() => handle.close())
-    if (bytesRead < 2 || buffer[0] !== 0x1f || buffer[1] !== 0x8b) problem = 'not a gzip-compressed tar archive'
+    // Read to the end: a truncated download starts right and fails only at the gzip trailer.
+    problem = await pipeline(
+      createReadStream(path),
+      createGunzip(),
+      new Writable({ write: (_c, _e, done) => done() })
+    ).then(
+      () => undefined,
+      () => 'not a complete gzip-compressed tar archive'
+    )
   }
   if (problem) {
     throw new ActionError(`${file} is ${problem}, so it cannot be checked or published.`, {
@@ -48,6 +52,10 @@ async function checkArchive(path: string, file: string): Promise<void> {
   }
 }
 
+/**
+ * Describes `paths` (already in upload order across projects); within a project, wheels go
+ * before the sdist so every run uploads in the same order.
+ */
 export async function describeDists(paths: readonly string[]): Promise<Dist[]> {
   const dists = await Promise.all(
     paths.map(async (path) => {

@@ -5,7 +5,7 @@
 // polls until the retry deadline before it fails.
 import { join } from 'node:path'
 import { ActionError } from '@release/shared/errors'
-import { outputTail, runCommand } from '@release/shared/exec'
+import { outputTail, printUntrusted, runCommand } from '@release/shared/exec'
 import { compareVersions } from '@release/shared/pep440'
 import { withRetry } from '@release/shared/retry'
 import { createPrivateDir, removePrivateDir } from '@release/shared/private-files'
@@ -270,7 +270,7 @@ export async function verifyInstall(
         }
       )
     }
-    log.info(imported.stdout.trim())
+    printUntrusted(imported.stdout.trim())
     const line = `installed ${requirements.join(' ')} in a fresh virtual environment and imported ${modules.join(', ')}`
     log.info(line)
     return line

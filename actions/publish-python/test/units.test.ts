@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -634,9 +635,20 @@ describe('missingDependency', () => {
 })
 
 describe('describeDists', () => {
+  it('names an sdist cut short (a truncated download that starts right)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'truncated-'))
+    const whole = gzipSync(Buffer.alloc(200_000, 'x'))
+    await writeFile(join(dir, 'acme-1.0.0.tar.gz'), whole.subarray(0, whole.length - 20))
+    await expect(describeDists([join(dir, 'acme-1.0.0.tar.gz')])).rejects.toThrow(
+      'acme-1.0.0.tar.gz is not a complete gzip-compressed tar archive'
+    )
+    await writeFile(join(dir, 'acme-1.0.0.tar.gz'), whole)
+    await expect(describeDists([join(dir, 'acme-1.0.0.tar.gz')])).resolves.toHaveLength(1)
+  })
+
   it.each([
     ['acme-1.0.0-py3-none-any.whl', 'acme-1.0.0-py3-none-any.whl is not a readable zip archive'],
-    ['acme-1.0.0.tar.gz', 'acme-1.0.0.tar.gz is not a gzip-compressed tar archive'],
+    ['acme-1.0.0.tar.gz', 'acme-1.0.0.tar.gz is not a complete gzip-compressed tar archive'],
     ['acme-1.0.0.zip', 'acme-1.0.0.zip is not a readable zip archive']
   ])('names a corrupt %s and the fix', async (file, start) => {
     const dir = await mkdtemp(join(tmpdir(), 'corrupt-'))

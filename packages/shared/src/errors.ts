@@ -1,3 +1,4 @@
+import { redact } from './secrets.ts'
 /**
  * An error a user can act on: what went wrong and, where known, the fix. run() catches it
  * once and reports `message` plus the hint as the step's single failure line.
@@ -71,8 +72,12 @@ export function messageOf(error: unknown): string {
 /** The message, then the fix when one is known; one line unless the message lays out a list, long values cut. */
 export function describeError(error: unknown): string {
   const ours = error instanceof ActionError
-  const hint = ours && error.hint ? ` Fix: ${oneLine(error.hint)}` : ''
-  const message = shortenValues(ours ? error.message : oneLine(messageOf(error)))
+  // Redacted before anything is cut: a secret cut in two no longer matches the runner's mask.
+  // (The runner masks every registered value anyway; a value of a few characters, which would
+  // turn every word it occurs in to ***, is left to it.)
+  const hidden = (text: string): string => redact(text, { minLength: 8 })
+  const hint = ours && error.hint ? ` Fix: ${hidden(oneLine(error.hint))}` : ''
+  const message = shortenValues(hidden(ours ? error.message : oneLine(messageOf(error))))
   const limit =
     ours && !(error instanceof InputError) ? MAX_OWN_MESSAGE : Math.max(MIN_MESSAGE, MAX_ERROR_LINE - hint.length)
   return ellipsize(message, limit) + hint

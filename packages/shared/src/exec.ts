@@ -5,6 +5,7 @@ import { isAbsolute } from 'node:path'
 import { ActionError } from './errors.ts'
 import { containsSecret } from './secrets.ts'
 import { which } from './which.ts'
+import { defuseLegacyCommands } from './workflow-commands.ts'
 
 // The one way the actions start child processes: argv as an array (no shell, no quoting
 // bugs), and secrets only through `env` or files. argv is visible to every process on the
@@ -56,13 +57,18 @@ export function assertNoSecretInArgv(command: string, args: readonly string[]): 
 
 /**
  * What a child never inherits from this process: the action's inputs (passwords and tokens
- * among them), the runner's OIDC and cache/artifact tokens, AWS credentials, GitHub tokens and
- * index credentials. Children run third-party code (build backends and their requirements,
- * setup.py, pip, git hooks, Dockerfile steps); one that could read ACTIONS_ID_TOKEN_REQUEST_*
- * could mint an OIDC token and assume the publishing role. A child that needs a credential
- * gets it through `options.env`, by name.
+ * among them), the runner's OIDC and cache/artifact tokens, AWS credentials, GitHub tokens,
+ * index credentials, and the runner's file-command paths (a child appending NODE_OPTIONS to
+ * GITHUB_ENV would run code in every later step). Children run third-party code (build backends
+ * and their requirements, setup.py, pip, git hooks, Dockerfile steps); one that could read
+ * ACTIONS_ID_TOKEN_REQUEST_* could mint an OIDC token and assume the publishing role. A child
+ * that needs a credential gets it through `options.env`, by name.
+ *
+ * Defence in depth, not a wall: a child runs as the same user, and such code can still read
+ * its parent's initial environment from /proc/<pid>/environ. The boundary is not running
+ * third-party code in a job that holds credentials (build in one job, publish in another).
  */
-const WITHHELD_VARIABLES = new RegExp(
+export const WITHHELD_VARIABLES = new RegExp(
   '^(' +
     [
       'INPUT_.*',
@@ -72,8 +78,12 @@ const WITHHELD_VARIABLES = new RegExp(
       'ACTIONS_RESULTS_URL',
       'ACTIONS_CACHE_URL',
       'AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|SECURITY_TOKEN|WEB_IDENTITY_TOKEN_FILE|ROLE_ARN|ROLE_SESSION_NAME|PROFILE|SHARED_CREDENTIALS_FILE|CONFIG_FILE|CONTAINER_CREDENTIALS_.*|CONTAINER_AUTHORIZATION_TOKEN.*)',
+      'GITHUB_(ENV|PATH|OUTPUT|STATE|STEP_SUMMARY)',
       'GITHUB_TOKEN',
       'GH_TOKEN',
+      'NODE_AUTH_TOKEN',
+      'SSH_AUTH_SOCK',
+      'UV_INDEX_.*_PASSWORD',
       'GH_ENTERPRISE_TOKEN',
       'GITHUB_ENTERPRISE_TOKEN',
       'TWINE_PASSWORD',
@@ -87,9 +97,13 @@ const WITHHELD_VARIABLES = new RegExp(
   'i'
 )
 
+/** A URL with a password in it (`https://aws:<token>@...`), as login steps export index URLs. */
+const URL_WITH_PASSWORD = /:\/\/[^/@\s:]*:[^/@\s]+@/
+
 /**
- * The environment a child starts with: this process's, less WITHHELD_VARIABLES and any variable
- * whose value holds a secret this process registered (a token inside an index URL, say), plus
+ * The environment a child starts with: this process's, less WITHHELD_VARIABLES, any variable
+ * whose value holds a secret this process registered, and any URL carrying a password (an index
+ * URL an earlier codeartifact-login step exported, whose token this process never saw), plus
  * `extra` as given.
  */
 export function childEnvironment(
@@ -98,7 +112,9 @@ export function childEnvironment(
 ): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(inherited)) {
-    if (value !== undefined && !WITHHELD_VARIABLES.test(key) && !containsSecret(value)) env[key] = value
+    if (value === undefined || WITHHELD_VARIABLES.test(key) || containsSecret(value) || URL_WITH_PASSWORD.test(value))
+      continue
+    env[key] = value
   }
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key]
@@ -109,10 +125,18 @@ export function childEnvironment(
 
 /**
  * An argv as echoed to the log: CR and LF shown as \r and \n, so that no argument (a commit
- * message, say) can start a line of its own, which the runner would read as a workflow command.
+ * message, say) can start a line of its own, which the runner would read as a workflow command,
+ * and the runner's older `##[command]` form, which it finds anywhere in a line, defused.
  */
 export function echoedCommand(executable: string, args: readonly string[]): string {
-  return [executable, ...args].join(' ').replace(/\r/g, '\\r').replace(/\n/g, '\\n')
+  return defuseLegacyCommands([executable, ...args].join(' ').replace(/\r/g, '\\r').replace(/\n/g, '\\n'))
+}
+
+/** Prints captured output of a child (a tool's report, a failed build's log) inside a fence. */
+export function printUntrusted(text: string): void {
+  const fence = fencedEcho((chunk) => void process.stdout.write(chunk))
+  fence.data(Buffer.from(text.endsWith('\n') ? text : `${text}\n`))
+  fence.end()
 }
 
 /**
@@ -270,13 +294,24 @@ async function runWithToolkit(
   options: CommandOptions
 ): Promise<CommandResult> {
   const exec = await import('@actions/exec')
-  return exec.getExecOutput(command, [...args], {
-    cwd: options.cwd,
-    env: childEnvironment(options.env),
-    input: options.input === undefined ? undefined : Buffer.from(options.input),
-    silent: options.silent ?? false,
-    ignoreReturnCode: true
-  })
+  // The toolkit echoes argv and output unescaped and unfenced; it runs silent and the echo is
+  // ours, as in spawnAndCapture.
+  const echo = !(options.silent ?? false)
+  const write = (text: string): void => void process.stdout.write(text)
+  const fences = [fencedEcho(write), fencedEcho(write)] as const
+  if (echo) write(`[command]${echoedCommand(command, args)}\n`)
+  try {
+    return await exec.getExecOutput(command, [...args], {
+      cwd: options.cwd,
+      env: childEnvironment(options.env),
+      input: options.input === undefined ? undefined : Buffer.from(options.input),
+      silent: true,
+      ignoreReturnCode: true,
+      listeners: echo ? { stdout: (data) => fences[0].data(data), stderr: (data) => fences[1].data(data) } : {}
+    })
+  } finally {
+    if (echo) for (const fence of fences) fence.end()
+  }
 }
 
 /** Both ways of starting a process, so the tests can hold each to the same contract. */

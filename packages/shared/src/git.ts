@@ -126,13 +126,22 @@ export function tokenAuthEnv(
   // Entries already passed this way (by the runner or the workflow) keep their slots.
   const base = Number.parseInt(inherited['GIT_CONFIG_COUNT'] ?? '0', 10) || 0
   const key = `http.${origin}.extraheader`
-  return {
-    GIT_CONFIG_COUNT: String(base + 2),
-    [`GIT_CONFIG_KEY_${base}`]: key,
-    [`GIT_CONFIG_VALUE_${base}`]: '',
-    [`GIT_CONFIG_KEY_${base + 1}`]: key,
-    [`GIT_CONFIG_VALUE_${base + 1}`]: `AUTHORIZATION: basic ${basic}`
-  }
+  const entries: Array<[string, string]> = [
+    [key, ''],
+    [key, `AUTHORIZATION: basic ${basic}`],
+    // The calls that carry the header run no hooks (pre-push and reference-transaction hooks
+    // would get it in their environment, and a hook the repository's code wrote can be
+    // anything), check TLS whatever the repository's config says, and ask no credential helper.
+    ['core.hooksPath', process.platform === 'win32' ? 'NUL' : '/dev/null'],
+    ['http.sslVerify', 'true'],
+    ['credential.helper', '']
+  ]
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(base + entries.length) }
+  entries.forEach(([name, value], i) => {
+    env[`GIT_CONFIG_KEY_${base + i}`] = name
+    env[`GIT_CONFIG_VALUE_${base + i}`] = value
+  })
+  return env
 }
 
 /** The checkout before a bump: where it is, what HEAD is, and what is uncommitted. */

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync, statSync } from 'node:fs'
-import { dirname, isAbsolute, relative, resolve } from 'node:path'
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError } from './errors.ts'
 
 // One confinement rule for every path an action reads or writes on the user's behalf: it must
@@ -21,7 +21,8 @@ export function realPath(path: string): string {
 /** Whether `path` resolves (symlinks included) to `root` or below it. */
 export function resolvesInside(root: string, path: string): boolean {
   const inside = relative(realPath(root), realPath(path))
-  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))
+  // `..internal` is a name inside; only `..` itself or `../...` leads out.
+  return inside === '' || (inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside))
 }
 
 /** Where the action may read and write: the runner's workspace, else (a local run) the current directory. */

@@ -42,9 +42,11 @@ export function containsSecret(text: string): boolean {
 }
 
 /** Replaces every registered secret with `***`, longest first so derived forms go whole. */
-export function redact(text: string): string {
+export function redact(text: string, options: { minLength?: number } = {}): string {
   let result = text
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) result = result.split(secret).join('***')
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= (options.minLength ?? 1)) result = result.split(secret).join('***')
+  }
   return result
 }
 

@@ -8,13 +8,9 @@ import { InputError } from './errors.ts'
 /** localhost, 127.0.0.0/8 and ::1, as a URL's hostname gives them. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '::1' ||
-    /^127(\.\d{1,3}){3}$/.test(host) ||
-    /^::ffff:127(\.\d{1,3}){3}$/.test(host)
-  )
+  // Names other than `localhost` are not trusted to resolve to loopback (a resolver may not
+  // follow RFC 6761 for *.localhost).
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 
 /** The input that lets credentials go over http to other hosts; off by default. */

@@ -25,13 +25,24 @@ export function issueCommand(command: string, properties: Record<string, string 
 }
 
 /**
+ * The runner's older command form, `##[name ...]data`, which it finds anywhere in a line,
+ * shown as `##%5B` so that it is obeyed as nothing.
+ */
+export function defuseLegacyCommands(text: string): string {
+  return text.replace(/##\[/g, '##%5B')
+}
+
+/**
  * A log line (or lines). Messages carry values from inputs and repositories (a remote URL, a
- * file name, a tag), so a line of one that would start a workflow command (`::` after optional
- * blanks, which the runner skips) is shown with its first colon escaped (`%3A:`) and obeyed as
- * nothing; a lone CR, which the runner also reads as a line break, is treated the same way.
+ * file name, a tag), so a line of one that would start a workflow command (`::` after blanks,
+ * which the runner skips, U+0085 among them as .NET counts it) is shown with its first colon
+ * escaped (`%3A:`), and `##[` anywhere as `##%5B`; a lone CR, which the runner also reads as a
+ * line break, splits lines the same way.
  */
 export function info(message: string): void {
-  const lines = message.split(/\r\n|\r|\n/).map((line) => line.replace(/^(\s*)::/, '$1%3A:'))
+  const lines = message
+    .split(/\r\n|\r|\n/)
+    .map((line) => defuseLegacyCommands(line.replace(/^([\s\u0085]*)::/, '$1%3A:')))
   process.stdout.write(lines.join(EOL) + EOL)
 }
 

@@ -1,4 +1,5 @@
 import { ActionError, InputError, MAX_ERROR_LINE, MAX_OWN_MESSAGE, describeError, ellipsize } from '../src/errors.ts'
+import { registerSecret, resetSecretsForTests } from '../src/secrets.ts'
 
 describe('describeError', () => {
   it('joins the message and the fix into one line', () => {
@@ -96,5 +97,18 @@ describe('ellipsize', () => {
     ['abcdefghijklmnopqrstuvwxyz', 7, 'abcd…yz']
   ])('%j to %d -> %j', (text, max, expected) => {
     expect(ellipsize(text, max)).toBe(expected)
+  })
+})
+
+describe('describeError and registered secrets', () => {
+  afterEach(() => resetSecretsForTests())
+
+  it('redacts a registered secret before cutting, so no half of it is printed', () => {
+    const token = `tok-${'A1b2C3d4'.repeat(40)}`
+    registerSecret(token)
+    const line = describeError(new Error(`GET https://aws:${token}@example.invalid/simple/ failed`))
+    expect(line).toBe('GET https://aws:***@example.invalid/simple/ failed')
+    expect(line).not.toContain(token.slice(0, 20))
+    expect(line).not.toContain(token.slice(-20))
   })
 })

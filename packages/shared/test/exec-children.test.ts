@@ -164,7 +164,7 @@ describe("a child's output", () => {
     ).toEqual(['::add-mask::x', 'price 5€', '::error::last line', ''])
   })
 
-  it('cannot end the fence: the token is fresh for each stream and never shown to the child', () => {
+  it('uses a fresh random token for each stream, so output cannot guess it to end the fence', () => {
     const tokens = new Set<string>()
     for (let i = 0; i < 20; i++) {
       const out: string[] = []
@@ -179,5 +179,13 @@ describe("a child's output", () => {
     const result = await runCommand(NODE, ['-e', `process.stdout.write(${JSON.stringify(HOSTILE)})`], { silent: true })
     expect(written.join('')).toBe('')
     expect(result.stdout).toBe(HOSTILE)
+  })
+})
+
+describe('echoed argv and the legacy command form', () => {
+  it('defuses ##[ anywhere in an echoed argument', () => {
+    const line = echoedCommand('/usr/bin/git', ['commit', '-m', 'Bump 1.2.4 ##[stop-commands]x'])
+    expect(line).toBe('/usr/bin/git commit -m Bump 1.2.4 ##%5Bstop-commands]x')
+    expect(parseCommands(`[command]${line}\n`)).toEqual([])
   })
 })

@@ -44,6 +44,7 @@ describe('resolvesInside', () => {
     ['a child', 'project/dist', true],
     ['a file that does not exist yet', 'project/new/file.txt', true],
     ['a link that stays inside', 'link-in/dist', true],
+    ['a name that starts with two dots', '..internal', true],
     ['a parent', '..', false],
     ['a lexical escape', 'project/../../outside', false],
     ['a link that leads out', 'link-out', false],

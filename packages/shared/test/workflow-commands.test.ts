@@ -272,3 +272,23 @@ describe('info', () => {
     expect(parseCommands(out)).toEqual([])
   })
 })
+
+describe('the runner’s other command forms', () => {
+  it.each([
+    ['a legacy command in the middle of a line', 'Bump 1.2.4 ##[stop-commands]x', 'Bump 1.2.4 ##%5Bstop-commands]x'],
+    ['a legacy output', '##[set-output name=version;]9.9.9', '##%5Bset-output name=version;]9.9.9'],
+    ['NEL before a command', '\u0085::add-mask::x', '\u0085%3A:add-mask::x']
+  ])('info() shows %s as text', (_name, message, shown) => {
+    info(message)
+    const out = written.join('')
+    expect(out).toBe(shown + EOL)
+    expect(parseCommands(out)).toEqual([])
+  })
+
+  it('the harness parser sees both forms, as the runner does', () => {
+    expect(parseCommands('x ##[add-mask]y\n\u0085::warning::w\n').map((command) => command.command)).toEqual([
+      'add-mask',
+      'warning'
+    ])
+  })
+})

@@ -32,8 +32,10 @@ async function request(
   options: TrustedPublishingOptions
 ): Promise<Response> {
   return withRetry(
-    async () => {
-      const response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(30_000) })
+    async (_attempt, deadline) => {
+      // Each request ends after 30 s, and with the retry deadline if that comes first.
+      const signal = AbortSignal.any([deadline, AbortSignal.timeout(30_000)])
+      const response = await fetch(url, { ...init, redirect: 'error', signal })
       if (response.status === 429 || response.status >= 500) {
         await response.body?.cancel()
         throw new IndexHttpError(
