@@ -14,11 +14,13 @@ export const OWNER_REPO = 'pyrelease/actions'
 
 const STUBS: Record<string, string> = {
   'actions/setup-python': join(ROOT, 'test', 'e2e', 'stubs', 'setup-python'),
-  'actions/checkout': join(ROOT, 'test', 'e2e', 'stubs', 'checkout')
+  'actions/checkout': join(ROOT, 'test', 'e2e', 'stubs', 'checkout'),
+  'actions/upload-artifact': join(ROOT, 'test', 'e2e', 'stubs', 'upload-artifact'),
+  'actions/download-artifact': join(ROOT, 'test', 'e2e', 'stubs', 'download-artifact')
 }
 
 /**
- * `--local-repository` mappings that replace actions/checkout and actions/setup-python with the
+ * `--local-repository` mappings that replace actions/checkout, setup-python, upload-artifact and download-artifact with the
  * offline stand-ins in test/e2e/stubs, for every ref the workflows pin them to (a commit SHA,
  * so the mapping follows the pins as Dependabot moves them).
  */
@@ -93,6 +95,7 @@ export async function runAct(run_: ActRun): Promise<ActResult> {
     dotenv({
       PYTHON_STUB_BIN: VENV_BIN,
       CHECKOUT_STUB_SOURCE: run_.repo,
+      ARTIFACT_STUB_DIR: join(dir, 'artifacts'),
       AWS_EC2_METADATA_DISABLED: 'true',
       ...run_.env
     })

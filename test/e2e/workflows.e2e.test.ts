@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, VENV_BIN } from '../harness/action-runner.ts'
@@ -70,6 +70,21 @@ async function act(
   })
   if (result.exitCode !== 0) console.log(result.output.slice(-6000))
   return result
+}
+
+/** Sets the example library's version in both of its sources, as a release commit would. */
+async function setProjectVersion(version: string): Promise<void> {
+  for (const [file, pattern] of [
+    ['pyproject.toml', /^version = "[^"]*"/m],
+    [join('src', 'acme_widgets', '__init__.py'), /^__version__ = "[^"]*"/m]
+  ] as const) {
+    const path = join(consumer, file)
+    const text = readFileSync(path, 'utf8')
+    writeFileSync(
+      path,
+      text.replace(pattern, (line) => line.replace(/"[^"]*"/, `"${version}"`))
+    )
+  }
 }
 
 function uploadedFiles(): string[] {
@@ -152,14 +167,74 @@ describe('consumer workflows under act', () => {
     await sh('git', ['tag', 'v0.1.0'], consumer)
     await sh('git', ['push', '--quiet', 'origin', 'v0.1.0'], consumer)
     const result = await act('release-on-tag.yml', 'push', { ref: 'refs/tags/v0.1.0', ref_name: 'v0.1.0' })
+    if (process.env['SHOW_ACT']) console.log(result.output)
     expect(result.exitCode).toBe(0)
-    expect(result.output).toMatch(/Ran 2 tests[\s\S]*OK/)
+    // build: built, checked and gated with no credentials, handed on as an artifact.
+    expect(result.output).toMatch(
+      /\[release\/publish-on-tag\/build\] .*Dry run with no index configured: built, checked and gated 2 files/
+    )
+    expect(result.output).toMatch(/\[release\/publish-on-tag\/build\] .*artifact python-dists: SHA256SUMS acme_widgets/)
+    // test: the wheel installed in a fresh environment, on each Python of the matrix.
+    for (const python of ['3.9', '3.12'])
+      expect(result.output).toMatch(
+        new RegExp(`\\[release/publish-on-tag/test.*Matrix: map\\[python:${python.replace('.', '\\.')}\\]`)
+      )
+    expect(result.output).toMatch(/\[release\/publish-on-tag\/test[^\]]*\] .*Ran 2 tests/)
+    // publish: exactly the checked files, their sha256 verified before the upload.
+    expect(result.output).toMatch(/\[release\/publish-on-tag\/publish\] .*acme_widgets-0\.1\.0-py3-none-any\.whl: OK/)
     expect(uploadedFiles()).toEqual(['acme_widgets-0.1.0-py3-none-any.whl', 'acme_widgets-0.1.0.tar.gz'])
     // The GitHub OIDC token was really exchanged at STS for the role.
     expect(
       stack.stsGate.log.some((entry) => entry.action === 'AssumeRoleWithWebIdentity' && entry.status === 200)
     ).toBe(true)
     expect((await installFromIndex('acme-widgets==0.1.0')).trim()).toBe('0.1.0')
+  }, 300_000)
+
+  it('a tag whose tests fail publishes nothing: the publish job never starts', async () => {
+    await sh('git', ['checkout', '--quiet', '-b', 'broken'], consumer)
+    writeFileSync(
+      join(consumer, 'tests', 'test_broken.py'),
+      'import unittest\n\n\nclass Broken(unittest.TestCase):\n    def test_fails(self):\n        self.fail("broken on purpose")\n'
+    )
+    await setProjectVersion('0.1.1')
+    await sh('git', ['commit', '--quiet', '-am', 'broken 0.1.1'], consumer)
+    await sh('git', ['add', 'tests/test_broken.py'], consumer)
+    await sh('git', ['commit', '--quiet', '--amend', '--no-edit'], consumer)
+    await sh('git', ['tag', 'v0.1.1'], consumer)
+    try {
+      const result = await act('release-on-tag.yml', 'push', { ref: 'refs/tags/v0.1.1', ref_name: 'v0.1.1' })
+      expect(result.exitCode).not.toBe(0)
+      expect(result.output).toMatch(/\[release\/publish-on-tag\/test[^\]]*\] .*broken on purpose/)
+      expect(result.output).not.toMatch(/\[release\/publish-on-tag\/publish\] .*Main /)
+      expect(uploadedFiles().filter((file) => file.includes('0.1.1'))).toEqual([])
+    } finally {
+      await sh('git', ['checkout', '--quiet', 'main'], consumer)
+      await sh('git', ['branch', '--quiet', '-D', 'broken'], consumer)
+      await sh('git', ['tag', '-d', 'v0.1.1'], consumer)
+    }
+  }, 300_000)
+
+  it('files built by an earlier job (dists-artifact) are checked, tested and published together', async () => {
+    await sh('git', ['checkout', '--quiet', '-b', 'prebuilt'], consumer)
+    await setProjectVersion('0.1.2')
+    await sh('git', ['commit', '--quiet', '-am', '0.1.2'], consumer)
+    await sh('git', ['tag', 'v0.1.2'], consumer)
+    try {
+      const result = await act('release-prebuilt.yml', 'push', { ref: 'refs/tags/v0.1.2', ref_name: 'v0.1.2' })
+      expect(result.exitCode).toBe(0)
+      expect(result.output).toMatch(/\[release \(prebuilt\)\/dists\s*\] .*artifact wheelhouse: acme_widgets-0\.1\.2/)
+      // The build job built nothing: it checked and gated the artifact's files.
+      expect(result.output).not.toMatch(/\[release\/publish-on-tag\/build\] .*Building 1 project/)
+      expect(uploadedFiles().filter((file) => file.includes('0.1.2'))).toEqual([
+        'acme_widgets-0.1.2-py3-none-any.whl',
+        'acme_widgets-0.1.2.tar.gz'
+      ])
+      expect((await installFromIndex('acme-widgets==0.1.2')).trim()).toBe('0.1.2')
+    } finally {
+      await sh('git', ['checkout', '--quiet', 'main'], consumer)
+      await sh('git', ['branch', '--quiet', '-D', 'prebuilt'], consumer)
+      await sh('git', ['tag', '-d', 'v0.1.2'], consumer)
+    }
   }, 300_000)
 
   it('a workflow_dispatch minor bump commits and tags 0.2.0 in the origin, then publishes it', async () => {

@@ -80,7 +80,8 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
 
   const paths = inputs.packagesDir
     ? await phase('Distributions', async () => {
-        const dir = inputFile('packages-dir', resolve(workDir, inputs.packagesDir as string))
+        // Read only, so an artifact downloaded to RUNNER_TEMP will do.
+        const dir = inputFile('packages-dir', resolve(workDir, inputs.packagesDir as string), { runnerTemp: true })
         const files = await distsInDirectory(dir, `"${inputs.packagesDir}"`)
         log.info(`${files.length} files in ${dir}`)
         return files

@@ -30,15 +30,21 @@ export function workspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env['GITHUB_WORKSPACE'] || process.cwd())
 }
 
-function confined(input: string, path: string, resolved: string): void {
+/** Where a path may also lie, besides the workspace. */
+export interface Confinement {
+  /** Files the action only reads may also come from RUNNER_TEMP (an artifact downloaded there). */
+  runnerTemp?: boolean
+}
+
+function confined(input: string, path: string, resolved: string, options: Confinement): void {
   const root = workspaceRoot()
-  if (!resolvesInside(root, resolved)) {
-    throw new InputError(
-      input,
-      `"${path}" resolves to ${realPath(resolved)}, outside the workspace ${realPath(root)}`,
-      'use a path inside the workspace (symlinks included)'
-    )
-  }
+  const temp = options.runnerTemp ? process.env['RUNNER_TEMP'] : undefined
+  if (resolvesInside(root, resolved) || (temp && resolvesInside(temp, resolved))) return
+  throw new InputError(
+    input,
+    `"${path}" resolves to ${realPath(resolved)}, outside the workspace ${realPath(root)}${temp ? ' and RUNNER_TEMP' : ''}`,
+    `use a path inside the workspace${temp ? ' or RUNNER_TEMP' : ''} (symlinks included)`
+  )
 }
 
 /**
@@ -46,9 +52,9 @@ function confined(input: string, path: string, resolved: string): void {
  * the runner starts actions). Fails with one line naming the input when it is not a directory
  * or resolves outside the workspace.
  */
-export function inputDirectory(input: string, path: string, accepted: string): string {
+export function inputDirectory(input: string, path: string, accepted: string, options: Confinement = {}): string {
   const dir = resolve(path)
-  confined(input, path, dir)
+  confined(input, path, dir, options)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError(input, `"${path}" is not a directory${dir === path ? '' : ` (${dir})`}`, `use ${accepted}`)
   }
@@ -56,8 +62,8 @@ export function inputDirectory(input: string, path: string, accepted: string): s
 }
 
 /** A file an input names (it may not exist yet), resolved and confined like inputDirectory. */
-export function inputFile(input: string, path: string): string {
+export function inputFile(input: string, path: string, options: Confinement = {}): string {
   const file = resolve(path)
-  confined(input, path, file)
+  confined(input, path, file, options)
   return file
 }

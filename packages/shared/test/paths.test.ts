@@ -125,3 +125,15 @@ describe('version files that link out of the repository', () => {
     expect(found.sources.map((source) => source.raw)).toEqual(['1.0.0'])
   })
 })
+
+describe('inputs the action only reads', () => {
+  it('may also lie in RUNNER_TEMP (an artifact downloaded there), and nowhere else outside', () => {
+    process.env['RUNNER_TEMP'] = outside
+    expect(inputFile('packages-dir', join(outside, 'dists'), { runnerTemp: true })).toBe(join(outside, 'dists'))
+    expect(failure(() => inputFile('packages-dir', '/etc', { runnerTemp: true }))).toBe(
+      `Input \`packages-dir\`: "/etc" resolves to /etc, outside the workspace ${workspace} and RUNNER_TEMP; use a path inside the workspace or RUNNER_TEMP (symlinks included).`
+    )
+    // Without the option, RUNNER_TEMP is outside like anywhere else.
+    expect(failure(() => inputFile('file', join(outside, 'Dockerfile')))).toMatch(/outside the workspace/)
+  })
+})
