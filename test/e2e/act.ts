@@ -73,6 +73,8 @@ export interface ActRun {
 export interface ActResult {
   exitCode: number
   output: string
+  /** Where the upload-artifact stand-in kept the run's artifacts: <dir>/<run id>/<name>. */
+  artifactsDir: string
 }
 
 function dotenv(values: Record<string, string>): string {
@@ -137,5 +139,5 @@ export async function runAct(run_: ActRun): Promise<ActResult> {
   })
   const exitCode = result.code
   const output = result.stdout + result.stderr
-  return { exitCode, output }
+  return { exitCode, output, artifactsDir: join(dir, 'artifacts') }
 }

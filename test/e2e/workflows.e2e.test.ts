@@ -7,6 +7,7 @@ import { runOrThrow } from '../harness/process.ts'
 import { type Stack, startStack } from '../stack/stack.ts'
 import { makeWheelhouse } from '../stack/wheelhouse.ts'
 import { type ActResult, publishedActionsCopy, runAct } from './act.ts'
+import { runBundledAction } from '../harness/action-runner.ts'
 
 // The consumer example workflows (examples/workflows/) run end to end with act in host mode,
 // from a consumer repository that uses this repository the way an outside one does:
@@ -50,7 +51,8 @@ async function act(
   workflow: string,
   event: 'push' | 'workflow_dispatch' | 'pull_request',
   payload: Record<string, unknown>,
-  vars: Record<string, string> = {}
+  vars: Record<string, string> = {},
+  secrets: Record<string, string> = {}
 ): Promise<ActResult> {
   const result = await runAct({
     repo: consumer,
@@ -59,6 +61,7 @@ async function act(
     workflow,
     actionsDir,
     vars: { ...commonVars(), ...vars },
+    secrets,
     env: {
       ...stack.env,
       ...podman.env,
@@ -85,6 +88,14 @@ async function setProjectVersion(version: string): Promise<void> {
       text.replace(pattern, (line) => line.replace(/"[^"]*"/, `"${version}"`))
     )
   }
+}
+
+async function originRef(ref: string): Promise<string> {
+  return (await sh('git', ['--git-dir', origin, 'rev-parse', '--verify', '--quiet', ref]).catch(() => '')).trim()
+}
+
+async function originTags(): Promise<string[]> {
+  return (await sh('git', ['--git-dir', origin, 'tag', '--list'])).split('\n').filter(Boolean).sort()
 }
 
 function uploadedFiles(): string[] {
@@ -237,12 +248,46 @@ describe('consumer workflows under act', () => {
     }
   }, 300_000)
 
+  it('a bump whose tests fail pushes nothing: origin and the index are as they were', async () => {
+    writeFileSync(
+      join(consumer, 'tests', 'test_broken.py'),
+      'import unittest\n\n\nclass Broken(unittest.TestCase):\n    def test_fails(self):\n        self.fail("broken on purpose")\n'
+    )
+    await sh('git', ['add', 'tests/test_broken.py'], consumer)
+    await sh('git', ['commit', '--quiet', '-m', 'a failing test'], consumer)
+    await sh('git', ['push', '--quiet', 'origin', 'main'], consumer)
+    const before = { tip: await originRef('refs/heads/main'), tags: await originTags(), files: uploadedFiles() }
+    try {
+      const result = await act('bump-and-release.yml', 'workflow_dispatch', {
+        ref: 'refs/heads/main',
+        inputs: { bump: 'minor' }
+      })
+      expect(result.exitCode).not.toBe(0)
+      expect(result.output).toMatch(/\[release\/bump-and-release\/test[^\]]*\] .*broken on purpose/)
+      expect(result.output).not.toMatch(/\[release\/bump-and-release\/push\s*\] .*Main Push/)
+      expect({ tip: await originRef('refs/heads/main'), tags: await originTags(), files: uploadedFiles() }).toEqual(
+        before
+      )
+    } finally {
+      await sh('git', ['rm', '--quiet', 'tests/test_broken.py'], consumer)
+      await sh('git', ['commit', '--quiet', '-m', 'drop the failing test'], consumer)
+      await sh('git', ['push', '--quiet', 'origin', 'main'], consumer)
+    }
+  }, 300_000)
+
   it('a workflow_dispatch minor bump commits and tags 0.2.0 in the origin, then publishes it', async () => {
     const result = await act('bump-and-release.yml', 'workflow_dispatch', {
       ref: 'refs/heads/main',
       inputs: { bump: 'minor' }
     })
     expect(result.exitCode).toBe(0)
+    // The bumped tree was built and tested before the push, and the files published are the
+    // ones built from the pushed commit.
+    for (const job of ['prepare', 'test', 'push', 'publish'])
+      expect(result.output).toMatch(new RegExp(`\\[release/bump-and-release/${job}[^\\]]*\\] 🏁  Job succeeded`))
+    expect(result.output).toMatch(
+      /\[release\/bump-and-release\/publish\s*\] .*acme_widgets-0\.2\.0-py3-none-any\.whl: OK/
+    )
     const tags = await sh('git', ['ls-remote', '--tags', `file://${origin}`])
     expect(tags).toMatch(/refs\/tags\/v0\.2\.0/)
     const log = await sh('git', ['--git-dir', origin, 'log', '--format=%s', 'main'])
@@ -256,6 +301,53 @@ describe('consumer workflows under act', () => {
       expect.arrayContaining(['acme_widgets-0.2.0-py3-none-any.whl', 'acme_widgets-0.2.0.tar.gz'])
     )
     expect((await installFromIndex('acme-widgets==0.2.0')).trim()).toBe('0.2.0')
+  }, 300_000)
+
+  it('a failure after the push is finished from the same files, never by a second bump', async () => {
+    // The checkout stand-in copies this clone: bring it up to origin, as actions/checkout would.
+    await sh('git', ['pull', '--quiet', '--ff-only', 'origin', 'main'], consumer)
+    // The index refuses uploads: the publish job fails after commit and tag were pushed.
+    stack.index.addFault({ method: 'POST', status: 403, body: 'Forbidden', persistent: true })
+    let result: ActResult
+    try {
+      result = await act('bump-and-release.yml', 'workflow_dispatch', {
+        ref: 'refs/heads/main',
+        inputs: { bump: 'patch' }
+      })
+    } finally {
+      stack.index.clearFaults()
+    }
+    expect(result.exitCode).not.toBe(0)
+    const tagged = await originRef('refs/tags/v0.2.1^{}')
+    expect(tagged).toMatch(/^[0-9a-f]{40}$/)
+    expect(await originRef('refs/heads/main')).toBe(tagged)
+    expect(uploadedFiles().filter((file) => file.includes('0.2.1'))).toEqual([])
+
+    // What "Re-run failed jobs" does on GitHub: the publish job again, with the run's artifact
+    // (act cannot re-run one job of a run, so its step runs here on that artifact).
+    const [runId] = readdirSync(result.artifactsDir)
+    const release = join(result.artifactsDir, runId as string, 'release')
+    expect(readFileSync(join(release, 'SHA256SUMS'), 'utf8')).toContain('acme_widgets-0.2.1.tar.gz')
+    const rerun = await runBundledAction('publish-python', {
+      // The publish job's workspace holds the downloaded artifact.
+      cwd: join(result.artifactsDir, runId as string),
+      inputs: {
+        'packages-dir': 'release',
+        'expected-version': '0.2.1',
+        'aws-region': stack.region,
+        'role-to-assume': stack.roleArn,
+        domain: stack.domain,
+        repository: stack.repository
+      },
+      env: stack.env
+    })
+    expect(rerun.errors).toEqual([])
+    expect(uploadedFiles().filter((file) => file.includes('0.2.1'))).toEqual([
+      'acme_widgets-0.2.1-py3-none-any.whl',
+      'acme_widgets-0.2.1.tar.gz'
+    ])
+    // No second bump: origin still has 0.2.1 as its last release.
+    expect((await originTags()).filter((tag) => tag.startsWith('v0.2'))).toEqual(['v0.2.0', 'v0.2.1'])
   }, 300_000)
 
   it('a push to main builds the service image through the secret and pushes it to the registry', async () => {
@@ -291,5 +383,28 @@ describe('consumer workflows under act', () => {
     expect(login.code).toBe(0)
     const pulled = await podman.run(['pull', '--quiet', `${image}:${body.tags?.[0]}`])
     expect(pulled.code).toBe(0)
+  }, 300_000)
+
+  it('logs out of a registry it logged in to, even when the build fails', async () => {
+    const sha = (await sh('git', ['rev-parse', 'HEAD'], consumer)).trim()
+    const result = await act(
+      'service-image.yml',
+      'push',
+      { ref: 'refs/heads/main', after: sha },
+      {
+        IMAGE_CONTEXT: 'no-such-directory',
+        IMAGE_REPOSITORY: `${registry.host}/acme/orders`,
+        IMAGE_BUILD_ROLE: stack.roleArn,
+        ECR_LOGIN: 'false'
+      },
+      { REGISTRY_USERNAME: 'AWS', REGISTRY_PASSWORD: ecrPassword }
+    )
+    expect(result.exitCode).not.toBe(0)
+    expect(result.output).toMatch(/Login Succeeded/)
+    expect(result.output).toMatch(/Input `context`: "no-such-directory"/)
+    expect(result.output).toMatch(/\[image\/build-service-image\/build\]\s+✅  Success - Main Log out of the registry/)
+    expect(result.output).toContain(`Removed login credentials for ${registry.host}`)
+    // The password left the builder's auth file with the logout.
+    expect(readFileSync(podman.authFile, 'utf8')).not.toContain(registry.host)
   }, 300_000)
 })
