@@ -402,7 +402,9 @@ describe('consumer workflows under act', () => {
     expect(result.exitCode).not.toBe(0)
     expect(result.output).toMatch(/Login Succeeded/)
     expect(result.output).toMatch(/Input `context`: "no-such-directory"/)
-    expect(result.output).toMatch(/\[image\/build-service-image\/build\]\s+✅ {2}Success - Main Log out of the registry/)
+    expect(result.output).toMatch(
+      /\[image\/build-service-image\/build\]\s+✅ {2}Success - Main Log out of the registry/
+    )
     expect(result.output).toContain(`Removed login credentials for ${registry.host}`)
     // The password left the builder's auth file with the logout.
     expect(readFileSync(podman.authFile, 'utf8')).not.toContain(registry.host)
