@@ -6,6 +6,7 @@ import { type Podman, type Registry, setupPodman, startRegistry } from '../harne
 import { runOrThrow } from '../harness/process.ts'
 import { type Stack, startStack } from '../stack/stack.ts'
 import { makeWheelhouse } from '../stack/wheelhouse.ts'
+import { type TrustedPublishingFixture, startTrustedPublishingFixture } from '../stack/trusted-publishing-fixture.ts'
 import { type ActResult, publishedActionsCopy, runAct } from './act.ts'
 import { runBundledAction } from '../harness/action-runner.ts'
 
@@ -25,6 +26,7 @@ let origin: string
 let actionsDir: string
 let wheelhouse: string
 let ecrPassword: string
+let trusted: TrustedPublishingFixture
 
 const GIT_IDENTITY = {
   GIT_AUTHOR_NAME: 'Dev',
@@ -134,6 +136,15 @@ beforeAll(async () => {
   // moto's ECR GetAuthorizationToken answers AWS:<account>-auth-token; the local registry takes it.
   ecrPassword = `${stack.domainOwner}-auth-token`
   registry = await startRegistry([{ user: 'AWS', password: ecrPassword }])
+  // PyPI's trusted publishing in front of the stack's index, with the caller-side example's
+  // publisher: this repository, its release-pypi.yml, the environment `pypi`.
+  trusted = await startTrustedPublishingFixture({
+    target: stack.index.url,
+    publicKey: stack.oidc.publicKey,
+    issuer: stack.oidc.issuer,
+    setUser: (user, password) => stack.pypiserver.setUser(user, password),
+    publishers: [{ repository: 'acme/widgets', workflow: '.github/workflows/release-pypi.yml', environment: 'pypi' }]
+  })
   await podman.allowInsecureRegistries([registry.host])
   actionsDir = publishedActionsCopy()
 
@@ -156,7 +167,7 @@ beforeAll(async () => {
 }, 300_000)
 
 afterAll(async () => {
-  await Promise.allSettled([stack?.stop(), registry?.stop()])
+  await Promise.allSettled([trusted?.stop(), stack?.stop(), registry?.stop()])
   await podman?.cleanup()
 })
 
@@ -272,6 +283,74 @@ describe('consumer workflows under act', () => {
       await sh('git', ['rm', '--quiet', 'tests/test_broken.py'], consumer)
       await sh('git', ['commit', '--quiet', '-m', 'drop the failing test'], consumer)
       await sh('git', ['push', '--quiet', 'origin', 'main'], consumer)
+    }
+  }, 300_000)
+
+  it("trusted publishing from the reusable workflow's own job is refused before any token is minted", async () => {
+    // A caller that asks publish-on-tag itself to publish with trusted publishing.
+    writeFileSync(
+      join(consumer, '.github', 'workflows', 'trusted-in-reusable.yml'),
+      [
+        'name: trusted in reusable',
+        'on: { push: { tags: ["v*"] } }',
+        'jobs:',
+        '  release:',
+        '    uses: pyrelease/actions/.github/workflows/publish-on-tag.yml@v1',
+        '    permissions: { contents: read, id-token: write }',
+        '    with: { trusted-publishing: true, repository-url: "${{ vars.PYPI_UPLOAD_URL }}" }',
+        ''
+      ].join('\n')
+    )
+    await sh('git', ['checkout', '--quiet', '-b', 'trusted'], consumer)
+    await setProjectVersion('0.1.3')
+    await sh('git', ['commit', '--quiet', '-am', '0.1.3'], consumer)
+    await sh('git', ['tag', 'v0.1.3'], consumer)
+    // What GitHub puts in a reusable workflow's token: the called workflow's repository.
+    stack.oidc.setClaims({
+      ref: 'refs/tags/v0.1.3',
+      job_workflow_ref: 'pyrelease/actions/.github/workflows/publish-on-tag.yml@refs/tags/v1'
+    })
+    try {
+      const refused = await act(
+        'trusted-in-reusable.yml',
+        'push',
+        { ref: 'refs/tags/v0.1.3', ref_name: 'v0.1.3' },
+        { PYPI_UPLOAD_URL: `${trusted.url}/pypi/${stack.repository}/` }
+      )
+      expect(refused.exitCode).not.toBe(0)
+      expect(refused.output).toContain(
+        'Trusted publishing cannot work from this job: it runs a workflow of pyrelease/actions for acme/widgets'
+      )
+      expect(trusted.mintLog).toEqual([])
+
+      // The supported shape: the reusable workflow builds and tests, the caller's own job in
+      // the `pypi` environment publishes the artifact.
+      stack.oidc.setClaims({
+        job_workflow_ref: 'acme/widgets/.github/workflows/release-pypi.yml@refs/tags/v0.1.3',
+        environment: 'pypi'
+      })
+      const published = await act(
+        'release-pypi.yml',
+        'push',
+        { ref: 'refs/tags/v0.1.3', ref_name: 'v0.1.3' },
+        { PYPI_UPLOAD_URL: `${trusted.url}/pypi/${stack.repository}/` }
+      )
+      expect(published.exitCode).toBe(0)
+      expect(published.output).not.toMatch(/\[release to PyPI\/build\/publish-on-tag\/publish/)
+      expect(trusted.mintLog.map((entry) => entry.status)).toEqual([200])
+      expect(uploadedFiles().filter((file) => file.includes('0.1.3'))).toEqual([
+        'acme_widgets-0.1.3-py3-none-any.whl',
+        'acme_widgets-0.1.3.tar.gz'
+      ])
+    } finally {
+      stack.oidc.setClaims({
+        ref: 'refs/tags/v1.0.0',
+        job_workflow_ref: 'acme/widgets/.github/workflows/release.yml@refs/tags/v1.0.0',
+        environment: undefined
+      })
+      await sh('git', ['checkout', '--quiet', 'main'], consumer)
+      await sh('git', ['branch', '--quiet', '-D', 'trusted'], consumer)
+      await sh('git', ['tag', '-d', 'v0.1.3'], consumer)
     }
   }, 300_000)
 

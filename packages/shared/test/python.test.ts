@@ -16,7 +16,7 @@ import {
   fileSha256
 } from '../src/python/simple-index.ts'
 import { jwtClaims } from '../src/github-oidc.ts'
-import { mintTrustedPublishingToken } from '../src/python/trusted-publishing.ts'
+import { foreignWorkflowRepository, mintTrustedPublishingToken } from '../src/python/trusted-publishing.ts'
 import { topLevelModules, wheelImportNames, zipEntryNames } from '../src/python/wheel-contents.ts'
 import { containsSecret, resetSecretsForTests } from '../src/secrets.ts'
 
@@ -249,6 +249,7 @@ describe('trusted publishing exchange', () => {
   let server: Server
   let base: string
   let mintAnswer: { status: number; body: unknown }
+  let workflowRef = 'acme/widgets/.github/workflows/release.yml@refs/tags/v1'
   const requests: string[] = []
 
   beforeAll(async () => {
@@ -264,7 +265,7 @@ describe('trusted publishing exchange', () => {
           JSON.stringify({
             aud,
             repository: 'acme/widgets',
-            job_workflow_ref: 'acme/widgets/.github/workflows/release.yml@refs/tags/v1'
+            job_workflow_ref: workflowRef
           })
         ).toString('base64url')
         return send(200, { value: `e30.${payload}.sig` })
@@ -318,6 +319,37 @@ describe('trusted publishing exchange', () => {
         'repository "acme/widgets", job_workflow_ref "acme/widgets/.github/workflows/release.yml@refs/tags/v1"'
       )
     })
+  })
+
+  it('refuses, before minting, a job of a reusable workflow from another repository', async () => {
+    requests.length = 0
+    workflowRef = 'pyrelease/actions/.github/workflows/publish-on-tag.yml@refs/tags/v1'
+    try {
+      const failure = await mintTrustedPublishingToken(`${base}/legacy/`).catch((error: unknown) => error)
+      expect(failure).toMatchObject({
+        message:
+          'Trusted publishing cannot work from this job: it runs a workflow of pyrelease/actions for acme/widgets, and the index matches trusted publishers on that workflow (job_workflow_ref), so it would refuse the token (pypi/warehouse#11096).',
+        hint: expect.stringContaining("publish from a job of acme/widgets's own workflow with publish-python")
+      })
+      expect(requests).not.toContain('POST /_/oidc/mint-token')
+    } finally {
+      workflowRef = 'acme/widgets/.github/workflows/release.yml@refs/tags/v1'
+    }
+  })
+
+  it.each([
+    [
+      { repository: 'acme/widgets', job_workflow_ref: 'acme/widgets/.github/workflows/r.yml@refs/heads/main' },
+      undefined
+    ],
+    [{ repository: 'Acme/Widgets', job_workflow_ref: 'acme/widgets/.github/workflows/r.yml@v1' }, undefined],
+    [
+      { repository: 'acme/widgets', job_workflow_ref: 'pyrelease/actions/.github/workflows/p.yml@v1' },
+      'pyrelease/actions'
+    ],
+    [{ repository: 'acme/widgets' }, undefined]
+  ])('foreignWorkflowRepository(%j) is %s', (claims, expected) => {
+    expect(foreignWorkflowRepository(claims)).toBe(expected)
   })
 
   it('needs `id-token: write`', async () => {

@@ -88,6 +88,19 @@ function describeClaims(claims: Record<string, unknown>): string {
   return shown.map((name) => `${name} "${String(claims[name])}"`).join(', ') || 'no readable claims'
 }
 
+/**
+ * The repository whose workflow the job runs, when it is not the repository the run is for: a
+ * job of a reusable workflow called from another repository. PyPI matches trusted publishers on
+ * `job_workflow_ref`, which then names the reusable workflow's repository, so it refuses the
+ * token (pypi/warehouse#11096); undefined when the job is the caller's own.
+ */
+export function foreignWorkflowRepository(claims: Record<string, unknown>): string | undefined {
+  const { repository, job_workflow_ref: ref } = claims
+  if (typeof repository !== 'string' || typeof ref !== 'string') return undefined
+  const workflowRepository = ref.split('/.github/workflows/')[0] ?? ''
+  return workflowRepository.toLowerCase() === repository.toLowerCase() ? undefined : workflowRepository
+}
+
 /** The whole exchange: audience, GitHub token, minted upload token (masked). */
 export async function mintTrustedPublishingToken(
   uploadUrl: string,
@@ -96,6 +109,15 @@ export async function mintTrustedPublishingToken(
   const audience = await trustedPublishingAudience(uploadUrl, options)
   const idToken = await requestGitHubIdToken(audience)
   const claims = jwtClaims(idToken)
+  const foreign = foreignWorkflowRepository(claims)
+  if (foreign) {
+    throw new ActionError(
+      `Trusted publishing cannot work from this job: it runs a workflow of ${foreign} for ${String(claims['repository'])}, and the index matches trusted publishers on that workflow (job_workflow_ref), so it would refuse the token (pypi/warehouse#11096).`,
+      {
+        hint: `build and test with the reusable workflow (publish-on-tag with \`publish: false\` leaves the files in the python-dists artifact), then publish from a job of ${String(claims['repository'])}'s own workflow with publish-python, \`packages-dir\` and \`trusted-publishing: true\` (README, "Trusted publishing")`
+      }
+    )
+  }
   const url = new URL('/_/oidc/mint-token', uploadUrl).toString()
   const response = await request(
     url,
