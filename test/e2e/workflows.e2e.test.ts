@@ -7,6 +7,7 @@ import { runOrThrow } from '../harness/process.ts'
 import { type Stack, startStack } from '../stack/stack.ts'
 import { makeWheelhouse } from '../stack/wheelhouse.ts'
 import { type TrustedPublishingFixture, startTrustedPublishingFixture } from '../stack/trusted-publishing-fixture.ts'
+import { type GitHubReleasesFixture, startGitHubReleasesFixture } from '../stack/github-releases-fixture.ts'
 import { type ActResult, publishedActionsCopy, runAct } from './act.ts'
 import { runBundledAction } from '../harness/action-runner.ts'
 
@@ -27,6 +28,8 @@ let actionsDir: string
 let wheelhouse: string
 let ecrPassword: string
 let trusted: TrustedPublishingFixture
+let github: GitHubReleasesFixture
+const GITHUB_TOKEN = 'ghs_e2eWorkflowTokenForTheReleaseJob01'
 
 const GIT_IDENTITY = {
   GIT_AUTHOR_NAME: 'Dev',
@@ -70,7 +73,10 @@ async function act(
       // No internet: isolated builds get their backend (hatchling) from a local wheelhouse,
       // as a runner would from PyPI.
       UV_FIND_LINKS: wheelhouse,
-      UV_OFFLINE: '1'
+      UV_OFFLINE: '1',
+      // The release job talks to the GitHub API stand-in, for the repository the OIDC claims name.
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'acme/widgets'
     }
   })
   if (result.exitCode !== 0) console.log(result.output.slice(-6000))
@@ -136,6 +142,7 @@ beforeAll(async () => {
   // moto's ECR GetAuthorizationToken answers AWS:<account>-auth-token; the local registry takes it.
   ecrPassword = `${stack.domainOwner}-auth-token`
   registry = await startRegistry([{ user: 'AWS', password: ecrPassword }])
+  github = await startGitHubReleasesFixture(GITHUB_TOKEN)
   // PyPI's trusted publishing in front of the stack's index, with the caller-side example's
   // publisher: this repository, its release-pypi.yml, the environment `pypi`.
   trusted = await startTrustedPublishingFixture({
@@ -167,7 +174,7 @@ beforeAll(async () => {
 }, 300_000)
 
 afterAll(async () => {
-  await Promise.allSettled([trusted?.stop(), stack?.stop(), registry?.stop()])
+  await Promise.allSettled([github?.stop(), trusted?.stop(), stack?.stop(), registry?.stop()])
   await podman?.cleanup()
 })
 
@@ -256,6 +263,54 @@ describe('consumer workflows under act', () => {
       await sh('git', ['checkout', '--quiet', 'main'], consumer)
       await sh('git', ['branch', '--quiet', '-D', 'prebuilt'], consumer)
       await sh('git', ['tag', '-d', 'v0.1.2'], consumer)
+    }
+  }, 300_000)
+
+  it('the release job creates a GitHub pre-release with the CHANGELOG section, the files and install commands', async () => {
+    await sh('git', ['checkout', '--quiet', '-b', 'prerelease'], consumer)
+    await setProjectVersion('0.1.4rc1')
+    writeFileSync(
+      join(consumer, 'CHANGELOG.md'),
+      '# Changelog\n\n## [0.1.4rc1] - 2026-11-30\n\n### Added\n\n- Widgets can spin.\n\n## [0.1.0] - 2026-11-01\n\n- First release.\n'
+    )
+    await sh('git', ['add', 'CHANGELOG.md'], consumer)
+    await sh('git', ['commit', '--quiet', '-am', '0.1.4rc1'], consumer)
+    await sh('git', ['tag', 'v0.1.4rc1'], consumer)
+    const run = () =>
+      act(
+        'release-on-tag.yml',
+        'push',
+        { ref: 'refs/tags/v0.1.4rc1', ref_name: 'v0.1.4rc1' },
+        { CREATE_RELEASE: 'true' },
+        { GITHUB_TOKEN }
+      )
+    try {
+      const result = await run()
+      expect(result.exitCode).toBe(0)
+      expect(github.releases).toHaveLength(1)
+      const [release] = github.releases
+      expect(release).toMatchObject({ tag_name: 'v0.1.4rc1', prerelease: true, draft: false })
+      expect(release?.body).toContain('- Widgets can spin.')
+      expect(release?.body).not.toContain('First release')
+      expect(release?.body).toContain(`pip install --index-url ${stack.indexUrl} 'acme-widgets==0.1.4rc1'`)
+      expect(release?.body).toContain(`uv pip install --index-url ${stack.indexUrl} 'acme-widgets==0.1.4rc1'`)
+      expect(release?.body).toContain("poetry add --source private 'acme-widgets==0.1.4rc1'")
+      // The attached files are the published ones, byte for byte.
+      expect(release?.assets.map((asset) => asset.name).sort()).toEqual([
+        'acme_widgets-0.1.4rc1-py3-none-any.whl',
+        'acme_widgets-0.1.4rc1.tar.gz'
+      ])
+      for (const asset of release?.assets ?? [])
+        expect(asset.content.equals(readFileSync(join(stack.pypiserver.packagesDir, asset.name)))).toBe(true)
+      // A re-run finds the release and its files and adds nothing.
+      const again = await run()
+      expect(again.exitCode).toBe(0)
+      expect(again.output).toContain('acme_widgets-0.1.4rc1.tar.gz: attached already')
+      expect(github.releases).toHaveLength(1)
+    } finally {
+      await sh('git', ['checkout', '--quiet', 'main'], consumer)
+      await sh('git', ['branch', '--quiet', '-D', 'prerelease'], consumer)
+      await sh('git', ['tag', '-d', 'v0.1.4rc1'], consumer)
     }
   }, 300_000)
 
