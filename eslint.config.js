@@ -26,7 +26,7 @@ const LIGHT_MODULES = [
 const HEAVY_PACKAGES = ['@actions/*', '@aws-sdk/*', '@smithy/*', 'smol-toml', 'node:child_process', 'child_process']
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '.build/**', 'node_modules/**', '.venv/**', '.tools/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '.build/**', '.act-local/**', 'node_modules/**', '.venv/**', '.tools/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,6 +14,8 @@ export interface PypiUser {
 
 export interface PypiServerOptions {
   users: PypiUser[]
+  /** Serve (and keep, after stop) this directory's packages instead of a fresh temp one. */
+  packagesDir?: string
 }
 
 export interface PypiServer {
@@ -38,7 +40,7 @@ export function htpasswdLine({ user, password }: PypiUser): string {
 
 export async function startPypiServer(options: PypiServerOptions): Promise<PypiServer> {
   const dir = await mkdtemp(join(tmpdir(), 'stack-pypiserver-'))
-  const packagesDir = join(dir, 'packages')
+  const packagesDir = options.packagesDir ?? join(dir, 'packages')
   const htpasswd = join(dir, 'htpasswd')
   const users = new Map(options.users.map((u) => [u.user, u.password]))
   const writeUsers = (): Promise<void> =>
@@ -46,7 +48,7 @@ export async function startPypiServer(options: PypiServerOptions): Promise<PypiS
       mode: 0o600
     })
   try {
-    await mkdir(packagesDir)
+    await mkdir(packagesDir, { recursive: true })
     await writeUsers()
   } catch (error) {
     await rm(dir, { recursive: true, force: true })

@@ -43,6 +43,8 @@ export interface StackOptions {
   /** CodeArtifact operations the role may not call. */
   denyOperations?: Array<Operation | 'GetServiceBearerToken'>
   oidc?: OidcFixtureOptions
+  /** Keep the index's packages in this directory across stacks (local runs); default a temp one. */
+  packagesDir?: string
 }
 
 // Type aliases, not interfaces: they stay assignable to Record<string, string> (env objects).
@@ -121,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // The Python servers take ~0.5-1.5 s to import; everything else starts while they do.
     const [moto, pypiserver, oidc] = await Promise.all([
       track(startMoto()),
-      track(startPypiServer({ users: [{ user: 'aws', password: token }, ...users] })),
+      track(startPypiServer({ users: [{ user: 'aws', password: token }, ...users], packagesDir: options.packagesDir })),
       track(startOidcFixture(options.oidc))
     ])
     const pathPrefix = `/pypi/${repository}`
