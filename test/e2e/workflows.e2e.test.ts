@@ -195,7 +195,13 @@ describe('consumer workflows under act', () => {
   it('a pushed tag v0.1.0 tests, publishes 0.1.0 through OIDC -> CodeArtifact, and it installs', async () => {
     await sh('git', ['tag', 'v0.1.0'], consumer)
     await sh('git', ['push', '--quiet', 'origin', 'v0.1.0'], consumer)
-    const result = await act('release-on-tag.yml', 'push', { ref: 'refs/tags/v0.1.0', ref_name: 'v0.1.0' })
+    const result = await act(
+      'release-on-tag.yml',
+      'push',
+      { ref: 'refs/tags/v0.1.0', ref_name: 'v0.1.0' },
+      { CREATE_RELEASE: 'true' },
+      { GITHUB_TOKEN }
+    )
     if (process.env['SHOW_ACT']) console.log(result.output)
     expect(result.exitCode).toBe(0)
     // build: built, checked and gated with no credentials, handed on as an artifact.
@@ -217,6 +223,15 @@ describe('consumer workflows under act', () => {
       stack.stsGate.log.some((entry) => entry.action === 'AssumeRoleWithWebIdentity' && entry.status === 200)
     ).toBe(true)
     expect((await installFromIndex('acme-widgets==0.1.0')).trim()).toBe('0.1.0')
+    // release: no CHANGELOG.md in this project, so the notes list the commits up to the tag.
+    const release = github.releases.find((r) => r.tag_name === 'v0.1.0')
+    expect(release).toMatchObject({ prerelease: false })
+    expect(release?.body).toMatch(/^## Changes \(all commits\)\n\n- acme-widgets 0\.1\.0 \([0-9a-f]+\)$/m)
+    expect(release?.body).toContain('| acme_widgets-0.1.0.tar.gz |')
+    expect(release?.assets.map((asset) => asset.name).sort()).toEqual([
+      'acme_widgets-0.1.0-py3-none-any.whl',
+      'acme_widgets-0.1.0.tar.gz'
+    ])
   }, 300_000)
 
   it('a tag whose tests fail publishes nothing: the publish job never starts', async () => {
@@ -287,8 +302,7 @@ describe('consumer workflows under act', () => {
     try {
       const result = await run()
       expect(result.exitCode).toBe(0)
-      expect(github.releases).toHaveLength(1)
-      const [release] = github.releases
+      const release = github.releases.find((r) => r.tag_name === 'v0.1.4rc1')
       expect(release).toMatchObject({ tag_name: 'v0.1.4rc1', prerelease: true, draft: false })
       expect(release?.body).toContain('- Widgets can spin.')
       expect(release?.body).not.toContain('First release')
@@ -306,7 +320,7 @@ describe('consumer workflows under act', () => {
       const again = await run()
       expect(again.exitCode).toBe(0)
       expect(again.output).toContain('acme_widgets-0.1.4rc1.tar.gz: attached already')
-      expect(github.releases).toHaveLength(1)
+      expect(github.releases.filter((r) => r.tag_name === 'v0.1.4rc1')).toHaveLength(1)
     } finally {
       await sh('git', ['checkout', '--quiet', 'main'], consumer)
       await sh('git', ['branch', '--quiet', '-D', 'prerelease'], consumer)
