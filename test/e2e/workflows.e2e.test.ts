@@ -30,6 +30,8 @@ let ecrPassword: string
 let trusted: TrustedPublishingFixture
 let github: GitHubReleasesFixture
 const GITHUB_TOKEN = 'ghs_e2eWorkflowTokenForTheReleaseJob01'
+const FAILING_TEST =
+  'import unittest\n\n\nclass Broken(unittest.TestCase):\n    def test_fails(self):\n        self.fail("broken on purpose")\n'
 
 const GIT_IDENTITY = {
   GIT_AUTHOR_NAME: 'Dev',
@@ -104,6 +106,32 @@ async function originRef(ref: string): Promise<string> {
 
 async function originTags(): Promise<string[]> {
   return (await sh('git', ['--git-dir', origin, 'tag', '--list'])).split('\n').filter(Boolean).sort()
+}
+
+/**
+ * Runs `fn` with the consumer on a side branch whose one commit sets `version` (and writes
+ * `files`) and is tagged v<version>, as a release tag looks; main is restored afterwards.
+ */
+async function onReleaseTag(
+  version: string,
+  files: Record<string, string>,
+  fn: (tag: string) => Promise<void>
+): Promise<void> {
+  const tag = `v${version}`
+  const branch = `release-${version}`
+  await sh('git', ['checkout', '--quiet', '-b', branch], consumer)
+  for (const [path, content] of Object.entries(files)) writeFileSync(join(consumer, path), content)
+  await setProjectVersion(version)
+  await sh('git', ['add', '--all'], consumer)
+  await sh('git', ['commit', '--quiet', '-m', version], consumer)
+  await sh('git', ['tag', tag], consumer)
+  try {
+    await fn(tag)
+  } finally {
+    await sh('git', ['checkout', '--quiet', 'main'], consumer)
+    await sh('git', ['branch', '--quiet', '-D', branch], consumer)
+    await sh('git', ['tag', '-d', tag], consumer)
+  }
 }
 
 function uploadedFiles(): string[] {
@@ -235,36 +263,18 @@ describe('consumer workflows under act', () => {
   }, 300_000)
 
   it('a tag whose tests fail publishes nothing: the publish job never starts', async () => {
-    await sh('git', ['checkout', '--quiet', '-b', 'broken'], consumer)
-    writeFileSync(
-      join(consumer, 'tests', 'test_broken.py'),
-      'import unittest\n\n\nclass Broken(unittest.TestCase):\n    def test_fails(self):\n        self.fail("broken on purpose")\n'
-    )
-    await setProjectVersion('0.1.1')
-    await sh('git', ['commit', '--quiet', '-am', 'broken 0.1.1'], consumer)
-    await sh('git', ['add', 'tests/test_broken.py'], consumer)
-    await sh('git', ['commit', '--quiet', '--amend', '--no-edit'], consumer)
-    await sh('git', ['tag', 'v0.1.1'], consumer)
-    try {
-      const result = await act('release-on-tag.yml', 'push', { ref: 'refs/tags/v0.1.1', ref_name: 'v0.1.1' })
+    await onReleaseTag('0.1.1', { 'tests/test_broken.py': FAILING_TEST }, async (tag) => {
+      const result = await act('release-on-tag.yml', 'push', { ref: `refs/tags/${tag}`, ref_name: tag })
       expect(result.exitCode).not.toBe(0)
       expect(result.output).toMatch(/\[release\/publish-on-tag\/test[^\]]*\] .*broken on purpose/)
       expect(result.output).not.toMatch(/\[release\/publish-on-tag\/publish\] .*Main /)
       expect(uploadedFiles().filter((file) => file.includes('0.1.1'))).toEqual([])
-    } finally {
-      await sh('git', ['checkout', '--quiet', 'main'], consumer)
-      await sh('git', ['branch', '--quiet', '-D', 'broken'], consumer)
-      await sh('git', ['tag', '-d', 'v0.1.1'], consumer)
-    }
+    })
   }, 300_000)
 
   it('files built by an earlier job (dists-artifact) are checked, tested and published together', async () => {
-    await sh('git', ['checkout', '--quiet', '-b', 'prebuilt'], consumer)
-    await setProjectVersion('0.1.2')
-    await sh('git', ['commit', '--quiet', '-am', '0.1.2'], consumer)
-    await sh('git', ['tag', 'v0.1.2'], consumer)
-    try {
-      const result = await act('release-prebuilt.yml', 'push', { ref: 'refs/tags/v0.1.2', ref_name: 'v0.1.2' })
+    await onReleaseTag('0.1.2', {}, async (tag) => {
+      const result = await act('release-prebuilt.yml', 'push', { ref: `refs/tags/${tag}`, ref_name: tag })
       expect(result.exitCode).toBe(0)
       expect(result.output).toMatch(/\[release \(prebuilt\)\/dists\s*\] .*artifact wheelhouse: acme_widgets-0\.1\.2/)
       // The build job built nothing: it checked and gated the artifact's files.
@@ -274,32 +284,21 @@ describe('consumer workflows under act', () => {
         'acme_widgets-0.1.2.tar.gz'
       ])
       expect((await installFromIndex('acme-widgets==0.1.2')).trim()).toBe('0.1.2')
-    } finally {
-      await sh('git', ['checkout', '--quiet', 'main'], consumer)
-      await sh('git', ['branch', '--quiet', '-D', 'prebuilt'], consumer)
-      await sh('git', ['tag', '-d', 'v0.1.2'], consumer)
-    }
+    })
   }, 300_000)
 
   it('the release job creates a GitHub pre-release with the CHANGELOG section, the files and install commands', async () => {
-    await sh('git', ['checkout', '--quiet', '-b', 'prerelease'], consumer)
-    await setProjectVersion('0.1.4rc1')
-    writeFileSync(
-      join(consumer, 'CHANGELOG.md'),
+    const changelog =
       '# Changelog\n\n## [0.1.4rc1] - 2026-11-30\n\n### Added\n\n- Widgets can spin.\n\n## [0.1.0] - 2026-11-01\n\n- First release.\n'
-    )
-    await sh('git', ['add', 'CHANGELOG.md'], consumer)
-    await sh('git', ['commit', '--quiet', '-am', '0.1.4rc1'], consumer)
-    await sh('git', ['tag', 'v0.1.4rc1'], consumer)
-    const run = () =>
-      act(
-        'release-on-tag.yml',
-        'push',
-        { ref: 'refs/tags/v0.1.4rc1', ref_name: 'v0.1.4rc1' },
-        { CREATE_RELEASE: 'true' },
-        { GITHUB_TOKEN }
-      )
-    try {
+    await onReleaseTag('0.1.4rc1', { 'CHANGELOG.md': changelog }, async () => {
+      const run = () =>
+        act(
+          'release-on-tag.yml',
+          'push',
+          { ref: 'refs/tags/v0.1.4rc1', ref_name: 'v0.1.4rc1' },
+          { CREATE_RELEASE: 'true' },
+          { GITHUB_TOKEN }
+        )
       const result = await run()
       expect(result.exitCode).toBe(0)
       const release = github.releases.find((r) => r.tag_name === 'v0.1.4rc1')
@@ -321,18 +320,11 @@ describe('consumer workflows under act', () => {
       expect(again.exitCode).toBe(0)
       expect(again.output).toContain('acme_widgets-0.1.4rc1.tar.gz: attached already')
       expect(github.releases.filter((r) => r.tag_name === 'v0.1.4rc1')).toHaveLength(1)
-    } finally {
-      await sh('git', ['checkout', '--quiet', 'main'], consumer)
-      await sh('git', ['branch', '--quiet', '-D', 'prerelease'], consumer)
-      await sh('git', ['tag', '-d', 'v0.1.4rc1'], consumer)
-    }
+    })
   }, 300_000)
 
   it('a bump whose tests fail pushes nothing: origin and the index are as they were', async () => {
-    writeFileSync(
-      join(consumer, 'tests', 'test_broken.py'),
-      'import unittest\n\n\nclass Broken(unittest.TestCase):\n    def test_fails(self):\n        self.fail("broken on purpose")\n'
-    )
+    writeFileSync(join(consumer, 'tests', 'test_broken.py'), FAILING_TEST)
     await sh('git', ['add', 'tests/test_broken.py'], consumer)
     await sh('git', ['commit', '--quiet', '-m', 'a failing test'], consumer)
     await sh('git', ['push', '--quiet', 'origin', 'main'], consumer)
@@ -357,70 +349,62 @@ describe('consumer workflows under act', () => {
 
   it("trusted publishing from the reusable workflow's own job is refused before any token is minted", async () => {
     // A caller that asks publish-on-tag itself to publish with trusted publishing.
-    writeFileSync(
-      join(consumer, '.github', 'workflows', 'trusted-in-reusable.yml'),
-      [
-        'name: trusted in reusable',
-        'on: { push: { tags: ["v*"] } }',
-        'jobs:',
-        '  release:',
-        '    uses: pyrelease/actions/.github/workflows/publish-on-tag.yml@v1',
-        '    permissions: { contents: read, id-token: write }',
-        '    with: { trusted-publishing: true, repository-url: "${{ vars.PYPI_UPLOAD_URL }}" }',
-        ''
-      ].join('\n')
-    )
-    await sh('git', ['checkout', '--quiet', '-b', 'trusted'], consumer)
-    await setProjectVersion('0.1.3')
-    await sh('git', ['commit', '--quiet', '-am', '0.1.3'], consumer)
-    await sh('git', ['tag', 'v0.1.3'], consumer)
-    // What GitHub puts in a reusable workflow's token: the called workflow's repository.
-    stack.oidc.setClaims({
-      ref: 'refs/tags/v0.1.3',
-      job_workflow_ref: 'pyrelease/actions/.github/workflows/publish-on-tag.yml@refs/tags/v1'
-    })
-    try {
-      const refused = await act(
-        'trusted-in-reusable.yml',
-        'push',
-        { ref: 'refs/tags/v0.1.3', ref_name: 'v0.1.3' },
-        { PYPI_UPLOAD_URL: `${trusted.url}/pypi/${stack.repository}/` }
-      )
-      expect(refused.exitCode).not.toBe(0)
-      expect(refused.output).toContain(
-        'Trusted publishing cannot work from this job: it runs a workflow of pyrelease/actions for acme/widgets'
-      )
-      expect(trusted.mintLog).toEqual([])
+    const callerWorkflow = [
+      'name: trusted in reusable',
+      'on: { push: { tags: ["v*"] } }',
+      'jobs:',
+      '  release:',
+      '    uses: pyrelease/actions/.github/workflows/publish-on-tag.yml@v1',
+      '    permissions: { contents: read, id-token: write }',
+      '    with: { trusted-publishing: true, repository-url: "${{ vars.PYPI_UPLOAD_URL }}" }',
+      ''
+    ].join('\n')
+    await onReleaseTag('0.1.3', { '.github/workflows/trusted-in-reusable.yml': callerWorkflow }, async () => {
+      // What GitHub puts in a reusable workflow's token: the called workflow's repository.
+      stack.oidc.setClaims({
+        ref: 'refs/tags/v0.1.3',
+        job_workflow_ref: 'pyrelease/actions/.github/workflows/publish-on-tag.yml@refs/tags/v1'
+      })
+      try {
+        const refused = await act(
+          'trusted-in-reusable.yml',
+          'push',
+          { ref: 'refs/tags/v0.1.3', ref_name: 'v0.1.3' },
+          { PYPI_UPLOAD_URL: `${trusted.url}/pypi/${stack.repository}/` }
+        )
+        expect(refused.exitCode).not.toBe(0)
+        expect(refused.output).toContain(
+          'Trusted publishing cannot work from this job: it runs a workflow of pyrelease/actions for acme/widgets'
+        )
+        expect(trusted.mintLog).toEqual([])
 
-      // The supported shape: the reusable workflow builds and tests, the caller's own job in
-      // the `pypi` environment publishes the artifact.
-      stack.oidc.setClaims({
-        job_workflow_ref: 'acme/widgets/.github/workflows/release-pypi.yml@refs/tags/v0.1.3',
-        environment: 'pypi'
-      })
-      const published = await act(
-        'release-pypi.yml',
-        'push',
-        { ref: 'refs/tags/v0.1.3', ref_name: 'v0.1.3' },
-        { PYPI_UPLOAD_URL: `${trusted.url}/pypi/${stack.repository}/` }
-      )
-      expect(published.exitCode).toBe(0)
-      expect(published.output).not.toMatch(/\[release to PyPI\/build\/publish-on-tag\/publish/)
-      expect(trusted.mintLog.map((entry) => entry.status)).toEqual([200])
-      expect(uploadedFiles().filter((file) => file.includes('0.1.3'))).toEqual([
-        'acme_widgets-0.1.3-py3-none-any.whl',
-        'acme_widgets-0.1.3.tar.gz'
-      ])
-    } finally {
-      stack.oidc.setClaims({
-        ref: 'refs/tags/v1.0.0',
-        job_workflow_ref: 'acme/widgets/.github/workflows/release.yml@refs/tags/v1.0.0',
-        environment: undefined
-      })
-      await sh('git', ['checkout', '--quiet', 'main'], consumer)
-      await sh('git', ['branch', '--quiet', '-D', 'trusted'], consumer)
-      await sh('git', ['tag', '-d', 'v0.1.3'], consumer)
-    }
+        // The supported shape: the reusable workflow builds and tests, the caller's own job in
+        // the `pypi` environment publishes the artifact.
+        stack.oidc.setClaims({
+          job_workflow_ref: 'acme/widgets/.github/workflows/release-pypi.yml@refs/tags/v0.1.3',
+          environment: 'pypi'
+        })
+        const published = await act(
+          'release-pypi.yml',
+          'push',
+          { ref: 'refs/tags/v0.1.3', ref_name: 'v0.1.3' },
+          { PYPI_UPLOAD_URL: `${trusted.url}/pypi/${stack.repository}/` }
+        )
+        expect(published.exitCode).toBe(0)
+        expect(published.output).not.toMatch(/\[release to PyPI\/build\/publish-on-tag\/publish/)
+        expect(trusted.mintLog.map((entry) => entry.status)).toEqual([200])
+        expect(uploadedFiles().filter((file) => file.includes('0.1.3'))).toEqual([
+          'acme_widgets-0.1.3-py3-none-any.whl',
+          'acme_widgets-0.1.3.tar.gz'
+        ])
+      } finally {
+        stack.oidc.setClaims({
+          ref: 'refs/tags/v1.0.0',
+          job_workflow_ref: 'acme/widgets/.github/workflows/release.yml@refs/tags/v1.0.0',
+          environment: undefined
+        })
+      }
+    })
   }, 300_000)
 
   it('a workflow_dispatch minor bump commits and tags 0.2.0 in the origin, then publishes it', async () => {

@@ -19,15 +19,14 @@ function unescapeProperty(text: string): string {
 }
 
 /**
- * The runner's older form, `##[name key=value;...]data`, which it looks for anywhere in a line
- * when the line is no `::` command (ActionCommand.TryParse).
+ * `name key=value<sep>key=value` (the part between the markers) as the runner splits it: at the
+ * first space, then at each separator, each pair at its first `=`, pairs with an empty side dropped.
  */
-function parseLegacyCommandLine(line: string): WorkflowCommand | undefined {
-  const start = line.indexOf('##[')
-  if (start < 0) return undefined
-  const end = line.indexOf(']', start)
-  if (end < 0) return undefined
-  const info = line.slice(start + 3, end)
+function parseCommandInfo(
+  info: string,
+  separator: string,
+  unescape: (value: string) => string
+): Omit<WorkflowCommand, 'data'> | undefined {
   const space = info.indexOf(' ')
   const command = space < 0 ? info : info.slice(0, space)
   if (!command) return undefined
@@ -35,13 +34,26 @@ function parseLegacyCommandLine(line: string): WorkflowCommand | undefined {
   if (space > 0) {
     for (const property of info
       .slice(space + 1)
-      .split(';')
+      .trim()
+      .split(separator)
       .filter(Boolean)) {
       const at = property.indexOf('=')
-      if (at > 0) properties[property.slice(0, at)] = property.slice(at + 1)
+      if (at > 0 && at < property.length - 1) properties[property.slice(0, at)] = unescape(property.slice(at + 1))
     }
   }
-  return { command, properties, data: line.slice(end + 1) }
+  return { command, properties }
+}
+
+/**
+ * The runner's older form, `##[name key=value;...]data`, which it looks for anywhere in a line
+ * when the line is no `::` command (ActionCommand.TryParse).
+ */
+function parseLegacyCommandLine(line: string): WorkflowCommand | undefined {
+  const start = line.indexOf('##[')
+  const end = start < 0 ? -1 : line.indexOf(']', start)
+  if (end < 0) return undefined
+  const parsed = parseCommandInfo(line.slice(start + 3, end), ';', (value) => value)
+  return parsed && { ...parsed, data: line.slice(end + 1) }
 }
 
 /** One stdout line as the runner reads it: a command (leading blanks allowed), or undefined. */
@@ -51,24 +63,8 @@ export function parseCommandLine(line: string): WorkflowCommand | undefined {
   if (!message.startsWith('::')) return parseLegacyCommandLine(line)
   const end = message.indexOf('::', 2)
   if (end < 0) return undefined
-  const info = message.slice(2, end)
-  const space = info.indexOf(' ')
-  const command = space < 0 ? info : info.slice(0, space)
-  if (!command) return undefined
-  const properties: Record<string, string> = {}
-  if (space > 0) {
-    for (const property of info
-      .slice(space + 1)
-      .trim()
-      .split(',')
-      .filter(Boolean)) {
-      const at = property.indexOf('=')
-      // The runner splits at the first `=` and drops pairs with an empty side.
-      if (at > 0 && at < property.length - 1)
-        properties[property.slice(0, at)] = unescapeProperty(property.slice(at + 1))
-    }
-  }
-  return { command, properties, data: unescapeData(message.slice(end + 2)) }
+  const parsed = parseCommandInfo(message.slice(2, end), ',', unescapeProperty)
+  return parsed && { ...parsed, data: unescapeData(message.slice(end + 2)) }
 }
 
 /** Every command-shaped line in a stdout stream, split into lines as the runner reads them (CR, LF or CRLF). */

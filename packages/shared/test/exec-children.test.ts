@@ -1,25 +1,15 @@
 // What a child process gets from us: an environment without the credentials, and a log in which
 // nothing it prints is obeyed as a workflow command, nor any argument we echo for it.
-import { jest } from '@jest/globals'
 import { childEnvironment, echoedCommand, fencedEcho, runCommand } from '../src/exec.ts'
 import { registerSecret, resetSecretsForTests } from '../src/secrets.ts'
 import { effectiveCommands, parseCommands } from '../../../test/harness/runner-protocol.ts'
+import { captureStdout } from '../../../test/harness/stdout.ts'
 
 const NODE = process.execPath
 
-let written: string[]
-beforeEach(() => {
-  resetSecretsForTests()
-  written = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk))
-    return true
-  })
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-  resetSecretsForTests()
-})
+const written = captureStdout()
+beforeEach(() => resetSecretsForTests())
+afterEach(() => resetSecretsForTests())
 
 describe('childEnvironment', () => {
   const inherited = {

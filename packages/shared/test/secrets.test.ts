@@ -1,10 +1,10 @@
-import { jest } from '@jest/globals'
 import { stat, readdir } from 'node:fs/promises'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { authenticatedUrl, containsSecret, redact, registerSecret, resetSecretsForTests } from '../src/secrets.ts'
 import { createPrivateDir, removePrivateDir, writeSecretFile } from '../src/private-files.ts'
+import { captureStdout } from '../../../test/harness/stdout.ts'
 
 const TOKEN = 'eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.tok+en/with=chars'
 
@@ -18,16 +18,8 @@ function maskedValues(written: string[]): string[] {
 }
 
 describe('secrets', () => {
-  let written: string[]
-  beforeEach(() => {
-    resetSecretsForTests()
-    written = []
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk))
-      return true
-    })
-  })
-  afterEach(() => jest.restoreAllMocks())
+  const written = captureStdout()
+  beforeEach(() => resetSecretsForTests())
 
   it('masks the token and its URL-encoded and base64 forms', () => {
     registerSecret(TOKEN)

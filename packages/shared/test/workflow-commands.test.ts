@@ -2,7 +2,6 @@
 // cases of @actions/core's own command and file-command tests (our module replaces it on the
 // hot path, so it must write what the toolkit writes), and by reading the result back with the
 // runner's parsing rules (test/harness/runner-protocol.ts), including values built to break them.
-import { jest } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { EOL, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,20 +21,15 @@ import {
 } from '../src/workflow-commands.ts'
 import { parseCommandLine, parseCommands, parseFileCommands } from '../../../test/harness/runner-protocol.ts'
 import { restoreEnvAfterEach } from '../../../test/harness/inputs.ts'
+import { captureStdout } from '../../../test/harness/stdout.ts'
 
-let written: string[]
+const written = captureStdout()
 let dir: string
 restoreEnvAfterEach()
 beforeEach(() => {
-  written = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk))
-    return true
-  })
   dir = mkdtempSync(join(tmpdir(), 'workflow-commands-'))
 })
 afterEach(() => {
-  jest.restoreAllMocks()
   process.exitCode = undefined
   rmSync(dir, { recursive: true, force: true })
 })
@@ -145,7 +139,7 @@ describe('workflow commands on stdout (the cases of @actions/core command.test.t
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31)
     for (let i = 0; i < 500; i++) {
       const text = Array.from({ length: next() % 12 }, () => alphabet[next() % alphabet.length]).join('')
-      written = []
+      written.length = 0
       issueCommand('debug', { key: text || 'x' }, text)
       // The runner trims the property list, so the last value loses trailing spaces (the
       // protocol has no escape for a space; @actions/core behaves the same). CR and LF are
