@@ -50,6 +50,8 @@ export interface Bump {
   /** Undefined when `tag: false`. */
   tag?: string
   sources: VersionSource[]
+  /** Written with the sources, not compared with them: the project's entry in uv.lock. */
+  followers: VersionSource[]
   /** HEAD before the bump commit. */
   baseSha: string
   /** Absolute paths edited (or, in a dry run, that would be). */
@@ -111,6 +113,7 @@ export async function planVersion(ctx: PlanContext): Promise<Bump> {
     version,
     tag: inputs.tag ? tagName(inputs.tagTemplate, version) : undefined,
     sources: discovery.sources,
+    followers: tagOnly ? [] : discovery.followers,
     baseSha: '',
     changed: [],
     remoteMoved: false,
@@ -186,7 +189,7 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
   const { inputs } = ctx
   const values = templateValues(bump)
   if (bump.mode === 'files') {
-    bump.changed = writeVersion(bump.sources, bump.version)
+    bump.changed = writeVersion([...bump.sources, ...bump.followers], bump.version)
     for (const path of bump.changed) log.info(`Wrote ${bump.version} to ${repoPath(ctx, path)}`)
     if (inputs.commit) {
       await commitPaths(

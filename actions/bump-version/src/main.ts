@@ -21,7 +21,10 @@ import { renderTemplate } from './plan.ts'
 
 function sourceLines(bump: Bump): string[] {
   if (bump.mode === 'tag-only') return [`The version comes from git tags: ${bump.previousFrom}`]
-  return bump.sources.map((source) => `${describeSource(source)} = ${source.raw}`)
+  return [
+    ...bump.sources.map((source) => `${describeSource(source)} = ${source.raw}`),
+    ...bump.followers.map((source) => `${describeSource(source)} = ${source.raw} (follows the version)`)
+  ]
 }
 
 /**
@@ -121,7 +124,7 @@ export async function run(inputs: Inputs): Promise<void> {
 
   if (inputs.dryRun) {
     if (bump.mode === 'files') {
-      const rendered = renderVersionEdits(bump.sources, bump.version)
+      const rendered = renderVersionEdits([...bump.sources, ...bump.followers], bump.version)
       bump.changed = [...rendered].filter(([, edit]) => edit.after !== edit.before).map(([path]) => path)
     }
     log.info(

@@ -12,6 +12,7 @@ import { readPyproject, type VersionReference } from './pyproject.ts'
 import { readSetupCfgPackageDir, readSetupCfgVersion } from './setup-cfg.ts'
 import { toSource, type TokenMatch, type VersionSource } from './types.ts'
 import { realPath, resolvesInside } from '../paths.ts'
+import { findUvLock, readUvLock } from './uv-lock.ts'
 
 /** A file the caller names, with an optional `{version}` search pattern. */
 export interface ExtraFile {
@@ -34,6 +35,11 @@ export interface Discovery {
   scm?: string
   /** What was looked at and skipped, for the log. */
   notes: string[]
+  /**
+   * Places that record the version but follow the sources (the project's own entry in uv.lock):
+   * rewritten with them, never compared with them.
+   */
+  followers: VersionSource[]
 }
 
 /** The `__version__` files the issue tracker and PyPA guides name, in a package's top directory. */
@@ -357,5 +363,29 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
       { hint: 'set `working-directory` to the project directory, or name the file holding the version in `files`' }
     )
   }
-  return { sources: finder.sources, scm, notes: finder.notes }
+  return {
+    sources: finder.sources,
+    scm,
+    notes: finder.notes,
+    followers: lockFollowers(finder, projectDir, pyprojectPath)
+  }
+}
+
+/** The project's own entries in the uv.lock that covers it (its own, or its workspace's). */
+function lockFollowers(finder: Finder, projectDir: string, pyprojectPath: string): VersionSource[] {
+  if (finder.sources.length === 0 || !isFile(pyprojectPath)) return []
+  const lock = findUvLock(projectDir, finder.root)
+  if (!lock) return []
+  const { text, matches } = readUvLock(lock, readFileSync(pyprojectPath, 'utf8'))
+  if (matches.length === 0) {
+    finder.notes.push(`${finder.display(lock)} locks no entry of this project from its directory; left as it is`)
+    return []
+  }
+  if (!resolvesInside(finder.root, lock)) {
+    throw new ActionError(
+      `\`${finder.display(lock)}\` records the version but is a link to ${realPath(lock)}, outside the repository, so it is not edited.`,
+      { hint: 'replace the link with the file itself' }
+    )
+  }
+  return matches.map((match) => toSource(lock, finder.display(lock), text, match))
 }
