@@ -4,9 +4,13 @@
 // skipped, and a file that exists with other bytes stops the run before any upload, since a
 // released file can never be replaced.
 import { ActionError } from '@release/shared/errors'
+import { createHash } from 'node:crypto'
+import { readFile, writeFile } from 'node:fs/promises'
+import { sdistFingerprint } from '@release/shared/python/sdist-contents'
 import {
   type IndexFile,
   type SimpleIndexOptions,
+  downloadFile,
   fileSha256,
   listProjectFiles
 } from '@release/shared/python/simple-index'
@@ -22,8 +26,13 @@ export interface IndexReader extends SimpleIndexOptions {
 export interface Comparison {
   /** Not on the index. */
   missing: Dist[]
-  /** On the index with the same SHA-256. */
+  /**
+   * On the index with the same SHA-256, or (sdists) with the same files and contents: then the
+   * local file was replaced by the index's, so what is reported and attached is what is published.
+   */
   identical: Dist[]
+  /** The sdists among `identical` that matched by content, not bytes (file times, say). */
+  equivalent: Dist[]
   /** On the index with other bytes: the index's hash beside each. */
   conflicting: Array<{ dist: Dist; indexSha256: string }>
 }
@@ -39,7 +48,7 @@ async function indexFiles(dists: readonly Dist[], reader: IndexReader): Promise<
 
 export async function compareWithIndex(dists: readonly Dist[], reader: IndexReader): Promise<Comparison> {
   const published = await indexFiles(dists, reader)
-  const result: Comparison = { missing: [], identical: [], conflicting: [] }
+  const result: Comparison = { missing: [], identical: [], equivalent: [], conflicting: [] }
   await Promise.all(
     dists.map(async (dist) => {
       const files = published.get(dist.project) as Map<string, IndexFile>
@@ -49,7 +58,10 @@ export async function compareWithIndex(dists: readonly Dist[], reader: IndexRead
       // Indexes that list files without hashes: download and hash (rare; CodeArtifact, PyPI and pypiserver publish them).
       const indexSha256 = file.sha256 ?? (await fileSha256(file, reader.indexUrl, reader))
       if (indexSha256 === dist.sha256) result.identical.push(dist)
-      else result.conflicting.push({ dist, indexSha256 })
+      else if (await sameSdistContents(dist, file, reader)) {
+        result.identical.push(dist)
+        result.equivalent.push(dist)
+      } else result.conflicting.push({ dist, indexSha256 })
     })
   )
   // Promise.all settles in completion order; keep upload order.
@@ -58,6 +70,27 @@ export async function compareWithIndex(dists: readonly Dist[], reader: IndexRead
   order(result.identical)
   result.conflicting.sort((a, b) => dists.indexOf(a.dist) - dists.indexOf(b.dist))
   return result
+}
+
+/**
+ * An sdist rebuilt from the same commit whose bytes differ only in what tar and gzip record
+ * beside the files (times, owners, order): the index's copy is the release. The local file is
+ * overwritten with it, so the sha256 reported, the manifest and the release assets match the
+ * index.
+ */
+async function sameSdistContents(dist: Dist, file: IndexFile, reader: IndexReader): Promise<boolean> {
+  if (dist.kind !== 'sdist' || !dist.file.endsWith('.tar.gz')) return false
+  const published = await downloadFile(file, reader.indexUrl, reader)
+  try {
+    if (sdistFingerprint(published) !== sdistFingerprint(await readFile(dist.path))) return false
+  } catch {
+    // Either archive unreadable: compare bytes only, which already differ.
+    return false
+  }
+  await writeFile(dist.path, published)
+  dist.sha256 = createHash('sha256').update(published).digest('hex')
+  dist.size = published.length
+  return true
 }
 
 /** Fails when a file exists with other bytes (always) or exists at all (existing: fail). */

@@ -144,7 +144,13 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
       )
     })
     assertUploadable(result, inputs.existing, version, target.indexUrl)
-    for (const dist of result.identical) log.info(`${dist.file}: already on the index with the same sha256, skipped`)
+    for (const dist of result.identical) {
+      log.info(
+        result.equivalent.includes(dist)
+          ? `${dist.file}: already on the index with the same files and contents (only file times or archive headers differ), skipped; the index's copy is the release`
+          : `${dist.file}: already on the index with the same sha256, skipped`
+      )
+    }
     for (const dist of result.missing) log.info(`${dist.file}: not on the index yet`)
     return result
   })

@@ -1,11 +1,14 @@
-import { cp, mkdir, readdir, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { cp, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type ActionRunResult, firstUnmaskedUse, runBundledAction } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
 import {
+  PYTHON,
   WORKSPACE_ENV,
   buildDists,
   copyProject,
+  exec,
   expectSuccess,
   gitCommitAll,
   gitTagged,
@@ -78,6 +81,7 @@ beforeAll(async () => {
     ['2.0.5', undefined],
     ['2.0.6', undefined],
     ['2.0.7', undefined],
+    ['2.0.8', undefined],
     ['2.1.0+g1a2b3c', undefined]
   ]
   for (let i = 0; i < versions.length; i += 2) {
@@ -230,6 +234,45 @@ describe('conflicting files', () => {
       )
     ])
     expect(posts()).toBe(0)
+  }, 60_000)
+
+  it('skips an sdist rebuilt with other file times (as setuptools rebuilds differ), and reports the index’s copy', async () => {
+    const first = await publish(indexInputs({ 'packages-dir': dists.get('2.0.8') as string }))
+    expect(first.errors).toEqual([])
+    // The same files, re-archived with other times and gzip header: other bytes, same contents.
+    const rebuilt = await tempDir('rebuilt-sdist')
+    await cp(dists.get('2.0.8') as string, rebuilt, { recursive: true })
+    const sdist = join(rebuilt, 'acme_faults-2.0.8.tar.gz')
+    await exec(PYTHON, [
+      '-c',
+      [
+        'import gzip, io, sys, tarfile',
+        'src = tarfile.open(sys.argv[1])',
+        'raw = io.BytesIO()',
+        'with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as out:',
+        '    for member in reversed(src.getmembers()):',
+        '        member.mtime += 86400',
+        '        out.addfile(member, src.extractfile(member) if member.isfile() else None)',
+        'open(sys.argv[1] + ".new", "wb").write(gzip.compress(raw.getvalue(), mtime=12345))'
+      ].join('\n'),
+      sdist
+    ])
+    await rename(`${sdist}.new`, sdist)
+    const published = await readFile(join(stack.pypiserver.packagesDir, 'acme_faults-2.0.8.tar.gz'))
+    expect((await readFile(sdist)).equals(published)).toBe(false)
+    stack.index.clearLog()
+    const again = await publish(indexInputs({ 'packages-dir': rebuilt }))
+    expect(again.errors).toEqual([])
+    expect(again.stdout).toContain(
+      "acme_faults-2.0.8.tar.gz: already on the index with the same files and contents (only file times or archive headers differ), skipped; the index's copy is the release"
+    )
+    expect(posts()).toBe(0)
+    // What the step reports (and a release would attach) is the published file.
+    expect((await readFile(sdist)).equals(published)).toBe(true)
+    const files = parseJsonOutput<Array<{ name: string; sha256: string }>>(again, 'files')
+    expect(files.find((file) => file.name.endsWith('.tar.gz'))?.sha256).toBe(
+      createHash('sha256').update(published).digest('hex')
+    )
   }, 60_000)
 
   it('explains a 409 from the index for a file its listing does not show yet', async () => {

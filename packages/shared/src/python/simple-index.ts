@@ -225,12 +225,23 @@ export async function listProjectFiles(
 
 /** Downloads a file and hashes it, for indexes that list files without hashes. */
 export async function fileSha256(file: IndexFile, indexUrl: string, options: SimpleIndexOptions = {}): Promise<string> {
+  return createHash('sha256')
+    .update(await downloadFile(file, indexUrl, options))
+    .digest('hex')
+}
+
+/** A file the index lists, downloaded whole (with the index's credentials on its own origin). */
+export async function downloadFile(
+  file: IndexFile,
+  indexUrl: string,
+  options: SimpleIndexOptions = {}
+): Promise<Buffer> {
   const origin = new URL(indexBase(indexUrl)).origin
   return retried(`Downloading ${file.filename}`, options, async () => {
     const response = await get(file.url, origin, options)
     if (!response?.body) throw new ActionError(`The index lists ${file.filename} but does not serve it (${file.url}).`)
-    const hash = createHash('sha256')
-    for await (const chunk of response.body) hash.update(chunk)
-    return hash.digest('hex')
+    const chunks: Buffer[] = []
+    for await (const chunk of response.body) chunks.push(Buffer.from(chunk))
+    return Buffer.concat(chunks)
   })
 }
