@@ -18,6 +18,15 @@ export function renderTemplate(template: string, values: Templates): string {
   )
 }
 
+/** What to ask for instead of a refused combination of bump kinds. */
+function bumpHint(kinds: readonly BumpKind[]): string {
+  if (kinds.includes('stable'))
+    return '`stable` only finishes a pre-release (1.3.0rc2 -> 1.3.0), alone; for a final release use `patch`, `minor` or `major`'
+  if (kinds.every((kind) => ['alpha', 'beta', 'rc', 'dev'].includes(kind)))
+    return 'add a release kind (e.g. `minor, rc`), or set `version`'
+  return 'choose other bump kinds, or set `version`'
+}
+
 /** The tag for `version`; refused, before anything is written, when it is no safe ref name. */
 export function tagName(template: string, version: string): string {
   const tag = template.replace('{version}', version)
@@ -98,7 +107,7 @@ export function targetVersion(current: string | undefined, request: TargetReques
     throw new InputError(
       'bump',
       `"${request.bump.join(', ')}" cannot bump ${current}: ${error.message}`,
-      'add a release kind (e.g. `minor, rc`), or set `version`'
+      bumpHint(request.bump)
     )
   }
 }

@@ -220,3 +220,20 @@ describe('git helpers', () => {
     expect(tokenAuthEnv('file:///tmp/o.git', 'tok123')).toBeUndefined()
   })
 })
+
+describe('refused bumps name the kinds that would work', () => {
+  it.each([
+    [['stable'], '1.2.3', '`stable` only finishes a pre-release'],
+    [['rc'], '1.2.3', 'add a release kind (e.g. `minor, rc`'],
+    [['post', 'dev'], '1.2.3.dev1', /choose other bump kinds|only finishes/]
+  ] as const)('%j on %s', (bump, current, hint) => {
+    let message = ''
+    try {
+      targetVersion(current, { bump: [...bump] }, 'pyproject.toml')
+    } catch (error) {
+      message = describeError(error)
+    }
+    if (typeof hint === 'string') expect(message).toContain(hint)
+    else expect(message).toMatch(hint)
+  })
+})

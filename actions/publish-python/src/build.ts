@@ -65,6 +65,22 @@ export function buildCommand(toolchain: Toolchain, project: Project, outDir: str
 }
 
 /** One line saying why a build failed and what fixes it, from the builder's output. */
+/**
+ * The build requirement the builder could not install, from uv's ("Failed to resolve
+ * requirements from `build-system.requires` ... No solution found when resolving: `x>=1`") or
+ * pip's ("No matching distribution found for x>=1" while installing build dependencies) words.
+ */
+export function unmetBuildRequirement(output: string): string | undefined {
+  if (/build-system\.requires/.test(output))
+    return (
+      /No solution found when resolving:? `([^`]+)`/.exec(output)?.[1] ??
+      /Because (\S+) was not found/.exec(output)?.[1]
+    )
+  if (/build-requirements|build dependencies/i.test(output))
+    return /No matching distribution found for (\S+)/.exec(output)?.[1]
+  return undefined
+}
+
 export function explainBuildFailure(
   project: Project,
   output: string,
@@ -87,6 +103,12 @@ export function explainBuildFailure(
   if (/setuptools[-_]scm.*unable to detect version|unable to detect version for/i.test(output)) {
     return new ActionError(`${prefix}: setuptools-scm found no version (no git metadata or tags).`, {
       hint: 'check out the history with tags (actions/checkout with `fetch-depth: 0`), or set SETUPTOOLS_SCM_PRETEND_VERSION'
+    })
+  }
+  const unmet = unmetBuildRequirement(output)
+  if (unmet) {
+    return new ActionError(`${prefix}: the build requirement \`${unmet}\` cannot be installed.`, {
+      hint: `check it in \`[build-system] requires\` of pyproject.toml (name and version), and that the builder reaches an index that has it (PIP_INDEX_URL / UV_INDEX_URL, or codeartifact-login earlier in the job for a private one)`
     })
   }
   if (missing) {

@@ -46,8 +46,13 @@ export function parseTwineCheck(output: string): CheckFailure[] {
   return failures
 }
 
-function hintFor(problems: readonly string[]): string {
+export function hintFor(problems: readonly string[]): string {
   const text = problems.join(' ')
+  // A setup.py project that sets long_description but not its format: twine renders it as
+  // reStructuredText, and Markdown fails.
+  if (/long_description_content_type` missing/.test(text)) {
+    return 'declare the README\'s format: `long_description_content_type="text/markdown"` in setup() (or setup.cfg [metadata]); with pyproject.toml, `readme = "README.md"` under [project] sets it; then rebuild'
+  }
   if (/long_description` missing/.test(text)) {
     return 'add a README to the project metadata (`readme = "README.md"` under [project] in pyproject.toml) and rebuild, or set `check: false`'
   }

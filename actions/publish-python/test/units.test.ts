@@ -3,9 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describeError } from '@release/shared/errors'
-import { buildCommand, explainBuildFailure } from '../src/build.ts'
+import { buildCommand, explainBuildFailure, unmetBuildRequirement } from '../src/build.ts'
 import { readBuildSystem, requiresKey } from '../src/build-env.ts'
-import { parseTwineCheck } from '../src/check.ts'
+import { hintFor, parseTwineCheck } from '../src/check.ts'
 import { type Dist, describeDists } from '../src/dists.ts'
 import { expectedVersion, gateVersion } from '../src/gate.ts'
 import { getInputs, simpleIndexFor } from '../src/inputs.ts'
@@ -654,5 +654,50 @@ describe('describeDists', () => {
     const dir = await mkdtemp(join(tmpdir(), 'corrupt-'))
     await writeFile(join(dir, file), 'not an archive, as a truncated download looks')
     await expect(describeDists([join(dir, file)])).rejects.toThrow(`${start}, so it cannot be checked or published.`)
+  })
+})
+
+describe('unmetBuildRequirement', () => {
+  it.each([
+    [
+      'uv',
+      'error: Failed to build `/tmp/x`\n  cause: Failed to resolve requirements from `build-system.requires`\n  cause: No solution found when resolving: `hatchling-not-here>=1`\n',
+      'hatchling-not-here>=1'
+    ],
+    [
+      'pip through build',
+      "ERROR: No matching distribution found for hatchling-not-here>=1\nsubprocess.CalledProcessError: Command '[..., 'install', '-r', '/tmp/build-requirements-x.txt']' returned non-zero exit status 1.",
+      'hatchling-not-here>=1'
+    ],
+    ['a failure that is not about build requirements', 'ERROR: No matching distribution found for mdurl', undefined]
+  ])('%s', (_name, output, requirement) => {
+    expect(unmetBuildRequirement(output)).toBe(requirement)
+  })
+
+  it('names the requirement in the failure line instead of pointing at the build output', () => {
+    const error = explainBuildFailure(
+      { dir: '/p', label: 'p' },
+      'cause: Failed to resolve requirements from `build-system.requires`\n  cause: No solution found when resolving: `hatchling-not-here>=1`',
+      { isolation: true, python: 'python3' }
+    )
+    expect(describeError(error)).toMatch(
+      /^Building p failed: the build requirement `hatchling-not-here>=1` cannot be installed\. Fix: check it in `\[build-system\] requires`/
+    )
+  })
+})
+
+describe('twine check hints', () => {
+  it.each([
+    [
+      [
+        '`long_description_content_type` missing. defaulting to `text/x-rst`.',
+        'line 3: Error: Unexpected indentation.'
+      ],
+      /long_description_content_type="text\/markdown"` in setup\(\)/
+    ],
+    [['`long_description` missing.'], /readme = "README.md"/],
+    [['line 3: Error: Unexpected indentation.'], /fix the README/]
+  ])('%j', (problems, hint) => {
+    expect(hintFor(problems)).toMatch(hint)
   })
 })
