@@ -5,10 +5,12 @@ import { getBoolean, getInteger, getList, getString, getVerbatimString } from '@
 import { registerSecret } from '@release/shared/secrets'
 import {
   BUMP_KINDS,
-  type BumpKind,
+  type BumpSpec,
   VersionError,
   bumpVersion,
-  isBumpKind,
+  isBumpSpec,
+  bumpKindOf,
+  checkBumpValues,
   normalizeVersionInput
 } from '@release/shared/pep440'
 import type { ExtraFile } from '@release/shared/version-sources/discover'
@@ -16,7 +18,7 @@ import { refNameProblem } from '@release/shared/git-refs'
 
 export interface Inputs {
   /** The bump kinds (one, or a release kind plus a pre-release kind); empty when `version` is set. */
-  bump: BumpKind[]
+  bump: BumpSpec[]
   /** An explicit target version, normalized; undefined when `bump` is set. */
   version?: string
   workingDirectory: string
@@ -54,22 +56,33 @@ const PLACEHOLDERS = ['{old}', '{new}', '{version}', '{tag}']
 // pre-release, post and dev alike), so a trial bump of it fails only for combinations uv refuses.
 const PROBE_VERSION = '1.0.0a1.dev1'
 
-function getBump(): BumpKind[] {
+function getBump(): BumpSpec[] {
   const raw = getString('bump')
   if (!raw) return []
   const kinds = raw
     .split(/[\s,+]+/)
     .map((kind) => kind.toLowerCase())
     .filter(Boolean)
-  const unknown = kinds.find((kind) => !isBumpKind(kind))
+  const unknown = kinds.find((kind) => !isBumpSpec(kind))
   if (unknown !== undefined)
     throw new InputError(
       'bump',
       `"${unknown}" is not a bump kind`,
-      `use one of ${BUMP_KINDS.join(', ')}, or a release kind plus a pre-release kind such as \`minor, rc\``
+      `use one of ${BUMP_KINDS.join(', ')} (optionally with a number, as uv takes it: \`rc=3\`), or a release kind plus a pre-release kind such as \`minor, rc\``
     )
   try {
-    bumpVersion(PROBE_VERSION, kinds as BumpKind[])
+    checkBumpValues(kinds)
+  } catch (error) {
+    if (!(error instanceof VersionError)) throw error
+    throw new InputError(
+      'bump',
+      `"${raw}": ${error.message}`,
+      'write a number after `=`, e.g. `rc=3` (stable takes none)'
+    )
+  }
+  try {
+    // The combination, probed without the values (a value may well lower this probe version).
+    bumpVersion(PROBE_VERSION, kinds.map(bumpKindOf))
   } catch (error) {
     if (!(error instanceof VersionError)) throw error
     throw new InputError(
@@ -78,7 +91,7 @@ function getBump(): BumpKind[] {
       'use one kind, or one of major/minor/patch plus one of alpha/beta/rc/dev'
     )
   }
-  return kinds as BumpKind[]
+  return kinds as BumpSpec[]
 }
 
 function getVersion(): string | undefined {

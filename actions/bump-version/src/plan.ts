@@ -2,7 +2,14 @@
 // the tag name and the messages. No git, no files: table-driven tests cover it directly.
 import { ActionError, InputError } from '@release/shared/errors'
 import { escapeRegExp } from '@release/shared/version-sources/plain-file'
-import { type BumpKind, VersionError, bumpVersion, compareVersions, normalizeVersion } from '@release/shared/pep440'
+import {
+  type BumpSpec,
+  VersionError,
+  bumpKindOf,
+  bumpVersion,
+  compareVersions,
+  normalizeVersion
+} from '@release/shared/pep440'
 import { refNameProblem } from '@release/shared/git-refs'
 
 export interface Templates {
@@ -19,7 +26,8 @@ export function renderTemplate(template: string, values: Templates): string {
 }
 
 /** What to ask for instead of a refused combination of bump kinds. */
-function bumpHint(kinds: readonly BumpKind[]): string {
+function bumpHint(specs: readonly BumpSpec[]): string {
+  const kinds = specs.map(bumpKindOf)
   if (kinds.includes('stable'))
     return '`stable` only finishes a pre-release (1.3.0rc2 -> 1.3.0), alone; for a final release use `patch`, `minor` or `major`'
   if (kinds.every((kind) => ['alpha', 'beta', 'rc', 'dev'].includes(kind)))
@@ -70,7 +78,7 @@ export function latestTaggedVersion(
 }
 
 export interface TargetRequest {
-  bump: readonly BumpKind[]
+  bump: readonly BumpSpec[]
   version?: string
 }
 

@@ -237,3 +237,34 @@ describe('refused bumps name the kinds that would work', () => {
     else expect(message).toMatch(hint)
   })
 })
+
+describe('bumps with a value, as uv takes them', () => {
+  restoreEnvAfterEach()
+
+  it.each([
+    ['rc=3', '1.3.0rc1', '1.3.0rc3'],
+    ['post=5', '1.2.3', '1.2.3.post5'],
+    ['patch=7', '1.2.3', '1.2.7'],
+    ['minor, rc=2', '1.2.3', '1.3.0rc2'],
+    ['minor=5 + dev=1', '1.2.3', '1.5.0.dev1']
+  ])('bump: %s turns %s into %s', (bump, current, expected) => {
+    setInputs({ bump })
+    expect(targetVersion(current, getInputs(), 'pyproject.toml')).toBe(expected)
+  })
+
+  it.each([
+    ['rc=x', 'Input `bump`: "rc=x": invalid numeric value `x` for `--bump rc`; write a number after `=`'],
+    ['stable=1', 'Input `bump`: "stable=1": `--bump stable` does not accept a value;'],
+    ['rc=', 'Input `bump`: "rc=": `--bump` values cannot be empty;'],
+    ['alpha=2, beta=3', 'is not an accepted combination (Only one pre-release version component']
+  ])('refuses bump: %s in one line', (bump, start) => {
+    setInputs({ bump })
+    let message = ''
+    try {
+      getInputs()
+    } catch (error) {
+      message = describeError(error)
+    }
+    expect(message).toContain(start)
+  })
+})

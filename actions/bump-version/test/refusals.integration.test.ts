@@ -28,7 +28,7 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
   [
     'an unknown bump kind',
     { bump: 'mayor' },
-    `Input \`bump\`: "mayor" is not a bump kind; use one of ${ALL_KINDS}, or a release kind plus a pre-release kind such as \`minor, rc\`.`
+    `Input \`bump\`: "mayor" is not a bump kind; use one of ${ALL_KINDS} (optionally with a number, as uv takes it: \`rc=3\`), or a release kind plus a pre-release kind such as \`minor, rc\`.`
   ],
   [
     'two release kinds',

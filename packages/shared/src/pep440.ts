@@ -351,6 +351,40 @@ export function isBumpKind(value: string): value is BumpKind {
   return (BUMP_KINDS as readonly string[]).includes(value)
 }
 
+/**
+ * A bump as `uv version --bump` takes it: a kind, or a kind with the number to set
+ * (`rc=3`, `patch=7`, `post=5`) instead of adding one.
+ */
+export type BumpSpec = BumpKind | `${BumpKind}=${string}`
+
+/** The kind of a bump spec (`rc` of `rc=3`). */
+export function bumpKindOf(spec: string): string {
+  const equals = spec.indexOf('=')
+  return equals < 0 ? spec : spec.slice(0, equals)
+}
+
+/** Whether `value` names a bump kind, with or without `=<value>` (the value is checked when bumping). */
+export function isBumpSpec(value: string): value is BumpSpec {
+  return isBumpKind(bumpKindOf(value))
+}
+
+/** Checks each spec's value as uv parses it (no value for stable, not empty, a u64); throws VersionError. */
+export function checkBumpValues(specs: readonly string[]): void {
+  for (const spec of specs) bumpValue(spec, bumpKindOf(spec))
+}
+
+/** A spec's number, with uv's refusals for a value `stable` does not take, an empty or a non-numeric one. */
+function bumpValue(spec: string, kind: string): bigint | undefined {
+  const equals = spec.indexOf('=')
+  if (equals < 0) return undefined
+  const text = spec.slice(equals + 1)
+  if (kind === 'stable') throw new VersionError('`--bump stable` does not accept a value')
+  if (text === '') throw new VersionError('`--bump` values cannot be empty')
+  if (!/^\d+$/.test(text) || BigInt(text) > U64_MAX)
+    throw new VersionError(`invalid numeric value \`${text}\` for \`--bump ${kind}\``)
+  return BigInt(text)
+}
+
 const RELEASE_KINDS: readonly string[] = ['major', 'minor', 'patch']
 const PRE_KINDS: readonly string[] = ['alpha', 'beta', 'rc', 'dev']
 const PRE_LABEL_OF: Readonly<Record<string, PreReleaseLabel>> = { alpha: 'a', beta: 'b', rc: 'rc' }
@@ -371,7 +405,8 @@ function parseForUv(text: string): Draft {
   return fromGroups(groups, (digits) => (BigInt(digits) > U64_MAX ? digits : BigInt(digits)))
 }
 
-function apply(version: Draft, kind: BumpKind): void {
+/** Applies one bump; `value` sets the component instead of adding one to it. */
+function apply(version: Draft, kind: BumpKind, value?: bigint): void {
   switch (kind) {
     case 'major':
     case 'minor':
@@ -379,7 +414,7 @@ function apply(version: Draft, kind: BumpKind): void {
       const index = RELEASE_KINDS.indexOf(kind)
       const old = version.release
       version.release = Array.from({ length: Math.max(old.length, index + 1) }, (_, i) =>
-        i < index ? (old[i] ?? 0n) : i === index ? (old[i] ?? 0n) + 1n : 0n
+        i < index ? (old[i] ?? 0n) : i === index ? (value ?? (old[i] ?? 0n) + 1n) : 0n
       )
       delete version.pre
       delete version.post
@@ -395,17 +430,17 @@ function apply(version: Draft, kind: BumpKind): void {
     case 'beta':
     case 'rc': {
       const label = PRE_LABEL_OF[kind]
-      version.pre = version.pre?.[0] === label ? [label, version.pre[1] + 1n] : [label, 1n]
+      version.pre = [label, value ?? (version.pre?.[0] === label ? version.pre[1] + 1n : 1n)]
       delete version.post
       delete version.dev
       return
     }
     case 'post':
-      version.post = (version.post ?? 0n) + 1n
+      version.post = value ?? (version.post ?? 0n) + 1n
       delete version.dev
       return
     case 'dev':
-      version.dev = (version.dev ?? 0n) + 1n
+      version.dev = value ?? (version.dev ?? 0n) + 1n
       return
   }
 }
@@ -415,30 +450,33 @@ function apply(version: Draft, kind: BumpKind): void {
  * where uv errors; the message is uv's own for refused combinations and non-increasing bumps.
  * See the rules above. An empty list throws, where uv would just print the version unchanged.
  */
-export function bumpVersion(version: string, bumps: BumpKind | readonly BumpKind[]): string {
-  const kinds: readonly string[] = typeof bumps === 'string' ? [bumps] : bumps
+export function bumpVersion(version: string, bumps: string | readonly string[]): string {
+  const specs: readonly string[] = typeof bumps === 'string' ? [bumps] : bumps
+  const kinds = specs.map(bumpKindOf)
   const unknown = kinds.find((kind) => !isBumpKind(kind))
   if (unknown !== undefined)
     throw new VersionError(`Unknown version bump "${unknown}"; expected ${BUMP_KINDS.join(', ')}`)
   if (kinds.length === 0)
     throw new VersionError(`No version bump given; expected one or more of ${BUMP_KINDS.join(', ')}`)
 
+  const values = specs.map((spec, i) => bumpValue(spec, kinds[i] as string))
   const old = parseForUv(version)
 
-  const given = kinds.join(', ')
+  const given = specs.join(', ')
   if (kinds.includes('stable') && kinds.length > 1) {
     throw new VersionError(`\`--bump stable\` cannot be used with another \`--bump\` value, got: ${given}`)
   }
   if (kinds.includes('post') && kinds.length > 1) {
     throw new VersionError(`\`--bump post\` cannot be used with another \`--bump\` value, got: ${given}`)
   }
-  const release = kinds.filter((kind) => RELEASE_KINDS.includes(kind))
+  // uv names the bumps as given, values included.
+  const release = specs.filter((_, i) => RELEASE_KINDS.includes(kinds[i] as string))
   if (release.length > 1) {
     throw new VersionError(
       `Only one release version component can be provided to \`--bump\`, got: ${release.join(', ')}`
     )
   }
-  const pre = kinds.filter((kind) => PRE_KINDS.includes(kind))
+  const pre = specs.filter((_, i) => PRE_KINDS.includes(kinds[i] as string))
   if (pre.length > 1) {
     throw new VersionError(
       `Only one pre-release version component can be provided to \`--bump\`, got: ${pre.join(', ')}`
@@ -447,8 +485,9 @@ export function bumpVersion(version: string, bumps: BumpKind | readonly BumpKind
 
   const next: Draft = { ...old, release: [...old.release] }
   if (old.pre) next.pre = [...old.pre]
-  const ordered = [...(kinds as readonly BumpKind[])].sort((a, b) => BUMP_KINDS.indexOf(a) - BUMP_KINDS.indexOf(b))
-  for (const kind of ordered) apply(next, kind)
+  const order = (i: number): number => BUMP_KINDS.indexOf(kinds[i] as BumpKind)
+  const ordered = kinds.map((_, i) => i).sort((a, b) => order(a) - order(b))
+  for (const i of ordered) apply(next, kinds[i] as BumpKind, values[i])
 
   if (compareVersions(next, old) <= 0) {
     const change = `${formatVersion(old)} => ${formatVersion(next)} didn't increase the version`

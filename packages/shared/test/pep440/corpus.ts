@@ -277,7 +277,8 @@ export function versionCorpus(): string[] {
 
 export interface BumpCase {
   version: string
-  bumps: BumpKind[]
+  /** Kinds, or kinds with a value as uv takes them (`rc=3`). */
+  bumps: string[]
 }
 
 const SINGLE_BUMPS: BumpKind[] = ['major', 'minor', 'patch', 'stable', 'alpha', 'beta', 'rc', 'post', 'dev']
@@ -304,6 +305,29 @@ const REFUSED_BUMPS: BumpKind[][] = [
   ['major', 'minor', 'post'],
   ['major', 'minor', 'alpha', 'beta'],
   ['stable', 'major', 'minor']
+]
+
+const VALUE_BUMPS: string[][] = [
+  ['major=2'],
+  ['minor=5'],
+  ['patch=7'],
+  ['patch=07'],
+  ['major=0'],
+  ['alpha=2'],
+  ['beta=3'],
+  ['rc=3'],
+  ['rc=0'],
+  ['post=5'],
+  ['dev=4'],
+  ['minor', 'rc=2'],
+  ['rc=2', 'minor=3'],
+  ['minor=3', 'dev=9'],
+  ['stable=1'],
+  ['rc='],
+  ['rc=x'],
+  ['rc=18446744073709551616'],
+  ['alpha=2', 'beta=3'],
+  ['post=1', 'dev']
 ]
 
 const BUMP_VERSIONS = [
@@ -390,5 +414,7 @@ export function bumpCorpus(): BumpCase[] {
   for (const version of ['1.2.3', '1.2.3a1', '1.2.3.post1.dev1', '1!2+x', 'latest']) {
     for (const bumps of REFUSED_BUMPS) cases.push({ version, bumps })
   }
+  // `kind=value` sets the component instead of adding one (and can fail to increase).
+  for (const version of BUMP_VERSIONS.slice(0, 24)) for (const bumps of VALUE_BUMPS) cases.push({ version, bumps })
   return cases
 }
