@@ -347,7 +347,7 @@ describe('refusals', () => {
       'pkg/__init__.py': 'from importlib.metadata import version\n__version__ = version("pkg")\n'
     })
     expect(failure(() => discoverVersionSources(dir))).toMatch(
-      /reads `pkg.__version__`, but `pkg\/__init__.py` has no `__version__ = "..."` string literal/
+      /reads `pkg.__version__`, and `pkg\/__init__.py` computes `__version__` \(from a tuple or other code\), which no file edit can set/
     )
   })
 
@@ -408,5 +408,27 @@ describe('readers', () => {
         { start: 1, end: 3, expected: 'bc', replacement: 'y' }
       ])
     ).toThrow(/overlapping/)
+  })
+})
+
+describe('a version the files compute', () => {
+  const PYPROJECT =
+    '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {attr = "pkg.__version__"}\n'
+
+  it('says a computed __version__ cannot be set by editing files, and how to make it a literal', () => {
+    writeTree({
+      'pyproject.toml': PYPROJECT,
+      'pkg/__init__.py': 'VERSION_INFO = (1, 2, 3)\n__version__ = ".".join(map(str, VERSION_INFO))\n'
+    })
+    expect(failure(() => discoverVersionSources(dir))).toMatch(
+      /computes `__version__` \(from a tuple or other code\), which no file edit can set\. Fix: make it a string literal, `__version__ = "1\.2\.3"`, and derive any tuple from it/
+    )
+  })
+
+  it('keeps the `files` hint when the attribute is not there at all', () => {
+    writeTree({ 'pyproject.toml': PYPROJECT, 'pkg/__init__.py': 'NAME = "pkg"\n' })
+    expect(failure(() => discoverVersionSources(dir))).toMatch(
+      /has no `__version__ = "..."` string literal to edit\. Fix: assign __version__ a plain string literal, or name the file holding the version in `files`/
+    )
   })
 })

@@ -13,6 +13,7 @@ import { readSetupCfgPackageDir, readSetupCfgVersion } from './setup-cfg.ts'
 import { toSource, type TokenMatch, type VersionSource } from './types.ts'
 import { realPath, resolvesInside } from '../paths.ts'
 import { findUvLock, readUvLock } from './uv-lock.ts'
+import { escapeRegExp } from './plain-file.ts'
 
 /** A file the caller names, with an optional `{version}` search pattern. */
 export interface ExtraFile {
@@ -155,10 +156,17 @@ class Finder {
       const text = this.read(path, what)
       const matches = findAssignments(text, [attribute])
       if (matches.length === 0) {
+        // Assigned from an expression (a tuple joined, a format string): no edit of any file,
+        // `files` included, can set what it evaluates to.
+        const computed = new RegExp(`^[ \\t]*${escapeRegExp(attribute)}[ \\t]*(?::[^=]*)?=`, 'm').test(text)
         throw new ActionError(
-          `${what} reads \`${reference.reference}\`, but \`${this.display(path)}\` has no \`${attribute} = "..."\` string literal to edit.`,
+          computed
+            ? `${what} reads \`${reference.reference}\`, and \`${this.display(path)}\` computes \`${attribute}\` (from a tuple or other code), which no file edit can set.`
+            : `${what} reads \`${reference.reference}\`, but \`${this.display(path)}\` has no \`${attribute} = "..."\` string literal to edit.`,
           {
-            hint: `assign ${attribute} a plain string literal, or ${CONFIG_HINT}`
+            hint: computed
+              ? `make it a string literal, \`${attribute} = "1.2.3"\`, and derive any tuple from it (\`VERSION = tuple(int(part) for part in ${attribute}.split("."))\`)`
+              : `assign ${attribute} a plain string literal, or ${CONFIG_HINT}`
           }
         )
       }
