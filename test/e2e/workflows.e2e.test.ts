@@ -234,15 +234,15 @@ describe('consumer workflows under act', () => {
     expect(result.exitCode).toBe(0)
     // build: built, checked and gated with no credentials, handed on as an artifact.
     expect(result.output).toMatch(
-      /\[release\/publish-on-tag\/build\] .*Dry run with no index configured: built, checked and gated 2 files/
+      /\[build\/build-python\/build\] .*Dry run with no index configured: built, checked and gated 2 files/
     )
-    expect(result.output).toMatch(/\[release\/publish-on-tag\/build\] .*artifact python-dists: SHA256SUMS acme_widgets/)
+    expect(result.output).toMatch(/\[build\/build-python\/build\] .*artifact python-dists: SHA256SUMS acme_widgets/)
     // test: the wheel installed in a fresh environment, on each Python of the matrix.
     for (const python of ['3.9', '3.12'])
       expect(result.output).toMatch(
-        new RegExp(`\\[release/publish-on-tag/test.*Matrix: map\\[python:${python.replace('.', '\\.')}\\]`)
+        new RegExp(`\\[build/build-python/test.*Matrix: map\\[python:${python.replace('.', '\\.')}\\]`)
       )
-    expect(result.output).toMatch(/\[release\/publish-on-tag\/test[^\]]*\] .*Ran 2 tests/)
+    expect(result.output).toMatch(/\[build\/build-python\/test[^\]]*\] .*Ran 2 tests/)
     // publish: exactly the checked files, their sha256 verified before the upload.
     expect(result.output).toMatch(/\[release\/publish-on-tag\/publish\] .*acme_widgets-0\.1\.0-py3-none-any\.whl: OK/)
     expect(uploadedFiles()).toEqual(['acme_widgets-0.1.0-py3-none-any.whl', 'acme_widgets-0.1.0.tar.gz'])
@@ -266,7 +266,7 @@ describe('consumer workflows under act', () => {
     await onReleaseTag('0.1.1', { 'tests/test_broken.py': FAILING_TEST }, async (tag) => {
       const result = await act('release-on-tag.yml', 'push', { ref: `refs/tags/${tag}`, ref_name: tag })
       expect(result.exitCode).not.toBe(0)
-      expect(result.output).toMatch(/\[release\/publish-on-tag\/test[^\]]*\] .*broken on purpose/)
+      expect(result.output).toMatch(/\[build\/build-python\/test[^\]]*\] .*broken on purpose/)
       expect(result.output).not.toMatch(/\[release\/publish-on-tag\/publish\] .*Main /)
       expect(uploadedFiles().filter((file) => file.includes('0.1.1'))).toEqual([])
     })
@@ -278,7 +278,7 @@ describe('consumer workflows under act', () => {
       expect(result.exitCode).toBe(0)
       expect(result.output).toMatch(/\[release \(prebuilt\)\/dists\s*\] .*artifact wheelhouse: acme_widgets-0\.1\.2/)
       // The build job built nothing: it checked and gated the artifact's files.
-      expect(result.output).not.toMatch(/\[release\/publish-on-tag\/build\] .*Building 1 project/)
+      expect(result.output).not.toMatch(/\[build\/build-python\/build\] .*Building 1 project/)
       expect(uploadedFiles().filter((file) => file.includes('0.1.2'))).toEqual([
         'acme_widgets-0.1.2-py3-none-any.whl',
         'acme_widgets-0.1.2.tar.gz'
@@ -391,7 +391,9 @@ describe('consumer workflows under act', () => {
           { PYPI_UPLOAD_URL: `${trusted.url}/pypi/${stack.repository}/` }
         )
         expect(published.exitCode).toBe(0)
-        expect(published.output).not.toMatch(/\[release to PyPI\/build\/publish-on-tag\/publish/)
+        // build-python built and tested; the caller's own `pypi` job published.
+        expect(published.output).toMatch(/\[build\/build-python\/build\]\s+🏁 {2}Job succeeded/)
+        expect(published.output).toMatch(/\[release to PyPI\/pypi\s*\]\s+🏁 {2}Job succeeded/)
         expect(trusted.mintLog.map((entry) => entry.status)).toEqual([200])
         expect(uploadedFiles().filter((file) => file.includes('0.1.3'))).toEqual([
           'acme_widgets-0.1.3-py3-none-any.whl',
@@ -450,6 +452,8 @@ describe('consumer workflows under act', () => {
       stack.index.clearFaults()
     }
     expect(result.exitCode).not.toBe(0)
+    // It was the upload that failed, in the publish job, after the push.
+    expect(result.output).toMatch(/\[release\/bump-and-release\/publish\s*\] .*refused the upload .*HTTP 403/)
     const tagged = await originRef('refs/tags/v0.2.1^{}')
     expect(tagged).toMatch(/^[0-9a-f]{40}$/)
     expect(await originRef('refs/heads/main')).toBe(tagged)

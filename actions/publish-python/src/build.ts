@@ -72,9 +72,12 @@ export function buildCommand(toolchain: Toolchain, project: Project, outDir: str
  */
 export function unmetBuildRequirement(output: string): string | undefined {
   if (/build-system\.requires/.test(output))
+    // uv names the one it could not find in its `Because ... you require X` clause; the
+    // resolving line lists every requirement.
     return (
-      /No solution found when resolving:? `([^`]+)`/.exec(output)?.[1] ??
-      /Because (\S+) was not found/.exec(output)?.[1]
+      /you require ([^\s,]+?)(?:,|\s|$)/.exec(output)?.[1] ??
+      /Because (\S+) was not found/.exec(output)?.[1] ??
+      /No solution found when resolving:? `([^`]+)`/.exec(output)?.[1]
     )
   if (/build-requirements|build dependencies/i.test(output))
     return /No matching distribution found for (\S+)/.exec(output)?.[1]

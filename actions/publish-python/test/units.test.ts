@@ -669,6 +669,11 @@ describe('unmetBuildRequirement', () => {
       "ERROR: No matching distribution found for hatchling-not-here>=1\nsubprocess.CalledProcessError: Command '[..., 'install', '-r', '/tmp/build-requirements-x.txt']' returned non-zero exit status 1.",
       'hatchling-not-here>=1'
     ],
+    [
+      'uv, one missing among several',
+      'cause: Failed to resolve requirements from `build-system.requires`\n  cause: No solution found when resolving: `hatchling`, `nonexistent-pkg-xyz>=1`\n  cause: Because nonexistent-pkg-xyz was not found in the cache and you require nonexistent-pkg-xyz>=1, we can conclude that your requirements are unsatisfiable.',
+      'nonexistent-pkg-xyz>=1'
+    ],
     ['a failure that is not about build requirements', 'ERROR: No matching distribution found for mdurl', undefined]
   ])('%s', (_name, output, requirement) => {
     expect(unmetBuildRequirement(output)).toBe(requirement)

@@ -114,7 +114,7 @@ export async function mintTrustedPublishingToken(
     throw new ActionError(
       `Trusted publishing cannot work from this job: it runs a workflow of ${foreign} for ${String(claims['repository'])}, and the index matches trusted publishers on that workflow (job_workflow_ref), so it would refuse the token (pypi/warehouse#11096).`,
       {
-        hint: `build and test with the reusable workflow (publish-on-tag with \`publish: false\` leaves the files in the python-dists artifact), then publish from a job of ${String(claims['repository'])}'s own workflow with publish-python, \`packages-dir\` and \`trusted-publishing: true\` (README, "Trusted publishing")`
+        hint: `build and test with the reusable build-python.yml (it leaves the files in the python-dists artifact), then publish from a job of ${String(claims['repository'])}'s own workflow with publish-python, \`packages-dir\` and \`trusted-publishing: true\` (README, "Trusted publishing")`
       }
     )
   }

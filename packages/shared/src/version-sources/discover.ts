@@ -384,16 +384,16 @@ function lockFollowers(finder: Finder, projectDir: string, pyprojectPath: string
   if (finder.sources.length === 0 || !isFile(pyprojectPath)) return []
   const lock = findUvLock(projectDir, finder.root)
   if (!lock) return []
-  const { text, matches } = readUvLock(lock, readFileSync(pyprojectPath, 'utf8'))
-  if (matches.length === 0) {
-    finder.notes.push(`${finder.display(lock)} locks no entry of this project from its directory; left as it is`)
-    return []
-  }
   if (!resolvesInside(finder.root, lock)) {
     throw new ActionError(
       `\`${finder.display(lock)}\` records the version but is a link to ${realPath(lock)}, outside the repository, so it is not edited.`,
       { hint: 'replace the link with the file itself' }
     )
+  }
+  const { text, matches } = readUvLock(lock, readFileSync(pyprojectPath, 'utf8'))
+  if (matches.length === 0) {
+    finder.notes.push(`${finder.display(lock)} locks no entry of this project from its directory; left as it is`)
+    return []
   }
   return matches.map((match) => toSource(lock, finder.display(lock), text, match))
 }
