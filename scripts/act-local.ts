@@ -83,7 +83,7 @@ const git = (cwd: string, ...args: string[]): string =>
 /** The example library with the example workflows, committed and pushed to a bare origin beside it. */
 function exampleConsumer(home: string): string {
   const consumer = join(home, 'consumer')
-  if (existsSync(join(consumer, '.git'))) return consumer
+  if (existsSync(join(consumer, '.git'))) return refreshWorkflows(consumer)
   const origin = join(home, 'origin.git')
   cpSync(join(ROOT, 'examples', 'acme-widgets'), consumer, {
     recursive: true,
@@ -100,6 +100,19 @@ function exampleConsumer(home: string): string {
   return consumer
 }
 
+/** An earlier run's consumer gets this checkout's example workflows, so edits to them are what runs. */
+function refreshWorkflows(consumer: string): string {
+  git(consumer, 'pull', '--quiet', '--ff-only', 'origin', 'main')
+  cpSync(join(ROOT, 'examples', 'workflows'), join(consumer, '.github', 'workflows'), { recursive: true })
+  if (git(consumer, 'status', '--porcelain', '--', '.github/workflows')) {
+    git(consumer, 'add', '--', '.github/workflows')
+    git(consumer, 'commit', '--quiet', '-m', 'Example workflows from pyrelease/actions')
+    git(consumer, 'push', '--quiet', 'origin', 'main')
+    process.stdout.write(`refreshed the example workflows in ${consumer}\n`)
+  }
+  return consumer
+}
+
 const home = join(ROOT, '.act-local')
 mkdirSync(home, { recursive: true })
 const consumer = values.repo ? resolve(values.repo) : exampleConsumer(home)
@@ -110,9 +123,18 @@ if (!values.repo && ref.startsWith('refs/heads/'))
   git(consumer, 'pull', '--quiet', '--ff-only', 'origin', ref.slice('refs/heads/'.length))
 const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined
 if (tag && !git(consumer, 'tag', '--list', tag)) {
+  // Tags are made only in the generated consumer: a repository of yours is not written to.
+  if (values.repo) {
+    process.stderr.write(`${consumer} has no tag ${tag}: create it (git tag ${tag}) or pass another --ref\n`)
+    process.exit(2)
+  }
   git(consumer, 'tag', tag)
   process.stdout.write(`made the tag ${tag} at HEAD of ${consumer}\n`)
 }
+// act copies the working tree for a plain actions/checkout, where GitHub checks out the pushed
+// tag: so the generated consumer is put at the tag for the run, and back on main after it.
+const atTag = Boolean(tag && !values.repo)
+if (atTag) git(consumer, 'checkout', '--quiet', '--detach', `refs/tags/${tag}`)
 const inputs = pairs(values.input as string[], 'input')
 const event = (values.event ?? (Object.keys(inputs).length > 0 ? 'workflow_dispatch' : 'push')) as
   'push' | 'workflow_dispatch' | 'pull_request'
@@ -125,29 +147,34 @@ const stack = await startStack({
   trustPolicy: { conditions: { aud: 'sts.amazonaws.com', sub: values['trust-sub'] as string } },
   oidc: { ref, claims }
 })
-if (values['refuse-uploads']) stack.index.addFault({ method: 'POST', status: 403, body: 'Forbidden', persistent: true })
-const GITHUB_TOKEN = 'ghs_actLocalWorkflowToken000000000001'
-const github = await startGitHubReleasesFixture(GITHUB_TOKEN)
-const trusted = await startTrustedPublishingFixture({
-  target: stack.index.url,
-  publicKey: stack.oidc.publicKey,
-  issuer: stack.oidc.issuer,
-  setUser: (user, password) => stack.pypiserver.setUser(user, password),
-  publishers: [{ repository: claims['repository'] ?? 'acme/widgets' }]
-})
+let github: Awaited<ReturnType<typeof startGitHubReleasesFixture>> | undefined
+let trusted: Awaited<ReturnType<typeof startTrustedPublishingFixture>> | undefined
 let podman: Podman | undefined
 let registry: Registry | undefined
-const registryPassword = `${stack.domainOwner}-auth-token`
-if (values.images) {
-  podman = await setupPodman()
-  registry = await startRegistry([{ user: 'AWS', password: registryPassword }])
-  await podman.allowInsecureRegistries([registry.host])
-}
-const wheelhouse = join(home, 'wheelhouse')
-if (!existsSync(wheelhouse)) await makeWheelhouse(wheelhouse, ['hatchling'])
-
-const actionsDir = publishedActionsCopy()
+let actionsDir: string | undefined
+// Everything started from here on is stopped in the finally, whatever fails on the way.
 try {
+  if (values['refuse-uploads'])
+    stack.index.addFault({ method: 'POST', status: 403, body: 'Forbidden', persistent: true })
+  const GITHUB_TOKEN = 'ghs_actLocalWorkflowToken000000000001'
+  github = await startGitHubReleasesFixture(GITHUB_TOKEN)
+  trusted = await startTrustedPublishingFixture({
+    target: stack.index.url,
+    publicKey: stack.oidc.publicKey,
+    issuer: stack.oidc.issuer,
+    setUser: (user, password) => stack.pypiserver.setUser(user, password),
+    publishers: [{ repository: claims['repository'] ?? 'acme/widgets' }]
+  })
+  const registryPassword = `${stack.domainOwner}-auth-token`
+  if (values.images) {
+    podman = await setupPodman()
+    registry = await startRegistry([{ user: 'AWS', password: registryPassword }])
+    await podman.allowInsecureRegistries([registry.host])
+  }
+  const wheelhouse = join(home, 'wheelhouse')
+  if (!existsSync(wheelhouse)) await makeWheelhouse(wheelhouse, ['hatchling'])
+
+  actionsDir = publishedActionsCopy()
   const result = await runAct({
     repo: consumer,
     event,
@@ -187,9 +214,6 @@ try {
       2
     )
   )
-  const index = new URL(stack.indexUrl)
-  index.username = 'aws'
-  index.password = stack.token
   process.stdout.write(
     [
       '',
@@ -206,7 +230,8 @@ try {
   )
   process.exitCode = result.exitCode
 } finally {
-  await Promise.allSettled([github.stop(), trusted.stop(), stack.stop(), registry?.stop()])
+  await Promise.allSettled([github?.stop(), trusted?.stop(), stack.stop(), registry?.stop()])
   await podman?.cleanup()
-  rmSync(actionsDir, { recursive: true, force: true })
+  if (actionsDir) rmSync(actionsDir, { recursive: true, force: true })
+  if (atTag) git(consumer, 'checkout', '--quiet', 'main')
 }
