@@ -85,6 +85,7 @@ export async function planVersion(ctx: PlanContext): Promise<Bump> {
         'set `tag: true`'
       )
     }
+    checkTagTemplateMatchesScm(inputs.tagTemplate, discovery)
     // The tags are the versions; a checkout (actions/checkout fetches none by default) may lack
     // the latest ones, and bumping from a stale list would reuse a released version.
     if (inputs.push && !inputs.dryRun) await fetchTags(ctx.repo)
@@ -213,4 +214,20 @@ async function headSha(ctx: Context): Promise<string> {
   const fromFiles =
     ctx.checkedOut && ctx.commonDir ? readRefFromFiles(ctx.commonDir, `refs/heads/${ctx.checkedOut}`) : null
   return fromFiles ?? revParse(ctx.repo, 'HEAD')
+}
+
+/**
+ * A provider told to read only some tags (`git_describe_command --match hatch-v*`) builds the
+ * version from those: a bump that read or made other tags would release a version the build
+ * never produces.
+ */
+function checkTagTemplateMatchesScm(tagTemplate: string, discovery: { scm?: string; scmTagMatch?: string }): void {
+  const match = discovery.scmTagMatch
+  if (!match || tagGlob(tagTemplate) === match) return
+  const template = /^[^*?[\]]*\*$/.test(match) ? `${match.slice(0, -1)}{version}` : undefined
+  throw new InputError(
+    'tag-template',
+    `is "${tagTemplate}", but the version comes from tags matching "${match}" (git_describe_command of ${discovery.scm})`,
+    template ? `set \`tag-template: ${template}\`` : `set \`tag-template\` to the form of the tags "${match}" matches`
+  )
 }

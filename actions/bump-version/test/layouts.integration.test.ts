@@ -175,6 +175,23 @@ const LAYOUTS: Layout[] = [
     previous: '0.1.1',
     next: '0.2.0',
     tagOnly: true
+  },
+  {
+    // A monorepo root that reads only its own tags, as hatch's does (`--match hatch-v*`).
+    name: 'setuptools-scm: tag-only, git_describe_command --match names the tags',
+    files: {
+      ...README,
+      'pyproject.toml':
+        '[build-system]\nrequires = ["setuptools>=64", "setuptools-scm>=8"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\ngit_describe_command = ["git", "describe", "--dirty", "--tags", "--long", "--match", "pkg-v*"]\n',
+      'src/pkg/__init__.py': ''
+    },
+    tags: ['pkg-v1.4.0', 'v7.0.0'],
+    later: { 'src/pkg/feature.py': 'FEATURE = True\n' },
+    inputs: { bump: 'patch', 'tag-template': 'pkg-v{version}' },
+    previous: '1.4.0',
+    next: '1.4.1',
+    tag: 'pkg-v1.4.1',
+    tagOnly: true
   }
 ]
 

@@ -146,6 +146,22 @@ describe('refusals', () => {
     )
   })
 
+  it('tags of another form than the ones the VCS provider reads', async () => {
+    const box = await newBox(
+      {
+        'pyproject.toml':
+          '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "vcs"\n\n[tool.hatch.version.raw-options]\ngit_describe_command = ["git", "describe", "--dirty", "--tags", "--long", "--match", "hatch-v*"]\n'
+      },
+      ['hatch-v1.14.0']
+    )
+    await expectRefusal(
+      box,
+      box.work,
+      { bump: 'patch' },
+      'Input `tag-template`: is "v{version}", but the version comes from tags matching "hatch-v*" (git_describe_command of hatch version source `vcs`); set `tag-template: hatch-v{version}`.'
+    )
+  })
+
   it('a tag that exists in the checkout', async () => {
     const box = await newBox()
     await git(box.work, 'tag', 'v1.2.4')

@@ -432,3 +432,32 @@ describe('a version the files compute', () => {
     )
   })
 })
+
+describe('the tags a VCS provider reads (git_describe_command --match)', () => {
+  const discover = (pyproject: string): ReturnType<typeof discoverVersionSources> => {
+    writeTree({ 'pyproject.toml': `[project]\nname = "pkg"\ndynamic = ["version"]\n\n${pyproject}` })
+    return discoverVersionSources(dir)
+  }
+
+  it.each([
+    [
+      'hatch-vcs raw-options, argv list',
+      '[tool.hatch.version]\nsource = "vcs"\n\n[tool.hatch.version.raw-options]\ngit_describe_command = ["git", "describe", "--tags", "--match", "hatch-v*"]\n',
+      'hatch-v*'
+    ],
+    [
+      'setuptools-scm, one string with a quoted --match=',
+      '[tool.setuptools_scm]\ngit_describe_command = "git describe --dirty --tags --long --match=\'lib-v*\'"\n',
+      'lib-v*'
+    ],
+    ['setuptools-scm without git_describe_command', '[tool.setuptools_scm]\n', undefined],
+    [
+      'a file source: the tags do not matter',
+      '[tool.hatch.version]\npath = "v.py"\n\n[tool.hatch.version.raw-options]\ngit_describe_command = "git describe --match x-*"\n',
+      undefined
+    ]
+  ])('%s', (_, pyproject, expected) => {
+    if (pyproject.includes('v.py')) writeTree({ 'v.py': '__version__ = "1.0.0"\n' })
+    expect(discover(pyproject).scmTagMatch).toBe(expected)
+  })
+})

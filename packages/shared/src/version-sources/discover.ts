@@ -34,6 +34,8 @@ export interface Discovery {
    * the provider, for messages. `sources` then holds only the caller's extra files.
    */
   scm?: string
+  /** The only tags the provider reads (`git_describe_command --match`), when it says. */
+  scmTagMatch?: string
   /** What was looked at and skipped, for the log. */
   notes: string[]
   /**
@@ -283,6 +285,7 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
   const projectDir = resolve(dir)
   const finder = new Finder(projectDir, resolve(options.root ?? projectDir))
   let scm: string | undefined
+  let scmTagMatch: string | undefined
   let unsupported: string | undefined
 
   const pyprojectPath = join(projectDir, 'pyproject.toml')
@@ -300,6 +303,7 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
     for (const reference of info.references) finder.followReference(reference, info.packageDir, 'pyproject.toml')
     if (info.references.length === 0) {
       scm = info.scm
+      scmTagMatch = info.scmTagMatch
       unsupported = info.unsupported
     }
     if (info.dynamic && info.references.length === 0 && !info.scm && !info.unsupported) {
@@ -374,6 +378,7 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
   return {
     sources: finder.sources,
     scm,
+    scmTagMatch: scm ? scmTagMatch : undefined,
     notes: finder.notes,
     followers: lockFollowers(finder, projectDir, pyprojectPath)
   }

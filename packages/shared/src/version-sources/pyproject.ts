@@ -22,6 +22,8 @@ export interface PyprojectVersionInfo {
   references: VersionReference[]
   /** The VCS-based version provider in use (setuptools-scm, hatch-vcs, ...); no file holds the version. */
   scm?: string
+  /** The `--match` glob of the provider's `git_describe_command`: the only tags it reads. */
+  scmTagMatch?: string
   /** A dynamic version computed in a way no file edit can change, with why. */
   unsupported?: string
   /** setuptools' package-dir mapping, for resolving `attr` references. */
@@ -152,5 +154,24 @@ export function readPyproject(text: string): PyprojectVersionInfo {
     else if (info.dynamic && info.references.length === 0 && requiresScm)
       info.scm = 'a VCS version plugin in [build-system] requires'
   }
+  if (info.scm) info.scmTagMatch = describeMatch(tool)
   return info
+}
+
+/**
+ * The tag glob of `git_describe_command --match <glob>` (setuptools-scm's option, also under
+ * hatch-vcs's [tool.hatch.version.raw-options]): monorepo roots such as hatch's own use it to read
+ * only their tags (`hatch-v*`), so a bump must read and make tags of that form too.
+ */
+function describeMatch(tool: Table | undefined): string | undefined {
+  const command =
+    at(tool, 'hatch', 'version', 'raw-options', 'git_describe_command') ??
+    at(tool, 'setuptools_scm', 'git_describe_command') ??
+    at(tool, 'setuptools-scm', 'git_describe_command')
+  const argv = typeof command === 'string' ? command.split(/\s+/) : Array.isArray(command) ? command.map(String) : []
+  for (const [index, arg] of argv.entries()) {
+    if (arg === '--match' && argv[index + 1]) return argv[index + 1].replace(/^(['"])(.*)\1$/, '$2')
+    if (arg.startsWith('--match=')) return arg.slice('--match='.length).replace(/^(['"])(.*)\1$/, '$2')
+  }
+  return undefined
 }
