@@ -177,6 +177,32 @@ const LAYOUTS: Layout[] = [
     tagOnly: true
   },
   {
+    // simplejson's shape: setup(version=VERSION) with the constant above it, and __version__.
+    name: 'setup.py, version=VERSION constant + __version__ in the package',
+    files: {
+      ...README,
+      'setup.py':
+        "#!/usr/bin/env python\nfrom setuptools import setup\n\nVERSION = '«4.1.1»'\nDESCRIPTION = 'JSON for Python'\n\nsetup(\n    name='pkg',\n    version=VERSION,\n    description=DESCRIPTION,\n    packages=['pkg'],\n)\n",
+      'pkg/__init__.py': 'r"""pkg."""\n__version__ = \'«4.1.1»\'\n'
+    },
+    inputs: { bump: 'patch' },
+    previous: '4.1.1',
+    next: '4.1.2'
+  },
+  {
+    // PyYAML's shape: the constant in setup.py, the package under lib/ (package_dir).
+    name: "setup.py, VERSION constant + package_dir={'': 'lib'}",
+    files: {
+      ...README,
+      'setup.py':
+        "from setuptools import setup\n\nNAME = 'pkg'\nVERSION = '«7.0.0.dev0»'\n\nif __name__ == '__main__':\n    setup(\n        name=NAME,\n        version=VERSION,\n        package_dir={'': 'lib'},\n        packages=['pkg'],\n    )\n",
+      'lib/pkg/__init__.py': "__version__ = '«7.0.0.dev0»'\n"
+    },
+    inputs: { bump: 'stable' },
+    previous: '7.0.0.dev0',
+    next: '7.0.0'
+  },
+  {
     // A monorepo root that reads only its own tags, as hatch's does (`--match hatch-v*`).
     name: 'setuptools-scm: tag-only, git_describe_command --match names the tags',
     files: {

@@ -7,7 +7,13 @@ import { join, relative, resolve, sep } from 'node:path'
 import { ActionError } from '../errors.ts'
 import { isValidVersion } from '../pep440.ts'
 import { readWholeFileVersion, findPatternVersions } from './plain-file.ts'
-import { findAssignments, findHatchVersion, findSetupPyVersions, isGeneratedVersionFile } from './python-file.ts'
+import {
+  findAssignments,
+  findHatchVersion,
+  findSetupPyRootPackageDir,
+  findSetupPyVersions,
+  isGeneratedVersionFile
+} from './python-file.ts'
 import { readPyproject, type VersionReference } from './pyproject.ts'
 import { readSetupCfgPackageDir, readSetupCfgVersion } from './setup-cfg.ts'
 import { toSource, type TokenMatch, type VersionSource } from './types.ts'
@@ -206,8 +212,11 @@ class Finder {
   }
 
   /** `__version__` in the top directory of each package, flat or src layout. */
-  conventionalModules(): void {
-    for (const base of [this.dir, join(this.dir, 'src')]) {
+  /** `__version__` in the packages at the top, under src/, and under `packageDirs` (lib/). */
+  conventionalModules(packageDirs: readonly string[]): void {
+    const inside = packageDirs.map((dir) => resolve(this.dir, dir)).filter((dir) => resolvesInside(this.root, dir))
+    const bases = [this.dir, join(this.dir, 'src'), ...inside]
+    for (const base of [...new Set(bases)]) {
       let entries: string[]
       try {
         entries = readdirSync(base).sort()
@@ -287,6 +296,8 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
   let scm: string | undefined
   let scmTagMatch: string | undefined
   let unsupported: string | undefined
+  // Where setuptools finds the packages besides the top and src/ (package_dir's '' entry).
+  const packageDirs: string[] = []
 
   const pyprojectPath = join(projectDir, 'pyproject.toml')
   if (isFile(pyprojectPath)) {
@@ -301,6 +312,7 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
     }
     finder.add(pyprojectPath, text, info.matches)
     for (const reference of info.references) finder.followReference(reference, info.packageDir, 'pyproject.toml')
+    if (info.packageDir['']) packageDirs.push(info.packageDir[''])
     if (info.references.length === 0) {
       scm = info.scm
       scmTagMatch = info.scmTagMatch
@@ -317,6 +329,8 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
   if (isFile(setupCfgPath)) {
     const text = readFileSync(setupCfgPath, 'utf8')
     const version = readSetupCfgVersion(text)
+    const rootDir = readSetupCfgPackageDir(text)['']
+    if (rootDir) packageDirs.push(rootDir)
     if (version?.kind === 'static') finder.add(setupCfgPath, text, [version.match])
     else if (version?.kind === 'attr') {
       finder.followReference(
@@ -341,9 +355,11 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
     const text = readFileSync(setupPyPath, 'utf8')
     if (/\buse_scm_version\s*=/.test(text)) scm ??= 'setup.py use_scm_version'
     finder.add(setupPyPath, text, findSetupPyVersions(text))
+    const dir = findSetupPyRootPackageDir(text)
+    if (dir) packageDirs.push(dir)
   }
 
-  finder.conventionalModules()
+  finder.conventionalModules(packageDirs)
 
   const versionFile = join(projectDir, 'VERSION')
   if (isFile(versionFile) && !finder.has(versionFile)) {

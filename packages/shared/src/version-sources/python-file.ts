@@ -37,17 +37,42 @@ export function findAssignments(text: string, names: readonly string[]): TokenMa
 // `python_version=` and `__version__=` out; `==` is a comparison, not an argument.
 const SETUP_PY_VERSION = /\bversion[ \t]*=(?!=)[ \t]*[uU]?(?<quote>['"])(?<value>[^'"\\\n]+)\k<quote>/dg
 
-/** String literals passed as `version=` in a setup.py, skipping commented-out lines. */
+// `version=VERSION` naming a module-level constant, as simplejson's and PyYAML's setup.py do.
+const SETUP_PY_VERSION_NAME = /\bversion[ \t]*=(?!=)[ \t]*(?<name>[A-Za-z_]\w*)[ \t]*(?=[,)\r\n])/g
+
+// `package_dir={'': 'lib'}`: the packages live under that directory (PyYAML's lib/).
+const SETUP_PY_ROOT_PACKAGE_DIR =
+  /\bpackage_dir[ \t]*=[ \t]*(?:\{[ \t]*(['"])\1[ \t]*:|dict\([ \t]*\*\*[ \t]*\{[ \t]*(['"])\2[ \t]*:)[ \t]*(['"])(?<dir>[^'"\\\n]+)\3/
+
+function commentedOut(text: string, index: number): boolean {
+  return text.slice(text.lastIndexOf('\n', index) + 1, index).includes('#')
+}
+
+/**
+ * The versions a setup.py passes to setup(): string literals given as `version=`, and the
+ * module-level string constant a `version=NAME` names.
+ */
 export function findSetupPyVersions(text: string): TokenMatch[] {
   const matches: TokenMatch[] = []
   for (const match of text.matchAll(SETUP_PY_VERSION)) {
-    const lineStart = text.lastIndexOf('\n', match.index) + 1
-    if (text.slice(lineStart, match.index).includes('#')) continue
+    if (commentedOut(text, match.index)) continue
     const span = match.indices?.groups?.['value']
     if (!span) continue
     matches.push({ label: 'setup(version=...)', raw: match.groups?.['value'] ?? '', start: span[0], end: span[1] })
   }
-  return matches
+  const names = new Set<string>()
+  for (const match of text.matchAll(SETUP_PY_VERSION_NAME))
+    if (!commentedOut(text, match.index)) names.add(match.groups?.['name'] ?? '')
+  for (const name of names)
+    for (const constant of findAssignments(text, [name]))
+      matches.push({ ...constant, label: `${name} (setup(version=${name}))` })
+  return matches.sort((a, b) => a.start - b.start)
+}
+
+/** The directory a setup.py maps the root package to (`package_dir={'': 'lib'}`), if any. */
+export function findSetupPyRootPackageDir(text: string): string | undefined {
+  const match = SETUP_PY_ROOT_PACKAGE_DIR.exec(text)
+  return match && !commentedOut(text, match.index) ? match.groups?.['dir'] : undefined
 }
 
 /** hatchling's DEFAULT_PATTERN (hatchling/version/core.py), searched with re.MULTILINE. */
