@@ -203,6 +203,20 @@ const LAYOUTS: Layout[] = [
     next: '7.0.0'
   },
   {
+    // requests' shape: setup.py execs src/pkg/__version__.py and passes about["__version__"].
+    name: 'setup.py reading src/pkg/__version__.py',
+    files: {
+      ...README,
+      'setup.py':
+        'import os\nfrom setuptools import setup\n\nhere = os.path.abspath(os.path.dirname(__file__))\nabout = {}\nwith open(os.path.join(here, "src", "pkg", "__version__.py"), encoding="utf-8") as f:\n    exec(f.read(), about)\n\nsetup(\n    name=about["__title__"],\n    version=about["__version__"],\n    package_dir={"": "src"},\n    packages=["pkg"],\n)\n',
+      'src/pkg/__init__.py': 'from .__version__ import __version__\n',
+      'src/pkg/__version__.py': '__title__ = "pkg"\n__version__ = "«2.32.3»"\n__build__ = 0x023203\n'
+    },
+    inputs: { bump: 'minor' },
+    previous: '2.32.3',
+    next: '2.33.0'
+  },
+  {
     // A monorepo root that reads only its own tags, as hatch's does (`--match hatch-v*`).
     name: 'setuptools-scm: tag-only, git_describe_command --match names the tags',
     files: {

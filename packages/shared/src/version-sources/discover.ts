@@ -52,7 +52,7 @@ export interface Discovery {
 }
 
 /** The `__version__` files the issue tracker and PyPA guides name, in a package's top directory. */
-const VERSION_MODULES = ['__init__.py', '__about__.py', '_version.py']
+const VERSION_MODULES = ['__init__.py', '__about__.py', '_version.py', '__version__.py']
 const NOT_PACKAGES = new Set([
   'tests',
   'test',
