@@ -18,7 +18,7 @@ import { type Podman, type Registry, setupPodman, startRegistry } from '../test/
 import { publishedActionsCopy, runAct } from '../test/e2e/act.ts'
 import { startGitHubReleasesFixture } from '../test/stack/github-releases-fixture.ts'
 import { startStack } from '../test/stack/stack.ts'
-import { startTrustedPublishingFixture } from '../test/stack/trusted-publishing-fixture.ts'
+import { type TrustedPublishingFixture, startTrustedPublishingFor } from '../test/stack/trusted-publishing-fixture.ts'
 import { makeWheelhouse } from '../test/stack/wheelhouse.ts'
 
 const USAGE = `usage: node_modules/.bin/node scripts/act-local.ts <workflow.yml> [options]
@@ -148,7 +148,7 @@ const stack = await startStack({
   oidc: { ref, claims }
 })
 let github: Awaited<ReturnType<typeof startGitHubReleasesFixture>> | undefined
-let trusted: Awaited<ReturnType<typeof startTrustedPublishingFixture>> | undefined
+let trusted: TrustedPublishingFixture | undefined
 let podman: Podman | undefined
 let registry: Registry | undefined
 let actionsDir: string | undefined
@@ -158,13 +158,7 @@ try {
     stack.index.addFault({ method: 'POST', status: 403, body: 'Forbidden', persistent: true })
   const GITHUB_TOKEN = 'ghs_actLocalWorkflowToken000000000001'
   github = await startGitHubReleasesFixture(GITHUB_TOKEN)
-  trusted = await startTrustedPublishingFixture({
-    target: stack.index.url,
-    publicKey: stack.oidc.publicKey,
-    issuer: stack.oidc.issuer,
-    setUser: (user, password) => stack.pypiserver.setUser(user, password),
-    publishers: [{ repository: claims['repository'] ?? 'acme/widgets' }]
-  })
+  trusted = await startTrustedPublishingFor(stack, [{ repository: claims['repository'] ?? 'acme/widgets' }])
   const registryPassword = `${stack.domainOwner}-auth-token`
   if (values.images) {
     podman = await setupPodman()

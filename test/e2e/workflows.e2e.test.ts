@@ -6,7 +6,7 @@ import { type Podman, type Registry, setupPodman, startRegistry } from '../harne
 import { runOrThrow } from '../harness/process.ts'
 import { type Stack, startStack } from '../stack/stack.ts'
 import { makeWheelhouse } from '../stack/wheelhouse.ts'
-import { type TrustedPublishingFixture, startTrustedPublishingFixture } from '../stack/trusted-publishing-fixture.ts'
+import { type TrustedPublishingFixture, startTrustedPublishingFor } from '../stack/trusted-publishing-fixture.ts'
 import { type GitHubReleasesFixture, startGitHubReleasesFixture } from '../stack/github-releases-fixture.ts'
 import { type ActResult, publishedActionsCopy, runAct } from './act.ts'
 import { runBundledAction } from '../harness/action-runner.ts'
@@ -173,13 +173,9 @@ beforeAll(async () => {
   github = await startGitHubReleasesFixture(GITHUB_TOKEN)
   // PyPI's trusted publishing in front of the stack's index, with the caller-side example's
   // publisher: this repository, its release-pypi.yml, the environment `pypi`.
-  trusted = await startTrustedPublishingFixture({
-    target: stack.index.url,
-    publicKey: stack.oidc.publicKey,
-    issuer: stack.oidc.issuer,
-    setUser: (user, password) => stack.pypiserver.setUser(user, password),
-    publishers: [{ repository: 'acme/widgets', workflow: '.github/workflows/release-pypi.yml', environment: 'pypi' }]
-  })
+  trusted = await startTrustedPublishingFor(stack, [
+    { repository: 'acme/widgets', workflow: '.github/workflows/release-pypi.yml', environment: 'pypi' }
+  ])
   await podman.allowInsecureRegistries([registry.host])
   actionsDir = publishedActionsCopy()
 

@@ -15,6 +15,7 @@ import { createServer, request } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { closeServer, listen, readBody, sendJson } from './http-util.ts'
 import { verifyRs256 } from './jwt.ts'
+import type { Stack } from './stack.ts'
 
 export interface TrustedPublisher {
   /** `owner/name`, the token's `repository` claim. */
@@ -187,4 +188,18 @@ export async function startTrustedPublishingFixture(
     },
     stop: () => closeServer(server)
   }
+}
+
+/** The fixture in front of a running stack: its index, its OIDC key and issuer, its pypiserver. */
+export function startTrustedPublishingFor(
+  stack: Pick<Stack, 'index' | 'oidc' | 'pypiserver'>,
+  publishers: TrustedPublisher[]
+): Promise<TrustedPublishingFixture> {
+  return startTrustedPublishingFixture({
+    target: stack.index.url,
+    publicKey: stack.oidc.publicKey,
+    issuer: stack.oidc.issuer,
+    setUser: (user, password) => stack.pypiserver.setUser(user, password),
+    publishers
+  })
 }

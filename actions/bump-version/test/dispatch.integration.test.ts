@@ -1,8 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import { commandLines } from '../../../test/harness/action-runner.ts'
 import { closeServer, listen, readBody } from '../../../test/stack/http-util.ts'
-import { type Sandbox, bump, failureOf, git, sandbox, succeeded } from './helpers.ts'
+import { bump, failureOf, git, sandboxMaker, succeeded } from './helpers.ts'
 import { startSilentServer } from '../../../test/harness/silent-server.ts'
 import { dispatchWorkflow } from '../src/dispatch.ts'
 import { describeError } from '@release/shared/errors'
@@ -52,24 +52,18 @@ async function fakeGitHubApi(): Promise<FakeApi> {
 }
 
 let api: FakeApi
-const boxes: Sandbox[] = []
 beforeAll(async () => {
   api = await fakeGitHubApi()
 })
 afterAll(async () => {
   await api.close()
-  for (const box of boxes) rmSync(box.root, { recursive: true, force: true })
 })
 beforeEach(() => {
   api.requests.length = 0
   api.answers.length = 0
 })
 
-async function newBox(): Promise<Sandbox> {
-  const box = await sandbox(PROJECT)
-  boxes.push(box)
-  return box
-}
+const newBox = sandboxMaker(PROJECT)
 
 function githubEnv(): Record<string, string> {
   return { GITHUB_API_URL: api.url, GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/widgets' }

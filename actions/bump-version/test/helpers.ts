@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -38,11 +38,31 @@ export interface Sandbox {
   work: string
 }
 
+/**
+ * Makes sandboxes for one test file (`files` defaults to `project`) and removes each of them
+ * after the file's tests.
+ */
+export function sandboxMaker(
+  project: Record<string, string>
+): (files?: Record<string, string>, options?: SandboxOptions) => Promise<Sandbox> {
+  const boxes: Sandbox[] = []
+  afterAll(() => {
+    for (const box of boxes) rmSync(box.root, { recursive: true, force: true })
+  })
+  return async (files = project, options = {}) => {
+    const box = await sandbox(files, options)
+    boxes.push(box)
+    return box
+  }
+}
+
 /** A bare origin and a clone holding `files` on `main`, pushed; `tags` (on the first commit) are pushed too. */
-export async function sandbox(
-  files: Record<string, string>,
-  options: { tags?: string[]; later?: Record<string, string> } = {}
-): Promise<Sandbox> {
+export interface SandboxOptions {
+  tags?: string[]
+  later?: Record<string, string>
+}
+
+export async function sandbox(files: Record<string, string>, options: SandboxOptions = {}): Promise<Sandbox> {
   const root = mkdtempSync(join(tmpdir(), 'bump-'))
   const origin = join(root, 'origin.git')
   const work = join(root, 'work')

@@ -1,9 +1,19 @@
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { join } from 'node:path'
 import { type ActionRunResult, commandLines } from '../../../test/harness/action-runner.ts'
 import { startGitHttpServer } from '../../../test/harness/git-http-server.ts'
-import { type Sandbox, bump, cloneOf, failureOf, git, originFile, originLog, sandbox, succeeded } from './helpers.ts'
+import {
+  type Sandbox,
+  bump,
+  cloneOf,
+  failureOf,
+  git,
+  originFile,
+  originLog,
+  sandboxMaker,
+  succeeded
+} from './helpers.ts'
 
 // Pushing against a real bare origin: racing runs, a branch that keeps moving, a checkout that
 // diverged, a remote that refuses, and token authentication over HTTP through git http-backend.
@@ -14,15 +24,7 @@ const PROJECT = {
   'src/pkg/__init__.py': '__version__ = "1.2.3"\n'
 }
 
-const boxes: Sandbox[] = []
-async function newBox(files: Record<string, string> = PROJECT): Promise<Sandbox> {
-  const box = await sandbox(files)
-  boxes.push(box)
-  return box
-}
-afterAll(() => {
-  for (const box of boxes) rmSync(box.root, { recursive: true, force: true })
-})
+const newBox = sandboxMaker(PROJECT)
 
 /** Origin's history is a straight line of commits: no merges, nothing lost. */
 async function expectLinear(box: Sandbox, subjects: string[]): Promise<void> {
@@ -163,11 +165,10 @@ describe('racing bumps', () => {
   })
 
   it('tag-only (setuptools-scm): of two runs racing to tag the same commit, one releases it and the other stops instead of releasing it again', async () => {
-    const box = await sandbox(
+    const box = await newBox(
       { 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' },
       { tags: ['v0.1.0'] }
     )
-    boxes.push(box)
     const [first, second] = await orderedRace(box, { bump: 'minor' })
     expect(succeeded(first).outputs['version']).toBe('0.2.0')
     const head = await git(box.origin, 'rev-parse', 'main')
@@ -190,11 +191,10 @@ describe('racing bumps', () => {
   })
 
   it('tag-only: a tag another run pushed on this very commit just before ours stops this run (no second release of the same code)', async () => {
-    const box = await sandbox(
+    const box = await newBox(
       { 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' },
       { tags: ['v0.1.0'] }
     )
-    boxes.push(box)
     await moveRemoteBeforeEachPush(box, {
       once: true,
       command: 'git tag -a -m other v0.2.0 && git push -q origin refs/tags/v0.2.0'
@@ -207,11 +207,10 @@ describe('racing bumps', () => {
   })
 
   it('tag-only: a tag already on this commit before the bump (an rc promoted to final) is no clash when the remote moves', async () => {
-    const box = await sandbox(
+    const box = await newBox(
       { 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' },
       { tags: ['v1.0.0rc1'] }
     )
-    boxes.push(box)
     const head = await git(box.work, 'rev-parse', 'HEAD')
     // Another commit lands on main just before our push, which is rejected and tried again.
     await moveRemoteBeforeEachPush(box, { once: true })
@@ -222,11 +221,10 @@ describe('racing bumps', () => {
   })
 
   it('tag-only: a failed push is not taken for ours because another run pushed a tag of the same name', async () => {
-    const box = await sandbox(
+    const box = await newBox(
       { 'pyproject.toml': '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n' },
       { tags: ['v0.1.0'] }
     )
-    boxes.push(box)
     // The other run's v0.2.0 lands, then our connection drops: git reports a plain failure.
     await moveRemoteBeforeEachPush(box, {
       once: true,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Sandbox, bump, cloneOf, failureOf, git, originLog, sandbox, writeTree } from './helpers.ts'
+import { type Sandbox, bump, cloneOf, failureOf, git, originLog, sandboxMaker, writeTree } from './helpers.ts'
 
 // Every refusal and bad input fails the step with exactly one ::error:: line that names the
 // problem and the fix, and leaves the repository and the remote as they were.
@@ -92,17 +92,8 @@ let empty: string
 beforeAll(() => {
   empty = mkdtempSync(join(tmpdir(), 'bump-empty-'))
 })
-const boxes: Sandbox[] = []
-afterAll(() => {
-  rmSync(empty, { recursive: true, force: true })
-  for (const box of boxes) rmSync(box.root, { recursive: true, force: true })
-})
-
-async function newBox(files: Record<string, string> = PROJECT, tags: string[] = []): Promise<Sandbox> {
-  const box = await sandbox(files, { tags })
-  boxes.push(box)
-  return box
-}
+afterAll(() => rmSync(empty, { recursive: true, force: true }))
+const newBox = sandboxMaker(PROJECT)
 
 describe('bad inputs', () => {
   it.each(BAD_INPUTS)('%s', async (_, inputs, expected) => {
@@ -152,7 +143,7 @@ describe('refusals', () => {
         'pyproject.toml':
           '[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "vcs"\n\n[tool.hatch.version.raw-options]\ngit_describe_command = ["git", "describe", "--dirty", "--tags", "--long", "--match", "hatch-v*"]\n'
       },
-      ['hatch-v1.14.0']
+      { tags: ['hatch-v1.14.0'] }
     )
     await expectRefusal(
       box,

@@ -1,9 +1,9 @@
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { commandLines } from '../../../test/harness/action-runner.ts'
 import { RUNNER_CREDENTIALS, credentialsIn } from '../../../test/harness/child-env.ts'
 import { startGitHttpServer } from '../../../test/harness/git-http-server.ts'
-import { type Sandbox, bump, failureOf, git, sandbox, succeeded } from './helpers.ts'
+import { type Sandbox, bump, failureOf, git, sandboxMaker, succeeded } from './helpers.ts'
 
 // What the repository's own code may do during a bump: git hooks run with the bump (commit-msg,
 // pre-commit, post-commit). They must not see the push token or the runner's credentials, nor
@@ -16,15 +16,7 @@ const PROJECT = {
   'src/pkg/__init__.py': '__version__ = "1.2.3"\n'
 }
 
-const boxes: Sandbox[] = []
-async function newBox(files: Record<string, string> = PROJECT): Promise<Sandbox> {
-  const box = await sandbox(files)
-  boxes.push(box)
-  return box
-}
-afterAll(() => {
-  for (const box of boxes) rmSync(box.root, { recursive: true, force: true })
-})
+const newBox = sandboxMaker(PROJECT)
 
 /** A hook that records its environment (a file per run, in the returned directory) and tries to issue workflow commands. */
 function installSpyHook(box: Sandbox, name: string): string {

@@ -10,7 +10,7 @@ import {
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
 import {
   type TrustedPublishingFixture,
-  startTrustedPublishingFixture
+  startTrustedPublishingFor
 } from '../../../test/stack/trusted-publishing-fixture.ts'
 import { makeWheelhouse } from '../../../test/stack/wheelhouse.ts'
 import {
@@ -74,13 +74,9 @@ function expectNoLeaks(result: ActionRunResult, secret: string): void {
 beforeAll(async () => {
   wheelhouse = join(await tempDir('publish-wheelhouse'), 'wheels')
   ;[stack] = await Promise.all([startStack({ token: KNOWN_TOKEN }), makeWheelhouse(wheelhouse, ['hatchling', 'mdurl'])])
-  trusted = await startTrustedPublishingFixture({
-    target: stack.index.url,
-    publicKey: stack.oidc.publicKey,
-    issuer: stack.oidc.issuer,
-    setUser: (user, password) => stack.pypiserver.setUser(user, password),
-    publishers: [{ repository: 'acme/widgets', workflow: '.github/workflows/release.yml' }]
-  })
+  trusted = await startTrustedPublishingFor(stack, [
+    { repository: 'acme/widgets', workflow: '.github/workflows/release.yml' }
+  ])
 }, 60_000)
 afterAll(async () => {
   await trusted?.stop()
