@@ -60,3 +60,10 @@ export async function buildSampleDist(dir: string, name: string, version: string
   if (result.code !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`)
   return join(dir, 'dist')
 }
+
+/** Builds the wheel of `projectDir` into `outDir` (no isolation: its backend is in .venv, and PyPI is not reachable). */
+export async function buildWheel(projectDir: string, outDir: string): Promise<void> {
+  const result = await runTool('python', ['-m', 'build', '--wheel', '--no-isolation', '--outdir', outDir, projectDir])
+  if (result.code !== 0)
+    throw new Error(`building the wheel of ${projectDir} failed:\n${result.stdout}\n${result.stderr}`)
+}

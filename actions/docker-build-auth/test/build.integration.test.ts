@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import {
   TEMP_WORKSPACE_ENV,
   ROOT,
-  VENV_BIN,
   firstUnmaskedUse,
   newJob,
   runBundledAction
@@ -15,7 +14,6 @@ import { type Stack, startStack } from '../../../test/stack/stack.ts'
 import {
   type Podman,
   type Registry,
-  run,
   searchSavedImage,
   searchTree,
   secretForms,
@@ -23,6 +21,7 @@ import {
   startRegistry
 } from '../../../test/harness/containers.ts'
 import { RUNNER_CREDENTIALS, credentialsIn } from '../../../test/harness/child-env.ts'
+import { buildWheel } from '../../../test/stack/tools.ts'
 
 // Real builds with podman, against the local stack: GitHub OIDC -> STS -> CodeArtifact token
 // -> the secret file -> a RUN step that reads it and fetches the private wheel from pypiserver
@@ -47,24 +46,19 @@ let ecrPassword: string
 /** Temp dirs this file made (contexts, the wheel), removed at the end. */
 const scratch: string[] = []
 
-async function buildWheel(): Promise<string> {
+async function buildExampleWheel(): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), 'widgets-wheel-'))
   scratch.push(out)
-  const built = await run(join(VENV_BIN, 'python'), [
-    '-m',
-    'build',
-    '--wheel',
-    '--no-isolation',
-    '--outdir',
-    out,
-    join(ROOT, 'examples', 'acme-widgets')
-  ])
-  if (built.code !== 0) throw new Error(`building the sample wheel failed:\n${built.stdout}\n${built.stderr}`)
+  await buildWheel(join(ROOT, 'examples', 'acme-widgets'), out)
   return join(out, WHEEL)
 }
 
 beforeAll(async () => {
-  const [started, wheel, configured] = await Promise.all([startStack({ token: TOKEN }), buildWheel(), setupPodman()])
+  const [started, wheel, configured] = await Promise.all([
+    startStack({ token: TOKEN }),
+    buildExampleWheel(),
+    setupPodman()
+  ])
   stack = started
   podman = configured
   // The index serves whatever is in pypiserver's packages directory.
