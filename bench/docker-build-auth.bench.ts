@@ -17,11 +17,12 @@ import { spawn } from 'node:child_process'
 import { copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { ROOT, VENV_BIN } from '../test/harness/action-runner.ts'
+import { ROOT } from '../test/harness/action-runner.ts'
 import { startPypiServer } from '../test/stack/pypiserver.ts'
 import { type Podman, run, setupPodman } from '../test/harness/containers.ts'
 import { median } from './lib.ts'
 import { inputEnv } from '../test/harness/inputs.ts'
+import { buildWheel } from '../test/stack/tools.ts'
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10
@@ -49,18 +50,9 @@ async function timed(command: string, args: string[], env: Record<string, string
   return elapsed
 }
 
-async function buildWheel(): Promise<string> {
+async function buildExampleWheel(): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), 'bench-wheel-'))
-  const built = await run(join(VENV_BIN, 'python'), [
-    '-m',
-    'build',
-    '--wheel',
-    '--no-isolation',
-    '--outdir',
-    out,
-    join(ROOT, 'examples', 'acme-widgets')
-  ])
-  if (built.code !== 0) throw new Error(`wheel build failed: ${built.stderr}`)
+  await buildWheel(join(ROOT, 'examples', 'acme-widgets'), out)
   return join(out, WHEEL)
 }
 
@@ -70,7 +62,8 @@ interface Job {
 }
 
 /** The runner's per-step files, fresh for each run, as the runner does. */
-async function runnerJob(podman: Podman, inputs: Record<string, string>): Promise<Job> {
+/** A runner's job files in a fresh directory; the workspace is the build context, as after a checkout. */
+async function runnerJob(podman: Podman, workspace: string, inputs: Record<string, string>): Promise<Job> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-job-'))
   const files = {
     GITHUB_OUTPUT: 'output',
@@ -85,7 +78,7 @@ async function runnerJob(podman: Podman, inputs: Record<string, string>): Promis
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     RUNNER_TEMP: join(dir, 'runner-temp'),
-    GITHUB_WORKSPACE: dir,
+    GITHUB_WORKSPACE: workspace,
     ...podman.env
   }
   await run('mkdir', [env['RUNNER_TEMP'] as string])
@@ -113,7 +106,7 @@ async function noopPodman(): Promise<string> {
 async function main(): Promise<void> {
   const [podman, wheel, pypi] = await Promise.all([
     setupPodman(),
-    buildWheel(),
+    buildExampleWheel(),
     startPypiServer({ users: [{ user: 'aws', password: TOKEN }] })
   ])
   const context = await mkdtemp(join(tmpdir(), 'bench-context-'))
@@ -149,7 +142,7 @@ async function main(): Promise<void> {
     const postTimes: number[] = []
     const action = async (): Promise<number> => {
       await bust()
-      const job = await runnerJob(podman, {
+      const job = await runnerJob(podman, context, {
         context,
         tags: 'localhost/bench/service:action',
         'index-url': indexUrl,
@@ -196,7 +189,7 @@ async function main(): Promise<void> {
     const noopAction: number[] = []
     const noopHand: number[] = []
     for (let i = 0; i < RUNS * 2; i++) {
-      const job = await runnerJob(podman, {
+      const job = await runnerJob(podman, context, {
         context,
         'index-url': indexUrl,
         'index-username': 'aws',
