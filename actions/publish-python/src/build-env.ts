@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { parse } from 'smol-toml'
 import { runCommand } from '@release/shared/exec'
 import { createPrivateDir, removePrivateDir } from '@release/shared/private-files'
-import { type Toolchain, venvPython } from './tools.ts'
+import { type Toolchain, venvPython } from '@release/shared/python/toolchain'
 
 export interface BuildSystem {
   requires: string[]

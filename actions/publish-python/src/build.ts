@@ -14,7 +14,7 @@ import { removePrivateDir } from '@release/shared/private-files'
 import * as log from '@release/shared/workflow-commands'
 import { type SharedBuildEnv, createSharedBuildEnv, readBuildSystem, requiresKey } from './build-env.ts'
 import type { DistType } from './inputs.ts'
-import type { Command, Toolchain } from './tools.ts'
+import type { Command, Toolchain } from '@release/shared/python/toolchain'
 
 export interface Project {
   /** Absolute directory. */

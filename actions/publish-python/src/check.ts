@@ -5,7 +5,7 @@ import { ActionError } from '@release/shared/errors'
 import { echoedCommand, printUntrusted, runCommand, stripAnsi } from '@release/shared/exec'
 import * as log from '@release/shared/workflow-commands'
 import type { Dist } from './dists.ts'
-import type { Command } from './tools.ts'
+import type { Command } from '@release/shared/python/toolchain'
 
 export interface CheckFailure {
   file: string

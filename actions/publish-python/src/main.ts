@@ -11,7 +11,7 @@ import { expectedVersion, gateVersion } from './gate.ts'
 import type { Inputs } from './inputs.ts'
 import { type Outcome, setOutputs, writeSummary } from './report.ts'
 import { type ResolvedTarget, resolveTarget } from './target.ts'
-import { type Toolchain, resolveToolchain } from './tools.ts'
+import { type Toolchain, resolveToolchain } from '@release/shared/python/toolchain'
 import { uploadDists } from './upload.ts'
 import { verifyInstall, verifyListed } from './verify.ts'
 

@@ -11,7 +11,7 @@ import type { IndexCredentials } from '@release/shared/python/simple-index'
 import type { Dist } from './dists.ts'
 import { type IndexReader, assertUploadable, compareWithIndex } from './existing.ts'
 import type { Uploader } from './inputs.ts'
-import type { Command, Toolchain } from './tools.ts'
+import type { Command, Toolchain } from '@release/shared/python/toolchain'
 
 /** A failed uploader run, classified from its output. */
 export class UploadFailure extends Error {

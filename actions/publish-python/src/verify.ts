@@ -15,7 +15,7 @@ import type { Dist } from './dists.ts'
 import { type IndexReader, compareWithIndex } from './existing.ts'
 import { type ResolvedTarget, installIndexUrl } from './target.ts'
 import { normalizeProjectName } from '@release/shared/python/dist-files'
-import { type Toolchain, venvPython } from './tools.ts'
+import { type Toolchain, venvPython } from '@release/shared/python/toolchain'
 
 /** Not there yet: retried until the deadline, then reported. */
 class NotYet extends Error {

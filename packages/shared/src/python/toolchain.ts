@@ -1,4 +1,5 @@
-// Where build, twine and uv come from. In order of preference:
+// Where build, twine and uv come from, for publish-python's builds and uploads and for
+// bump-version's question to the build backend. In order of preference:
 //   1. the given interpreter's environment (`python -m build`, `python -m twine`): what the job
 //      installed is what runs, offline and with no install time;
 //   2. uv, when on PATH: `uv tool run --from twine==<pin> twine` (uv caches the tool);
@@ -11,7 +12,6 @@ import { ActionError, InputError } from '@release/shared/errors'
 import { outputTail, runCommand } from '@release/shared/exec'
 import { which } from '@release/shared/which'
 import * as log from '@release/shared/workflow-commands'
-import type { Builder } from './inputs.ts'
 
 /** The versions installed when the interpreter's environment lacks a tool. */
 export const PINNED = { twine: '7.0.0', build: '1.6.1' } as const
@@ -38,9 +38,16 @@ export interface Toolchain {
   notes: string[]
 }
 
+export type Builder = 'auto' | 'uv' | 'build'
+
+/** The first pypa/build with `--metadata` (it deprecated `build.util.project_wheel_metadata` for it). */
+const BUILD_WITH_METADATA = [1, 5]
+
 export interface ToolNeeds {
   builder?: Builder
   twine: boolean
+  /** `build` must offer `--metadata` (an older one in the interpreter is passed over). */
+  buildMetadata?: boolean
 }
 
 /** The interpreter inside a virtual environment. */
@@ -52,14 +59,29 @@ interface Probe {
   executable: string
   version: string
   modules: Record<'build' | 'twine' | 'pip', boolean>
+  /** The interpreter's pypa/build version, when it has one. */
+  buildVersion?: string
 }
 
 // find_spec does not import anything, so the probe costs one interpreter start.
 const PROBE = [
   'import sys, json, importlib.util as u',
+  'modules = {m: u.find_spec(m) is not None for m in ("build", "twine", "pip")}',
+  // Read only when build is there: the metadata look-up scans sys.path.
+  'version = __import__("importlib.metadata").metadata.version("build") if modules["build"] else None',
   'print(json.dumps({"executable": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3],',
-  ' "modules": {m: u.find_spec(m) is not None for m in ("build", "twine", "pip")}}))'
+  ' "modules": modules, "buildVersion": version}))'
 ].join('\n')
+
+function atLeast(version: string | undefined, minimum: readonly number[]): boolean {
+  const parts = (version ?? '').split('.').map((part) => Number.parseInt(part, 10))
+  for (const [index, want] of minimum.entries()) {
+    const have = parts[index] ?? 0
+    if (Number.isNaN(have)) return false
+    if (have !== want) return have > want
+  }
+  return true
+}
 
 async function probe(python: string): Promise<Probe> {
   const result = await runCommand(python, ['-c', PROBE], { silent: true, ignoreReturnCode: true })
@@ -93,11 +115,11 @@ function findPython(given: string | undefined): string {
 
 /** A private venv with the pinned tools, restored from (and saved to) the Actions cache when possible. */
 async function privateToolVenv(python: string, pythonVersion: string): Promise<string> {
-  const key = `publish-python-tools-${process.platform}-${process.arch}-py${pythonVersion}-twine${PINNED.twine}-build${PINNED.build}`
-  const root = process.env['RUNNER_TOOL_CACHE'] || process.env['RUNNER_TEMP'] || resolve('.publish-python')
-  const venv = join(root, 'publish-python', key)
+  const key = `python-release-tools-${process.platform}-${process.arch}-py${pythonVersion}-twine${PINNED.twine}-build${PINNED.build}`
+  const root = process.env['RUNNER_TOOL_CACHE'] || process.env['RUNNER_TEMP'] || resolve('.python-release-tools')
+  const venv = join(root, 'python-release-tools', key)
   // Written last, so an install that failed half-way is never taken for a usable environment.
-  const complete = join(venv, '.publish-python-complete')
+  const complete = join(venv, '.complete')
   if (existsSync(complete)) return venv
   const cache = await loadCache()
   if (cache && (await cache.restoreCache([venv], key).catch(() => undefined)) && existsSync(complete)) {
@@ -160,12 +182,16 @@ export async function resolveToolchain(pythonInput: string | undefined, needs: T
     return { command: venvPython(venv), args: ['-m', module] }
   }
   const tool = async (module: 'build' | 'twine', uvFrom: string, uvEntry: string): Promise<Command> => {
-    if (found.modules[module]) {
+    const usable = module === 'build' && needs.buildMetadata ? atLeast(found.buildVersion, BUILD_WITH_METADATA) : true
+    if (found.modules[module] && usable) {
       notes.push(`${module}: \`python -m ${module}\` from ${found.executable}`)
       return { command: python, args: ['-m', module] }
     }
     if (uv) {
-      notes.push(`${module}: \`uv tool run --from ${uvFrom}\` (not installed in ${found.executable})`)
+      const why = found.modules[module]
+        ? `build ${found.buildVersion} in ${found.executable} lacks --metadata`
+        : `not installed in ${found.executable}`
+      notes.push(`${module}: \`uv tool run --from ${uvFrom}\` (${why})`)
       return { command: uv, args: ['tool', 'run', '--python', python, '--from', uvFrom, uvEntry] }
     }
     const command = await fromVenv(module)
