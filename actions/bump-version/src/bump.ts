@@ -1,5 +1,6 @@
 // One bump, planned from the files (or tags) and applied locally: everything before the push.
 // The push loop re-runs both after the remote moves, so they take the state from disk each time.
+import { readFileSync, writeFileSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import { ActionError, InputError } from '@release/shared/errors'
 import {
@@ -7,6 +8,7 @@ import {
   type GitRepo,
   commitPaths,
   createTag,
+  deleteLocalTag,
   fetchTags,
   isAncestor,
   listTags,
@@ -22,6 +24,7 @@ import {
   writeVersion
 } from '@release/shared/version-sources/index'
 import * as log from '@release/shared/workflow-commands'
+import { versionTheBackendBuilds } from './backend-check.ts'
 import type { Inputs } from './inputs.ts'
 import { type Templates, latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion } from './plan.ts'
 
@@ -190,8 +193,21 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
   const { inputs } = ctx
   const values = templateValues(bump)
   if (bump.mode === 'files') {
-    bump.changed = writeVersion([...bump.sources, ...bump.followers], bump.version)
+    const edited = [...bump.sources, ...bump.followers]
+    const originals = new Map(edited.map((source) => [source.path, readFileSync(source.path)]))
+    bump.changed = writeVersion(edited, bump.version)
     for (const path of bump.changed) log.info(`Wrote ${bump.version} to ${repoPath(ctx, path)}`)
+    if (needsTheBackend(bump)) {
+      if (inputs.checkBuild)
+        await checkTheBackend(ctx, bump, async () => {
+          for (const path of bump.changed) writeFileSync(path, originals.get(path) as Buffer)
+          bump.changed = []
+        })
+      else if (inputs.push)
+        log.info(
+          'Note: the build backend was not asked which version it builds (`check-build: auto` keeps third-party code out of a step that can push); bump-and-release asks it in a job without credentials'
+        )
+    }
     if (inputs.commit) {
       await commitPaths(
         ctx.repo,
@@ -204,9 +220,43 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
   if (bump.tag) {
     const message = inputs.annotatedTag ? renderTemplate(inputs.tagMessage, values) : undefined
     ;[, bump.commitSha] = await Promise.all([createTag(ctx.repo, bump.tag, ctx.identity, message), headSha(ctx)])
+    // In tag-only mode the tag is the version: the backend can be asked only once it exists.
+    if (bump.mode === 'tag-only' && inputs.checkBuild) {
+      const tag = bump.tag
+      await checkTheBackend(ctx, bump, () => deleteLocalTag(ctx.repo, tag))
+    }
   } else if (inputs.commit) {
     bump.commitSha = await headSha(ctx)
   }
+}
+
+/**
+ * A static `[project].version` in the project's pyproject.toml is what every backend builds
+ * (PEP 621 forbids changing it), so asking costs time and proves nothing.
+ */
+function needsTheBackend(bump: Bump): boolean {
+  return !bump.sources.some((source) => source.label === '[project].version' && source.file === 'pyproject.toml')
+}
+
+/** Refuses the bump, after `undo`, when the backend would build another version. */
+async function checkTheBackend(ctx: Context, bump: Bump, undo: () => Promise<void>): Promise<void> {
+  const built = await versionTheBackendBuilds(ctx.repo, ctx.projectDir, ctx.inputs.python).catch(async (error) => {
+    await undo()
+    throw error
+  })
+  if (built.version === bump.version) return
+  await undo()
+  throw new ActionError(
+    bump.mode === 'files'
+      ? `The build backend would build ${built.version}, not ${bump.version}: the version it builds comes from somewhere this bump did not edit.`
+      : `The build backend would build ${built.version} from tag ${bump.tag}, not ${bump.version}.`,
+    {
+      hint:
+        bump.mode === 'files'
+          ? 'name the file that holds it in `files` (`path`, or `path: text with {version}`), or make the build read the version from a file listed above; nothing was committed, tagged or pushed'
+          : 'check the version scheme of the tag-based version (a dirty tree or a `local_scheme` adds a local part) and that `tag-template` matches the tags it reads; the tag was deleted and nothing was pushed'
+    }
+  )
 }
 
 /** HEAD's commit: a commit always leaves its branch as a loose ref, so read it, else ask git. */

@@ -1,7 +1,7 @@
 // Only light modules here: index.ts parses inputs before main.ts (git, file edits) loads, so a
 // bad input fails in milliseconds with one line.
 import { InputError } from '@release/shared/errors'
-import { getBoolean, getInteger, getList, getString, getVerbatimString } from '@release/shared/inputs'
+import { getBoolean, getEnum, getInteger, getList, getString, getVerbatimString } from '@release/shared/inputs'
 import { registerSecret } from '@release/shared/secrets'
 import {
   BUMP_KINDS,
@@ -47,7 +47,13 @@ export interface Inputs {
   dispatchInputs: Record<string, string>
   /** For the GitHub API (the dispatch); only read when dispatchWorkflow is set. */
   githubToken?: string
+  /** Ask the build backend for the version it builds before committing (resolved from `auto`). */
+  checkBuild: boolean
+  /** Interpreter for the backend check; undefined: python, else python3, from PATH. */
+  python?: string
 }
+
+export const CHECK_BUILD_MODES = ['auto', 'true', 'false'] as const
 
 export const DEFAULT_COMMIT_MESSAGE = 'Bump version: {old} → {new}'
 const PLACEHOLDERS = ['{old}', '{new}', '{version}', '{tag}']
@@ -239,9 +245,16 @@ export function getInputs(): Inputs {
       'name the workflow to start in `dispatch-workflow`, e.g. publish.yml'
     )
   }
+  // `auto` keeps third-party code (the backend and its requirements) out of a step that can
+  // push: with `push: true` the token (an input, or the credentials actions/checkout stored) is
+  // readable by any process of this user. bump-and-release bumps with `push: false` and pushes
+  // from another job, so its bump is checked.
+  const checkBuildMode = getEnum('check-build', CHECK_BUILD_MODES, 'auto')
   return {
     bump,
     version,
+    checkBuild: checkBuildMode === 'auto' ? !push : checkBuildMode === 'true',
+    python: getString('python') || undefined,
     workingDirectory: getString('working-directory', { default: '.' }),
     files: getFiles(),
     commit,

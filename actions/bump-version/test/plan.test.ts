@@ -75,6 +75,8 @@ describe('inputs', () => {
       workingDirectory: '.',
       files: [],
       commit: true,
+      checkBuild: false,
+      python: undefined,
       commitMessage: 'Bump version: {old} → {new}',
       tag: true,
       tagTemplate: 'v{version}',

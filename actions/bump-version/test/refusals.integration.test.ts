@@ -47,6 +47,11 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
   ],
   ['a non-boolean', { bump: 'patch', push: 'maybe' }, 'Input `push`: "maybe" is not a boolean; use true or false.'],
   [
+    'check-build neither auto nor a boolean',
+    { bump: 'patch', 'check-build': 'maybe' },
+    'Input `check-build`: "maybe" is not accepted; use one of auto, true, false.'
+  ],
+  [
     'push-attempts out of range',
     { bump: 'patch', 'push-attempts': '0' },
     'Input `push-attempts`: 0 is out of range; use a whole number from 1 to 20.'
