@@ -1,7 +1,7 @@
 // One bump, planned from the files (or tags) and applied locally: everything before the push.
 // The push loop re-runs both after the remote moves, so they take the state from disk each time.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { relative, sep } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { ActionError, InputError } from '@release/shared/errors'
 import {
   type GitIdentity,
@@ -18,14 +18,17 @@ import {
   revParse
 } from '@release/shared/git'
 import {
+  type Discovery,
   agreedVersion,
   discoverVersionSources,
   type VersionSource,
-  writeVersion
+  writeVersions
 } from '@release/shared/version-sources/index'
+import { inputDirectory } from '@release/shared/paths'
+import { readProjectName } from '@release/shared/python/project-name'
 import * as log from '@release/shared/workflow-commands'
 import { versionTheBackendBuilds } from './backend-check.ts'
-import type { Inputs } from './inputs.ts'
+import { DEFAULT_COMMIT_MESSAGE, type Inputs } from './inputs.ts'
 import { type Templates, latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion } from './plan.ts'
 
 export interface Context {
@@ -42,10 +45,12 @@ export interface Context {
   identity: GitIdentity
 }
 
-/** One bump as planned and, once applied, as made locally. */
-export interface Bump {
-  /** `files`: edit, commit, tag. `tag-only`: the version lives in tags (setuptools-scm and friends). */
-  mode: 'files' | 'tag-only'
+/** One project's part of a bump. */
+export interface Member {
+  /** The project directory (absolute). */
+  dir: string
+  /** The project name (PEP 503); empty when no file states it (then `{name}` is refused). */
+  name: string
   previous?: string
   /** Where the previous version was read, for messages. */
   previousFrom: string
@@ -55,6 +60,14 @@ export interface Bump {
   sources: VersionSource[]
   /** Written with the sources, not compared with them: the project's entry in uv.lock. */
   followers: VersionSource[]
+}
+
+/** One bump (of one project, or of several in one commit) as planned and, once applied, as made locally. */
+export interface Bump {
+  /** `files`: edit, commit, tag. `tag-only`: the version lives in tags (setuptools-scm and friends). */
+  mode: 'files' | 'tag-only'
+  /** One per project; several only in `files` mode. */
+  members: Member[]
   /** HEAD before the bump commit. */
   baseSha: string
   /** Absolute paths edited (or, in a dry run, that would be). */
@@ -66,17 +79,86 @@ export interface Bump {
   notes: string[]
 }
 
-export function repoPath(ctx: Context, path: string): string {
+/** Every tag the bump makes, in the order of `packages`. */
+export function tagsOf(bump: Bump): string[] {
+  return bump.members.flatMap((member) => (member.tag ? [member.tag] : []))
+}
+
+/** `name 1.2.3 -> 1.2.4, tag name-v1.2.4`, for the log. */
+export function describeMember(member: Member): string {
+  const of = member.name ? `${member.name} ` : ''
+  return `${of}${member.previous ?? '(none)'} -> ${member.version}${member.tag ? `, tag ${member.tag}` : ''}`
+}
+
+/** Each source with the version the bump writes into it. */
+export function versionEdits(bump: Bump): { source: VersionSource; version: string }[] {
+  return bump.members.flatMap((member) =>
+    [...member.sources, ...member.followers].map((source) => ({ source, version: member.version }))
+  )
+}
+
+export function repoPath(ctx: Pick<Context, 'topLevel'>, path: string): string {
   return relative(ctx.topLevel, path).split(sep).join('/')
 }
 
 /** What planning needs before HEAD is known: the first plan runs beside the first git reads. */
 export type PlanContext = Pick<Context, 'inputs' | 'repo' | 'projectDir' | 'topLevel'>
 
-/** Reads the current version (files, or tags) and works out the new one and the tag. */
+/** The projects to bump: `packages` under working-directory, or working-directory itself. */
+function memberDirs(ctx: PlanContext): string[] {
+  if (ctx.inputs.packages.length === 0) return [ctx.projectDir]
+  return ctx.inputs.packages.map((dir) =>
+    inputDirectory('packages', resolve(ctx.projectDir, dir), 'project directories relative to `working-directory`')
+  )
+}
+
+/** The project's name (PEP 503): for `{name}`, which needs it, and for outputs and logs, which make do without. */
+function memberName(ctx: PlanContext, dir: string): string {
+  const name = readProjectName(dir)
+  const templates = [ctx.inputs.tagTemplate, ctx.inputs.tagMessage, ctx.inputs.commitMessage]
+  if (name === undefined && templates.some((template) => template.includes('{name}')))
+    throw new ActionError(`No project name found in ${repoPath(ctx, dir) || '.'} for {name}.`, {
+      hint: 'state it in pyproject.toml (`[project] name`), setup.cfg (`[metadata] name`) or as a literal `name=` in setup.py'
+    })
+  return name ?? ''
+}
+
+/** Reads the current version (files, or tags) of every project and works out the new ones and the tags. */
 export async function planVersion(ctx: PlanContext): Promise<Bump> {
+  const discovered = memberDirs(ctx).map((dir) => ({
+    dir,
+    discovery: discoverVersionSources(dir, { files: ctx.inputs.files, root: ctx.topLevel })
+  }))
+  const scm = discovered.find(({ discovery }) => discovery.sources.length === 0)
+  if (scm && discovered.length > 1) {
+    throw new InputError(
+      'packages',
+      `names ${discovered.length} projects, but the version of ${repoPath(ctx, scm.dir) || '.'} comes from git tags, so its bump is a tag of its own`,
+      'bump projects whose version lives in tags one per step (`working-directory`), and list only projects with version files in `packages`'
+    )
+  }
+  const mode = scm ? 'tag-only' : 'files'
+  const planned = await Promise.all(discovered.map(({ dir, discovery }) => planMember(ctx, dir, discovery)))
+  const names = planned.map((plan) => plan.member.name).filter(Boolean)
+  const twice = names.find((name, index) => names.indexOf(name) !== index)
+  if (twice) throw new InputError('packages', `names the project ${twice} twice`, 'list each project directory once')
+  return {
+    mode,
+    members: planned.map((plan) => plan.member),
+    baseSha: '',
+    changed: [],
+    remoteMoved: false,
+    notes: planned.flatMap((plan) => plan.notes)
+  }
+}
+
+async function planMember(
+  ctx: PlanContext,
+  dir: string,
+  discovery: Discovery
+): Promise<{ member: Member; notes: string[] }> {
   const { inputs } = ctx
-  const discovery = discoverVersionSources(ctx.projectDir, { files: inputs.files, root: ctx.topLevel })
+  const name = memberName(ctx, dir)
   const tagOnly = discovery.sources.length === 0
   let previous: string | undefined
   let previousFrom: string
@@ -88,16 +170,16 @@ export async function planVersion(ctx: PlanContext): Promise<Bump> {
         'set `tag: true`'
       )
     }
-    checkTagTemplateMatchesScm(inputs.tagTemplate, discovery)
+    checkTagTemplateMatchesScm(inputs.tagTemplate, name, discovery)
     // The tags are the versions; a checkout (actions/checkout fetches none by default) may lack
     // the latest ones, and bumping from a stale list would reuse a released version.
     if (inputs.push && !inputs.dryRun) await fetchTags(ctx.repo)
-    const tags = await listTags(ctx.repo, tagGlob(inputs.tagTemplate), 'HEAD')
-    const latest = latestTaggedVersion(inputs.tagTemplate, tags)
+    const tags = await listTags(ctx.repo, tagGlob(inputs.tagTemplate, name), 'HEAD')
+    const latest = latestTaggedVersion(inputs.tagTemplate, tags, name)
     previous = latest?.version
     previousFrom = latest
       ? `tag ${latest.tag}, ${discovery.scm}`
-      : `no tag matching ${inputs.tagTemplate} is reachable from HEAD (${discovery.scm})`
+      : `no tag matching ${inputs.tagTemplate.replace('{name}', name)} is reachable from HEAD (${discovery.scm})`
   } else {
     if (inputs.tag && !inputs.commit) {
       throw new InputError(
@@ -110,19 +192,17 @@ export async function planVersion(ctx: PlanContext): Promise<Bump> {
     previousFrom = discovery.sources.length === 1 ? discovery.sources[0].file : `${discovery.sources.length} sources`
   }
   const version = targetVersion(previous, inputs, previousFrom)
-  return {
-    mode: tagOnly ? 'tag-only' : 'files',
+  const member: Member = {
+    dir,
+    name,
     previous,
     previousFrom,
     version,
-    tag: inputs.tag ? tagName(inputs.tagTemplate, version) : undefined,
+    tag: inputs.tag ? tagName(inputs.tagTemplate, version, name) : undefined,
     sources: discovery.sources,
-    followers: tagOnly ? [] : discovery.followers,
-    baseSha: '',
-    changed: [],
-    remoteMoved: false,
-    notes: discovery.notes
+    followers: tagOnly ? [] : discovery.followers
   }
+  return { member, notes: discovery.notes }
 }
 
 /**
@@ -132,10 +212,13 @@ export async function planVersion(ctx: PlanContext): Promise<Bump> {
  * window between check and push, and a bump saves a round trip to the remote. In tag-only mode
  * the remote's tags were fetched anyway, so the local check covers them.
  */
-export function remoteTagLookup(ctx: PlanContext, bump: Bump): Promise<string | undefined> | undefined {
-  if (!ctx.inputs.push || !bump.tag || !ctx.inputs.dryRun) return undefined
-  const ref = `refs/tags/${bump.tag}`
-  return lsRemote(ctx.repo, [ref]).then((refs) => refs.get(ref))
+export function remoteTagLookup(ctx: PlanContext, bump: Bump): Promise<Map<string, string>> | undefined {
+  const tags = tagsOf(bump)
+  if (!ctx.inputs.push || tags.length === 0 || !ctx.inputs.dryRun) return undefined
+  return lsRemote(
+    ctx.repo,
+    tags.map((tag) => `refs/tags/${tag}`)
+  )
 }
 
 /** planVersion and checkRefs in one go, for a bump redone after the remote moved. */
@@ -155,13 +238,18 @@ export async function planBump(ctx: Context, baseSha: string): Promise<Bump> {
 export async function checkRefs(
   ctx: Context,
   bump: Bump,
-  remoteTagRead: Promise<string | undefined> | undefined
+  remoteTagsRead: Promise<Map<string, string>> | undefined
 ): Promise<void> {
-  if (!bump.tag) return
+  const tags = tagsOf(bump)
+  if (tags.length === 0) return
   const { repo } = ctx
-  const tag = bump.tag
-  const [local, remoteTag] = await Promise.all([localTag(repo, tag, ctx.commonDir), remoteTagRead])
-  if (remoteTag) {
+  const [locals, remoteTags] = await Promise.all([
+    Promise.all(tags.map((tag) => localTag(repo, tag, ctx.commonDir))),
+    remoteTagsRead
+  ])
+  const onRemote = tags.find((tag) => remoteTags?.has(`refs/tags/${tag}`))
+  if (onRemote) {
+    const remoteTag = remoteTags?.get(`refs/tags/${onRemote}`) as string
     // Only now is the remote branch worth a look: has it commits this checkout lacks?
     const branchRef = `refs/heads/${ctx.branch}`
     const remoteBranch =
@@ -171,39 +259,63 @@ export async function checkRefs(
       remoteBranch !== bump.baseSha &&
       !(await isAncestor(repo, remoteBranch, bump.baseSha, { unknownIsFalse: true }))
     if (!bump.remoteMoved) {
-      throw new ActionError(`Tag ${tag} already exists on ${repo.remote} (${remoteTag.slice(0, 12)}).`, {
+      throw new ActionError(`Tag ${onRemote} already exists on ${repo.remote} (${remoteTag.slice(0, 12)}).`, {
         hint: 'bump to another version (e.g. a different `bump` kind or `version`), or delete the tag if it was pushed by mistake'
       })
     }
   }
-  if (local) {
-    throw new ActionError(`Tag ${tag} already exists in this checkout (${local.slice(0, 12)}).`, {
+  const index = locals.findIndex(Boolean)
+  if (index !== -1) {
+    const tag = tags[index]
+    throw new ActionError(`Tag ${tag} already exists in this checkout (${(locals[index] as string).slice(0, 12)}).`, {
       hint: `delete it (\`git tag -d ${tag}\`) if it is left over, or bump to another version`
     })
   }
 }
 
-/** What `{old}`, `{new}`, `{version}` and `{tag}` stand for in this bump's templates. */
-export function templateValues(bump: Bump): Templates {
-  return { old: bump.previous ?? '', new: bump.version, tag: bump.tag ?? '' }
+/**
+ * What `{old}`, `{new}`, `{version}`, `{tag}` and `{name}` stand for: one project's values, or
+ * for a bump of several (commit message, dispatch inputs) each project's, comma-separated.
+ */
+export function templateValues(bump: Bump | Member): Templates {
+  const members = 'members' in bump ? bump.members : [bump]
+  const join = (pick: (member: Member) => string): string => members.map(pick).join(', ')
+  return {
+    old: join((member) => member.previous ?? ''),
+    new: join((member) => member.version),
+    tag: join((member) => member.tag ?? ''),
+    name: join((member) => member.name)
+  }
+}
+
+/** The commit message; the default one names each project when there are several. */
+function commitMessage(ctx: Context, bump: Bump): string {
+  if (bump.members.length > 1 && ctx.inputs.commitMessage === DEFAULT_COMMIT_MESSAGE)
+    return `Bump versions: ${bump.members.map((member) => `${member.name || repoPath(ctx, member.dir)} ${member.previous ?? '(none)'} → ${member.version}`).join(', ')}`
+  return renderTemplate(ctx.inputs.commitMessage, templateValues(bump))
 }
 
 /** Writes the files, commits and tags: everything local. */
 export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
   const { inputs } = ctx
-  const values = templateValues(bump)
   if (bump.mode === 'files') {
-    const edited = [...bump.sources, ...bump.followers]
-    const originals = new Map(edited.map((source) => [source.path, readFileSync(source.path)]))
-    bump.changed = writeVersion(edited, bump.version)
-    for (const path of bump.changed) log.info(`Wrote ${bump.version} to ${repoPath(ctx, path)}`)
-    if (needsTheBackend(bump)) {
-      if (inputs.checkBuild)
-        await checkTheBackend(ctx, bump, async () => {
+    const edits = versionEdits(bump)
+    const originals = new Map(edits.map(({ source }) => [source.path, readFileSync(source.path)]))
+    bump.changed = writeVersions(edits)
+    for (const member of bump.members)
+      for (const path of bump.changed.filter((changed) =>
+        member.sources.concat(member.followers).some((source) => source.path === changed)
+      ))
+        log.info(`Wrote ${member.version} to ${repoPath(ctx, path)}`)
+    const asked = bump.members.filter(needsTheBackend)
+    if (asked.length > 0) {
+      if (inputs.checkBuild) {
+        const undo = async (): Promise<void> => {
           for (const path of bump.changed) writeFileSync(path, originals.get(path) as Buffer)
           bump.changed = []
-        })
-      else if (inputs.push)
+        }
+        for (const member of asked) await checkTheBackend(ctx, bump, member, undo)
+      } else if (inputs.push)
         log.info(
           'Note: the build backend was not asked which version it builds (`check-build: auto` keeps third-party code out of a step that can push); bump-and-release asks it in a job without credentials'
         )
@@ -212,18 +324,30 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
       await commitPaths(
         ctx.repo,
         bump.changed.map((path) => relative(ctx.projectDir, path)),
-        renderTemplate(inputs.commitMessage, values),
+        commitMessage(ctx, bump),
         ctx.identity
       )
     }
   }
-  if (bump.tag) {
-    const message = inputs.annotatedTag ? renderTemplate(inputs.tagMessage, values) : undefined
-    ;[, bump.commitSha] = await Promise.all([createTag(ctx.repo, bump.tag, ctx.identity, message), headSha(ctx)])
+  const tagged = bump.members.filter((member) => member.tag !== undefined)
+  if (tagged.length > 0) {
+    ;[, bump.commitSha] = await Promise.all([
+      Promise.all(
+        tagged.map((member) =>
+          createTag(
+            ctx.repo,
+            member.tag as string,
+            ctx.identity,
+            inputs.annotatedTag ? renderTemplate(inputs.tagMessage, templateValues(member)) : undefined
+          )
+        )
+      ),
+      headSha(ctx)
+    ])
     // In tag-only mode the tag is the version: the backend can be asked only once it exists.
     if (bump.mode === 'tag-only' && inputs.checkBuild) {
-      const tag = bump.tag
-      await checkTheBackend(ctx, bump, () => deleteLocalTag(ctx.repo, tag))
+      const [member] = bump.members
+      await checkTheBackend(ctx, bump, member, () => deleteLocalTag(ctx.repo, member.tag as string))
     }
   } else if (inputs.commit) {
     bump.commitSha = await headSha(ctx)
@@ -234,22 +358,25 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
  * A static `[project].version` in the project's pyproject.toml is what every backend builds
  * (PEP 621 forbids changing it), so asking costs time and proves nothing.
  */
-function needsTheBackend(bump: Bump): boolean {
-  return !bump.sources.some((source) => source.label === '[project].version' && source.file === 'pyproject.toml')
+function needsTheBackend(member: Member): boolean {
+  return !member.sources.some(
+    (source) => source.label === '[project].version' && source.path === join(member.dir, 'pyproject.toml')
+  )
 }
 
-/** Refuses the bump, after `undo`, when the backend would build another version. */
-async function checkTheBackend(ctx: Context, bump: Bump, undo: () => Promise<void>): Promise<void> {
-  const built = await versionTheBackendBuilds(ctx.repo, ctx.projectDir, ctx.inputs.python).catch(async (error) => {
+/** Refuses the bump, after `undo`, when the backend would build another version of `member`. */
+async function checkTheBackend(ctx: Context, bump: Bump, member: Member, undo: () => Promise<void>): Promise<void> {
+  const built = await versionTheBackendBuilds(ctx.repo, member.dir, ctx.inputs.python).catch(async (error) => {
     await undo()
     throw error
   })
-  if (built.version === bump.version) return
+  if (built.version === member.version) return
   await undo()
+  const which = bump.members.length > 1 ? ` of ${member.name || repoPath(ctx, member.dir)}` : ''
   throw new ActionError(
     bump.mode === 'files'
-      ? `The build backend would build ${built.version}, not ${bump.version}: the version it builds comes from somewhere this bump did not edit.`
-      : `The build backend would build ${built.version} from tag ${bump.tag}, not ${bump.version}.`,
+      ? `The build backend would build ${built.version}${which}, not ${member.version}: the version it builds comes from somewhere this bump did not edit.`
+      : `The build backend would build ${built.version} from tag ${member.tag}, not ${member.version}.`,
     {
       hint:
         bump.mode === 'files'
@@ -271,9 +398,13 @@ async function headSha(ctx: Context): Promise<string> {
  * version from those: a bump that read or made other tags would release a version the build
  * never produces.
  */
-function checkTagTemplateMatchesScm(tagTemplate: string, discovery: { scm?: string; scmTagMatch?: string }): void {
+function checkTagTemplateMatchesScm(
+  tagTemplate: string,
+  name: string,
+  discovery: { scm?: string; scmTagMatch?: string }
+): void {
   const match = discovery.scmTagMatch
-  if (!match || tagGlob(tagTemplate) === match) return
+  if (!match || tagGlob(tagTemplate, name) === match) return
   const template = /^[^*?[\]]*\*$/.test(match) ? `${match.slice(0, -1)}{version}` : undefined
   throw new InputError(
     'tag-template',

@@ -22,11 +22,13 @@ export interface Inputs {
   /** An explicit target version, normalized; undefined when `bump` is set. */
   version?: string
   workingDirectory: string
+  /** Projects (relative to working-directory) bumped together, each with its own version and tag; empty: working-directory's. */
+  packages: string[]
   files: ExtraFile[]
   commit: boolean
   commitMessage: string
   tag: boolean
-  /** The tag name with `{version}` in it, e.g. `v{version}`. */
+  /** The tag name with `{version}` (and, for several packages, `{name}`) in it, e.g. `v{version}`. */
   tagTemplate: string
   annotatedTag: boolean
   tagMessage: string
@@ -56,7 +58,7 @@ export interface Inputs {
 export const CHECK_BUILD_MODES = ['auto', 'true', 'false'] as const
 
 export const DEFAULT_COMMIT_MESSAGE = 'Bump version: {old} → {new}'
-const PLACEHOLDERS = ['{old}', '{new}', '{version}', '{tag}']
+const PLACEHOLDERS = ['{old}', '{new}', '{version}', '{tag}', '{name}']
 
 // A version that every accepted combination of bump kinds increases (release kinds, stable,
 // pre-release, post and dev alike), so a trial bump of it fails only for combinations uv refuses.
@@ -114,7 +116,7 @@ function getTemplate(name: string, defaultValue: string, allowed: readonly strin
   return value
 }
 
-function getTagTemplate(): string {
+function getTagTemplate(packages: readonly string[], tag: boolean): string {
   const template = getString('tag-template')
   // Empty means bare versions (1.2.3), as in publish-python: the reusable workflows pass one
   // `tag-prefix` to both, so both must read it the same way.
@@ -135,12 +137,25 @@ function getTagTemplate(): string {
       'use e.g. v{version} or shared-v{version}'
     )
   }
-  const problem = refNameProblem(chosen.replace('{version}', '1.0.0'))
+  const unknown = chosen.match(/\{[^{}]*\}/g)?.find((placeholder) => !['{version}', '{name}'].includes(placeholder))
+  if (unknown || chosen.split('{name}').length > 2)
+    throw new InputError(
+      name,
+      `"${chosen}" ${unknown ? `has the unknown placeholder ${unknown}` : 'contains {name} more than once'}`,
+      'use {version} once and, for several packages, {name} once: e.g. {name}-v{version}'
+    )
+  const problem = refNameProblem(chosen.replace('{version}', '1.0.0').replace('{name}', 'pkg'))
   if (problem)
     throw new InputError(
       name,
       `"${chosen}" ${problem}`,
       'use letters, digits, ".", "-", "_", "+" and "/" around {version}, e.g. v{version} or shared-v{version}'
+    )
+  if (tag && packages.length > 1 && !chosen.includes('{name}'))
+    throw new InputError(
+      'tag-template',
+      `"${chosen}" has no {name}, so the ${packages.length} packages in \`packages\` would get the same tag`,
+      'give each package its own tags, e.g. `tag-template: {name}-v{version}`'
     )
   return chosen
 }
@@ -207,7 +222,8 @@ export function getInputs(): Inputs {
   }
   const commit = getBoolean('commit', true)
   const tag = getBoolean('tag', true)
-  const tagTemplate = getTagTemplate()
+  const packages = getList('packages')
+  const tagTemplate = getTagTemplate(packages, tag)
   const email = getString('git-user-email', { default: '41898282+github-actions[bot]@users.noreply.github.com' })
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email))
     throw new InputError('git-user-email', `"${email}" is not an email address`, 'use e.g. ci@example.com')
@@ -256,6 +272,7 @@ export function getInputs(): Inputs {
     checkBuild: checkBuildMode === 'auto' ? !push : checkBuildMode === 'true',
     python: getString('python') || undefined,
     workingDirectory: getString('working-directory', { default: '.' }),
+    packages,
     files: getFiles(),
     commit,
     commitMessage: getTemplate('commit-message', DEFAULT_COMMIT_MESSAGE, PLACEHOLDERS),

@@ -10,21 +10,27 @@ import {
   type Context,
   applyBump,
   checkRefs,
+  describeMember,
   planVersion,
   remoteTagLookup,
   repoPath,
-  templateValues
+  tagsOf,
+  templateValues,
+  versionEdits
 } from './bump.ts'
 import type { Inputs } from './inputs.ts'
 import { type PushOutcome, pushWithRetry } from './push.ts'
 import { renderTemplate } from './plan.ts'
 
-function sourceLines(bump: Bump): string[] {
-  if (bump.mode === 'tag-only') return [`The version comes from git tags: ${bump.previousFrom}`]
-  return [
-    ...bump.sources.map((source) => `${describeSource(source)} = ${source.raw}`),
-    ...bump.followers.map((source) => `${describeSource(source)} = ${source.raw} (follows the version)`)
-  ]
+function sourceLines(ctx: Context, bump: Bump): string[] {
+  return bump.members.flatMap((member) => {
+    const of = bump.members.length > 1 ? `${member.name || repoPath(ctx, member.dir)}: ` : ''
+    if (bump.mode === 'tag-only') return [`${of}The version comes from git tags: ${member.previousFrom}`]
+    return [
+      ...member.sources.map((source) => `${of}${describeSource(source)} = ${source.raw}`),
+      ...member.followers.map((source) => `${of}${describeSource(source)} = ${source.raw} (follows the version)`)
+    ]
+  })
 }
 
 /**
@@ -102,9 +108,9 @@ async function readVersion(inputs: Inputs, repo: GitRepo, projectDir: string): P
       }
     )
   }
-  for (const line of sourceLines(bump)) log.info(line)
+  for (const line of sourceLines(ctx, bump)) log.info(line)
   for (const note of bump.notes) log.info(`Note: ${note}`)
-  log.info(`${bump.previous ?? '(none)'} -> ${bump.version}${bump.tag ? `, tag ${bump.tag}` : ''}`)
+  for (const member of bump.members) log.info(describeMember(member))
   return { ctx, bump }
 }
 
@@ -124,7 +130,7 @@ export async function run(inputs: Inputs): Promise<void> {
 
   if (inputs.dryRun) {
     if (bump.mode === 'files') {
-      const rendered = renderVersionEdits([...bump.sources, ...bump.followers], bump.version)
+      const rendered = renderVersionEdits(versionEdits(bump))
       bump.changed = [...rendered].filter(([, edit]) => edit.after !== edit.before).map(([path]) => path)
     }
     log.info(
@@ -139,7 +145,7 @@ export async function run(inputs: Inputs): Promise<void> {
   await log.group(bump.mode === 'files' ? 'Write, commit and tag' : 'Tag', () => applyBump(ctx, bump))
 
   const { outcome, bump: final } =
-    inputs.push && (bump.commitSha !== undefined || bump.tag !== undefined)
+    inputs.push && (bump.commitSha !== undefined || tagsOf(bump).length > 0)
       ? await log.group(`Push to ${repo.remote}`, () => pushWithRetry(ctx, bump))
       : { outcome: { pushed: false, attempts: 0 }, bump }
   // Outputs and the summary are written whether or not the dispatch works: the bump is pushed
@@ -147,13 +153,16 @@ export async function run(inputs: Inputs): Promise<void> {
   const dispatched = await startDispatch(ctx, final, outcome)
   await finish(ctx, final, { ...outcome, dryRun: false, dispatched })
   if (dispatched?.error) {
-    const pushedWhat = final.tag ? `tag ${final.tag}` : `${ctx.repo.remote}/${ctx.branch}`
+    const tags = tagsOf(final)
+    const pushedWhat = tags.length > 0 ? `tag ${tags.join(', ')}` : `${ctx.repo.remote}/${ctx.branch}`
     throw new ActionError(`The bump is pushed (${pushedWhat}), but ${describeError(dispatched.error)}`)
   }
 }
 
+/** The new tag; with several (or none), the branch, where every new tag points at its tip. */
 function dispatchRef(ctx: Context, bump: Bump): string {
-  return bump.tag ? `refs/tags/${bump.tag}` : `refs/heads/${ctx.branch}`
+  const tags = tagsOf(bump)
+  return tags.length === 1 ? `refs/tags/${tags[0]}` : `refs/heads/${ctx.branch}`
 }
 
 interface DispatchOutcome {
@@ -200,9 +209,21 @@ async function finish(
   outcome: PushOutcome & { dryRun: boolean; dispatched?: DispatchOutcome }
 ): Promise<void> {
   const changed = bump.changed.map((path) => repoPath(ctx, path)).sort()
-  log.setOutput('previous-version', bump.previous ?? '')
-  log.setOutput('version', bump.version)
-  log.setOutput('tag', bump.tag ?? '')
+  // One project: its versions and tag. Several: those three are empty (one value would be a
+  // guess); `versions` and `tags` hold each project's.
+  const single = bump.members.length === 1 ? bump.members[0] : undefined
+  log.setOutput('previous-version', single?.previous ?? '')
+  log.setOutput('version', single?.version ?? '')
+  log.setOutput('tag', single?.tag ?? '')
+  log.setOutput(
+    'versions',
+    JSON.stringify(
+      Object.fromEntries(
+        bump.members.map((member) => [member.name || repoPath(ctx, member.dir) || '.', member.version])
+      )
+    )
+  )
+  log.setOutput('tags', tagsOf(bump).join('\n'))
   log.setOutput('commit-sha', bump.commitSha ?? '')
   log.setOutput('changed-files', changed.join('\n'))
 
@@ -222,8 +243,13 @@ async function finish(
       table: {
         header: ['', ''],
         rows: [
-          ['Version', `${bump.previous ?? '(none)'} → **${bump.version}**`],
-          ['Tag', bump.tag ? `\`${bump.tag}\`` : 'none (`tag: false`)'],
+          ...bump.members.flatMap((member) => {
+            const of = bump.members.length > 1 ? ` (${member.name || repoPath(ctx, member.dir)})` : ''
+            return [
+              [`Version${of}`, `${member.previous ?? '(none)'} → **${member.version}**`],
+              [`Tag${of}`, member.tag ? `\`${member.tag}\`` : 'none (`tag: false`)']
+            ]
+          }),
           ['Commit', commit],
           ['Pushed', pushed],
           ...(outcome.dispatched
@@ -241,6 +267,6 @@ async function finish(
     },
     bump.mode === 'files'
       ? { heading: 'Files', list: changed.map((file) => `\`${file}\``) }
-      : { text: `The version comes from git tags (${bump.previousFrom}); no file was edited.` }
+      : { text: `The version comes from git tags (${bump.members[0].previousFrom}); no file was edited.` }
   ])
 }

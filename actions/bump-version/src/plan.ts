@@ -16,11 +16,13 @@ export interface Templates {
   old: string
   new: string
   tag: string
+  /** The project name (PEP 503), or the names of several, comma-separated. */
+  name: string
 }
 
-/** Fills `{old}`, `{new}`, `{version}` (= new) and `{tag}`. */
+/** Fills `{old}`, `{new}`, `{version}` (= new), `{tag}` and `{name}`. */
 export function renderTemplate(template: string, values: Templates): string {
-  return template.replace(/\{(old|new|version|tag)\}/g, (_, name: string) =>
+  return template.replace(/\{(old|new|version|tag|name)\}/g, (_, name: string) =>
     name === 'version' ? values.new : values[name as keyof Templates]
   )
 }
@@ -35,9 +37,9 @@ function bumpHint(specs: readonly BumpSpec[]): string {
   return 'choose other bump kinds, or set `version`'
 }
 
-/** The tag for `version`; refused, before anything is written, when it is no safe ref name. */
-export function tagName(template: string, version: string): string {
-  const tag = template.replace('{version}', version)
+/** The tag for `version` (of project `name`); refused, before anything is written, when it is no safe ref name. */
+export function tagName(template: string, version: string, name = ''): string {
+  const tag = template.replace('{version}', version).replace('{name}', name)
   const problem = refNameProblem(tag)
   if (problem)
     throw new ActionError(`The tag "${tag}" for version ${version} ${problem}.`, {
@@ -46,14 +48,14 @@ export function tagName(template: string, version: string): string {
   return tag
 }
 
-/** The glob `git tag --list` takes for a template: `v{version}` gives `v*`. */
-export function tagGlob(template: string): string {
-  return template.replace('{version}', '*')
+/** The glob `git tag --list` takes for a template (of project `name`): `v{version}` gives `v*`. */
+export function tagGlob(template: string, name = ''): string {
+  return template.replace('{version}', '*').replace('{name}', name)
 }
 
-/** The PEP 440 version inside a tag made from `template`, or undefined for other tags. */
-export function versionFromTag(template: string, tag: string): string | undefined {
-  const [before, after] = template.split('{version}').map(escapeRegExp)
+/** The PEP 440 version inside a tag made from `template` (of project `name`), or undefined for other tags. */
+export function versionFromTag(template: string, tag: string, name = ''): string | undefined {
+  const [before, after] = template.replace('{name}', name).split('{version}').map(escapeRegExp)
   const match = new RegExp(`^${before}(.+)${after}$`).exec(tag)
   if (!match) return undefined
   try {
@@ -66,11 +68,12 @@ export function versionFromTag(template: string, tag: string): string | undefine
 /** The highest version among `tags` made from `template`, with the tag that holds it. */
 export function latestTaggedVersion(
   template: string,
-  tags: readonly string[]
+  tags: readonly string[],
+  name = ''
 ): { version: string; tag: string } | undefined {
   let best: { version: string; tag: string } | undefined
   for (const tag of tags) {
-    const version = versionFromTag(template, tag)
+    const version = versionFromTag(template, tag, name)
     if (version !== undefined && (best === undefined || compareVersions(version, best.version) > 0))
       best = { version, tag }
   }

@@ -22,7 +22,7 @@ import {
 } from '@release/shared/git'
 import { compareVersions } from '@release/shared/pep440'
 import * as log from '@release/shared/workflow-commands'
-import { type Bump, type Context, applyBump, planBump } from './bump.ts'
+import { type Bump, type Context, applyBump, describeMember, planBump, tagsOf } from './bump.ts'
 import { tagGlob, versionFromTag } from './plan.ts'
 
 export interface PushOutcome {
@@ -41,13 +41,13 @@ function short(sha: string | undefined): string {
  */
 async function undoBump(ctx: Context, bump: Bump, original: string): Promise<string> {
   try {
-    if (bump.tag) await deleteLocalTag(ctx.repo, bump.tag)
+    for (const tag of tagsOf(bump)) await deleteLocalTag(ctx.repo, tag)
     if (bump.mode === 'files' && bump.commitSha && bump.commitSha !== bump.baseSha)
       await resetKeep(ctx.repo, bump.baseSha)
   } catch (error) {
     const left = [
       bump.mode === 'files' && bump.commitSha ? `the bump commit ${short(bump.commitSha)}` : '',
-      bump.tag ? `the tag ${bump.tag}` : ''
+      tagsOf(bump).length > 0 ? `the tags ${tagsOf(bump).join(', ')}` : ''
     ].filter(Boolean)
     return `undoing the bump failed (${describeError(error)}), so ${left.join(' and ')} may still be in this checkout`
   }
@@ -63,17 +63,17 @@ function rejections(result: PushResult): string {
     .join('; ')
 }
 
-/** What the remote holds for our branch and tag, to tell a half-known outcome apart. */
+/** What the remote holds for our branch and tags, to tell a half-known outcome apart. */
 async function remoteState(
   ctx: Context,
   branch: string,
-  bump: Bump
-): Promise<{ branchSha?: string; tagSha?: string } | undefined> {
+  tags: readonly string[]
+): Promise<{ branchSha?: string; tagShas: Map<string, string | undefined> } | undefined> {
   try {
-    const refs = await lsRemote(ctx.repo, [`refs/heads/${branch}`, ...(bump.tag ? [`refs/tags/${bump.tag}`] : [])])
+    const refs = await lsRemote(ctx.repo, [`refs/heads/${branch}`, ...tags.map((tag) => `refs/tags/${tag}`)])
     return {
       branchSha: refs.get(`refs/heads/${branch}`),
-      tagSha: bump.tag ? refs.get(`refs/tags/${bump.tag}`) : undefined
+      tagShas: new Map(tags.map((tag) => [tag, refs.get(`refs/tags/${tag}`)]))
     }
   } catch {
     return undefined
@@ -114,10 +114,8 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
   let includeBranch = true
 
   for (let attempt = 1; ; attempt++) {
-    const refspecs = [
-      ...(includeBranch ? [`HEAD:refs/heads/${branch}`] : []),
-      ...(bump.tag ? [`refs/tags/${bump.tag}`] : [])
-    ]
+    const tags = tagsOf(bump)
+    const refspecs = [...(includeBranch ? [`HEAD:refs/heads/${branch}`] : []), ...tags.map((tag) => `refs/tags/${tag}`)]
     const result = await pushAtomic(ctx.repo, refspecs)
     // "Up to date" for a ref we meant to create means the remote already had that exact object:
     // another run made a byte-identical bump (same tree, parent, identity and second). That is
@@ -139,26 +137,33 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
     if (!result.raced) {
       // Not a race: auth, network, a hook. An atomic push lands whole or not at all, but a
       // dropped connection can hide which; ask the remote rather than guess.
-      const [state, ourTag] = await Promise.all([
-        remoteState(ctx, branch, bump),
-        bump.tag ? localTag(ctx.repo, bump.tag, ctx.commonDir) : undefined
+      const [state, ourTags] = await Promise.all([
+        remoteState(ctx, branch, tags),
+        Promise.all(tags.map((tag) => localTag(ctx.repo, tag, ctx.commonDir)))
       ])
       const branchLanded = !includeBranch || (state?.branchSha !== undefined && state.branchSha === bump.commitSha)
       // A tag of that name may be another run's (in tag-only mode the branch "landed" long ago, so
       // the tag decides). ls-remote and rev-parse both name the object the ref points at (the tag
       // object of an annotated tag), so only the same object id means ours got there.
-      const tagLanded = !bump.tag || (state?.tagSha !== undefined && state.tagSha === ourTag)
-      if (state && branchLanded && tagLanded && (includeBranch || bump.tag)) {
+      const tagLanded = (tag: string, index: number): boolean =>
+        state?.tagShas.get(tag) !== undefined && state.tagShas.get(tag) === ourTags[index]
+      const tagsLanded = tags.every(tagLanded)
+      if (state && branchLanded && tagsLanded && (includeBranch || tags.length > 0)) {
         log.warning(
-          `git reported a failed push, but ${remote} has the bump (${branch} at ${short(state.branchSha)}${bump.tag ? `, tag ${bump.tag}` : ''}); treating it as pushed.`
+          `git reported a failed push, but ${remote} has the bump (${branch} at ${short(state.branchSha)}${tags.length ? `, tag ${tags.join(', ')}` : ''}); treating it as pushed.`
         )
         return { outcome: { pushed: true, attempts: attempt }, bump }
       }
-      const remoteTag = state?.tagSha
-        ? `a tag ${bump.tag} at ${short(state.tagSha)}${tagLanded ? '' : ' (not this run’s)'}`
-        : `no tag ${bump.tag}`
+      const remoteTags = tags
+        .map((tag, index) => {
+          const sha = state?.tagShas.get(tag)
+          return sha
+            ? `a tag ${tag} at ${short(sha)}${tagLanded(tag, index) ? '' : ' (not this run’s)'}`
+            : `no tag ${tag}`
+        })
+        .join(', ')
       const onRemote = state
-        ? `${remote} has ${branch} at ${short(state.branchSha)}${branchLanded ? '' : ' (not the bump commit)'}${bump.tag ? ` and ${remoteTag}` : ''}, so nothing was pushed`
+        ? `${remote} has ${branch} at ${short(state.branchSha)}${branchLanded ? '' : ' (not the bump commit)'}${tags.length ? ` and ${remoteTags}` : ''}, so nothing was pushed`
         : authFailure(result)
           ? `${remote} did not let git in, so nothing was pushed`
           : `What reached ${remote} could not be checked (the push is atomic: the commit and tag landed together or not at all), so the bump is left in this checkout`
@@ -178,7 +183,7 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
     if (bump.mode === 'tag-only') {
       // Fetched tags must not clash with ours, which never left (atomic push).
       if (attempt >= maxAttempts) throw await gaveUp()
-      if (bump.tag) await deleteLocalTag(ctx.repo, bump.tag)
+      for (const tag of tags) await deleteLocalTag(ctx.repo, tag)
       const remoteTip = await fetchBranch(ctx.repo, branch, { tags: true })
       const head = await revParse(ctx.repo, 'HEAD')
       if (await isAncestor(ctx.repo, head, remoteTip)) includeBranch = false
@@ -203,11 +208,16 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
     if (await isAncestor(ctx.repo, remoteTip, bump.baseSha)) {
       // The branch brought nothing new: what the push ran into is the tag, or a concurrent push
       // that lost a lock race and changed nothing.
-      const tagRef = `refs/tags/${bump.tag}`
-      const remoteTag = bump.tag ? (await lsRemote(ctx.repo, [tagRef])).get(tagRef) : undefined
-      if (remoteTag) {
+      const remoteTags = tags.length
+        ? await lsRemote(
+            ctx.repo,
+            tags.map((tag) => `refs/tags/${tag}`)
+          )
+        : new Map()
+      const taken = tags.find((tag) => remoteTags.has(`refs/tags/${tag}`))
+      if (taken) {
         throw new ActionError(
-          `Tag ${bump.tag} already exists on ${remote} (${short(remoteTag)}). Nothing was pushed, and ${await undoBump(ctx, bump, first.baseSha)}.`,
+          `Tag ${taken} already exists on ${remote} (${short(remoteTags.get(`refs/tags/${taken}`))}). Nothing was pushed, and ${await undoBump(ctx, bump, first.baseSha)}.`,
           {
             hint: 'bump to another version (e.g. a different `bump` kind or `version`), or delete the tag if it was pushed by mistake'
           }
@@ -233,10 +243,11 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
  */
 async function releasedMeanwhile(ctx: Context, bump: Bump, head: string): Promise<string | undefined> {
   const template = ctx.inputs.tagTemplate
-  for (const tag of await tagsPointingAt(ctx.repo, head, tagGlob(template))) {
-    const version = versionFromTag(template, tag)
-    if (version !== undefined && (bump.previous === undefined || compareVersions(version, bump.previous) > 0))
-      return tag
+  // Tag-only bumps have one member (planVersion refuses more).
+  const [{ name, previous }] = bump.members
+  for (const tag of await tagsPointingAt(ctx.repo, head, tagGlob(template, name))) {
+    const version = versionFromTag(template, tag, name)
+    if (version !== undefined && (previous === undefined || compareVersions(version, previous) > 0)) return tag
   }
   return undefined
 }
@@ -262,13 +273,11 @@ async function redo<T>(ctx: Context, remoteTip: string, step: () => Promise<T>):
 async function moveOnto(ctx: Context, bump: Bump, remoteTip: string, original: string): Promise<Bump> {
   if (!(await isAncestor(ctx.repo, bump.baseSha, remoteTip)))
     throw diverged(ctx, remoteTip, await undoBump(ctx, bump, original))
-  // Our tag never left (atomic push); the next attempt tags afresh.
-  if (bump.tag) await deleteLocalTag(ctx.repo, bump.tag)
+  // Our tags never left (atomic push); the next attempt tags afresh.
+  for (const tag of tagsOf(bump)) await deleteLocalTag(ctx.repo, tag)
   await resetKeep(ctx.repo, remoteTip)
   const next = await redo(ctx, remoteTip, () => planBump(ctx, remoteTip))
-  log.info(
-    `${ctx.branch} is now at ${short(remoteTip)}: ${next.previous ?? '(none)'} -> ${next.version}${next.tag ? `, tag ${next.tag}` : ''}`
-  )
+  log.info(`${ctx.branch} is now at ${short(remoteTip)}: ${next.members.map(describeMember).join('; ')}`)
   return next
 }
 

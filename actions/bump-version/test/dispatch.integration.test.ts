@@ -178,7 +178,7 @@ describe('dispatch-workflow', () => {
     ],
     [
       { ...DISPATCH, 'dispatch-inputs': 'v={nope}' },
-      'Input `dispatch-inputs`: the placeholder {nope} is not known; use {old}, {new}, {version}, {tag}.'
+      'Input `dispatch-inputs`: the placeholder {nope} is not known; use {old}, {new}, {version}, {tag}, {name}.'
     ]
   ])('refuses %j before touching anything', async (inputs, message) => {
     const box = await newBox()

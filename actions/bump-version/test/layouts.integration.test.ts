@@ -289,9 +289,12 @@ describe.each(LAYOUTS)('$name', (layout) => {
       'previous-version': layout.previous,
       version: layout.next,
       tag,
+      tags: tag,
+      versions: result.outputs['versions'],
       'commit-sha': result.outputs['commit-sha'],
       'changed-files': layout.tagOnly ? '' : changed.join('\n')
     })
+    expect(Object.values(JSON.parse(result.outputs['versions']) as Record<string, string>)).toEqual([layout.next])
     expect(result.outputs['changed-files'].split('\n').every((path) => !path || path.startsWith(prefix))).toBe(true)
     expect(built).toBe(layout.next)
 

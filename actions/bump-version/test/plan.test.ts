@@ -17,9 +17,10 @@ describe('templates and tags', () => {
   it.each([
     ['Bump version: {old} → {new}', 'Bump version: 1.2.3 → 1.3.0'],
     ['release {version} ({tag}), was {old}', 'release 1.3.0 (v1.3.0), was 1.2.3'],
+    ['{name} {version}', 'pkg 1.3.0'],
     ['no placeholders', 'no placeholders']
   ])('%s', (template, expected) => {
-    expect(renderTemplate(template, { old: '1.2.3', new: '1.3.0', tag: 'v1.3.0' })).toBe(expected)
+    expect(renderTemplate(template, { old: '1.2.3', new: '1.3.0', tag: 'v1.3.0', name: 'pkg' })).toBe(expected)
   })
 
   it('reads versions back out of tags made from a template, ignoring other tags', () => {
@@ -73,6 +74,7 @@ describe('inputs', () => {
       bump: ['patch'],
       version: undefined,
       workingDirectory: '.',
+      packages: [],
       files: [],
       commit: true,
       checkBuild: false,

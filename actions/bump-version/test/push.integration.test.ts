@@ -330,6 +330,8 @@ describe('push failures and options', () => {
       'previous-version': '1.2.3',
       version: '2.0.0',
       tag: 'v2.0.0',
+      tags: 'v2.0.0',
+      versions: '{"pkg":"2.0.0"}',
       'commit-sha': '',
       'changed-files': 'pyproject.toml\nsrc/pkg/__init__.py'
     })

@@ -79,7 +79,7 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
   [
     'an unknown placeholder',
     { bump: 'patch', 'commit-message': 'Release {verison}' },
-    'Input `commit-message`: the placeholder {verison} is not known; use {old}, {new}, {version}, {tag}.'
+    'Input `commit-message`: the placeholder {verison} is not known; use {old}, {new}, {version}, {tag}, {name}.'
   ],
   [
     'a files pattern without {version}',

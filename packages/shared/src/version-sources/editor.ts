@@ -35,29 +35,41 @@ export function applyEdits(text: string, edits: readonly TokenEdit[], file = 'fi
   return result
 }
 
-/** Each file's new text with `version` in every source, without writing anything. */
+/** Each file's new text with each source's version in it, without writing anything. */
 export function renderVersionEdits(
-  sources: readonly VersionSource[],
-  version: string
+  edits: readonly { source: VersionSource; version: string }[]
 ): Map<string, { before: string; after: string }> {
-  const byPath = new Map<string, VersionSource[]>()
-  for (const source of sources) byPath.set(source.path, [...(byPath.get(source.path) ?? []), source])
+  const byPath = new Map<string, { source: VersionSource; version: string }[]>()
+  for (const edit of edits) byPath.set(edit.source.path, [...(byPath.get(edit.source.path) ?? []), edit])
   const rendered = new Map<string, { before: string; after: string }>()
-  for (const [path, fileSources] of byPath) {
+  for (const [path, fileEdits] of byPath) {
     const before = readFileSync(path, 'utf8')
-    const edits = fileSources.map((s) => ({ start: s.start, end: s.end, expected: s.raw, replacement: version }))
-    rendered.set(path, { before, after: applyEdits(before, edits, fileSources[0].file) })
+    const tokens = fileEdits.map(({ source, version }) => ({
+      start: source.start,
+      end: source.end,
+      expected: source.raw,
+      replacement: version
+    }))
+    rendered.set(path, { before, after: applyEdits(before, tokens, fileEdits[0].source.file) })
   }
   return rendered
 }
 
-/** Writes `version` into every source; returns the paths whose content changed. */
-export function writeVersion(sources: readonly VersionSource[], version: string): string[] {
+/**
+ * Writes each source's version (one file may hold several projects' versions, as a workspace's
+ * uv.lock does); returns the paths whose content changed.
+ */
+export function writeVersions(edits: readonly { source: VersionSource; version: string }[]): string[] {
   const changed: string[] = []
-  for (const [path, { before, after }] of renderVersionEdits(sources, version)) {
+  for (const [path, { before, after }] of renderVersionEdits(edits)) {
     if (after === before) continue
     writeFileSync(path, after, 'utf8')
     changed.push(path)
   }
   return changed
+}
+
+/** Writes `version` into every source; returns the paths whose content changed. */
+export function writeVersion(sources: readonly VersionSource[], version: string): string[] {
+  return writeVersions(sources.map((source) => ({ source, version })))
 }
