@@ -18,6 +18,7 @@ import {
 import { jwtClaims } from '../src/github-oidc.ts'
 import { foreignWorkflowRepository, mintTrustedPublishingToken } from '../src/python/trusted-publishing.ts'
 import { topLevelModules, wheelImportNames, zipEntryNames } from '../src/python/wheel-contents.ts'
+import { requiredProjects } from '../src/python/core-metadata.ts'
 import { containsSecret, resetSecretsForTests } from '../src/secrets.ts'
 
 // The zip is written with the standard library only, so any python3 does (no .venv in the fast tier).
@@ -387,5 +388,20 @@ describe('wheel contents', () => {
     expect(await wheelImportNames(wheel, 'Acme.Widgets')).toEqual(['acme_widgets'])
     expect(await wheelImportNames(wheel, 'something-else')).toEqual(['acme_widgets', 'helper'])
     expect(await sha256File(wheel)).toMatch(/^[0-9a-f]{64}$/)
+  })
+})
+
+describe('requiredProjects', () => {
+  it('names the projects of Requires-Dist, normalized, leaving out extras and the description', () => {
+    const metadata = [
+      'Metadata-Version: 2.4',
+      'Name: orb-models',
+      'Requires-Dist: Orb_Common>=1.2',
+      'Requires-Dist: pydantic[email] (>=2) ; python_version >= "3.9"',
+      'Requires-Dist: pytest ; extra == "test"',
+      '',
+      'Requires-Dist: not-a-header'
+    ].join('\n')
+    expect(requiredProjects(metadata)).toEqual(['orb-common', 'pydantic'])
   })
 })

@@ -35,14 +35,18 @@ function paxPath(data: Buffer): string | undefined {
   return found
 }
 
-/**
- * A fingerprint of a .tar.gz sdist's members: each member's path, kind and the sha256 of its
- * content (or its link target), sorted by path. Two sdists with the same fingerprint hold the
- * same files with the same contents. Throws on an archive it cannot read.
- */
-export function sdistFingerprint(gzipped: Buffer): string {
-  const tar = gunzipSync(gzipped)
-  const members: string[] = []
+interface TarMember {
+  /** Without a trailing slash. */
+  name: string
+  /** The ustar type flag: '0' file, '5' directory, '1'/'2' links. */
+  type: string
+  data: Buffer
+  /** The link target of a link. */
+  link: string
+}
+
+/** The members of a tar archive, with pax and GNU long names resolved. */
+function* tarMembers(tar: Buffer): Generator<TarMember> {
   let longName: string | undefined
   for (let at = 0; at + BLOCK <= tar.length;) {
     const header = tar.subarray(at, at + BLOCK)
@@ -63,14 +67,37 @@ export function sdistFingerprint(gzipped: Buffer): string {
     const prefix = field(header, 345, 155)
     const name = longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100))
     longName = undefined
+    yield {
+      name: name.replace(/\/$/, ''),
+      type: type === '\0' || type === '7' ? '0' : type,
+      data,
+      link: field(header, 157, 100)
+    }
+  }
+}
+
+/**
+ * A fingerprint of a .tar.gz sdist's members: each member's path, kind and the sha256 of its
+ * content (or its link target), sorted by path. Two sdists with the same fingerprint hold the
+ * same files with the same contents. Throws on an archive it cannot read.
+ */
+export function sdistFingerprint(gzipped: Buffer): string {
+  const members: string[] = []
+  for (const member of tarMembers(gunzipSync(gzipped))) {
     const content =
-      type === '0' || type === '\0' || type === '7'
-        ? createHash('sha256').update(data).digest('hex')
-        : type === '1' || type === '2'
-          ? `-> ${field(header, 157, 100)}`
+      member.type === '0'
+        ? createHash('sha256').update(member.data).digest('hex')
+        : member.type === '1' || member.type === '2'
+          ? `-> ${member.link}`
           : ''
-    const kind = type === '\0' || type === '7' ? '0' : type
-    members.push(`${name.replace(/\/$/, '')}\t${kind}\t${content}`)
+    members.push(`${member.name}\t${member.type}\t${content}`)
   }
   return members.sort().join('\n')
+}
+
+/** The sdist's core metadata (`<name>-<version>/PKG-INFO`), or undefined when it has none. */
+export function sdistPkgInfo(gzipped: Buffer): string | undefined {
+  for (const member of tarMembers(gunzipSync(gzipped)))
+    if (member.type === '0' && /^[^/]+\/PKG-INFO$/.test(member.name)) return member.data.toString('utf8')
+  return undefined
 }
