@@ -29,7 +29,8 @@ import { readProjectName } from '@release/shared/python/project-name'
 import * as log from '@release/shared/workflow-commands'
 import { versionTheBackendBuilds } from './backend-check.ts'
 import { DEFAULT_COMMIT_MESSAGE, type Inputs } from './inputs.ts'
-import { type Templates, latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion } from './plan.ts'
+import { tagGlob } from '@release/shared/tag-template'
+import { type Templates, latestTaggedVersion, renderTemplate, tagName, targetVersion } from './plan.ts'
 
 export interface Context {
   inputs: Inputs

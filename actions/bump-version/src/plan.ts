@@ -1,15 +1,8 @@
 // The pure part of a bump: from what the sources (or tags) say and the inputs, the new version,
 // the tag name and the messages. No git, no files: table-driven tests cover it directly.
 import { ActionError, InputError } from '@release/shared/errors'
-import { escapeRegExp } from '@release/shared/version-sources/plain-file'
-import {
-  type BumpSpec,
-  VersionError,
-  bumpKindOf,
-  bumpVersion,
-  compareVersions,
-  normalizeVersion
-} from '@release/shared/pep440'
+import { versionFromTag } from '@release/shared/tag-template'
+import { type BumpSpec, VersionError, bumpKindOf, bumpVersion, compareVersions } from '@release/shared/pep440'
 import { refNameProblem } from '@release/shared/git-refs'
 
 export interface Templates {
@@ -46,23 +39,6 @@ export function tagName(template: string, version: string, name = ''): string {
       hint: 'choose a version without an epoch (`N!`), or set `tag: false`'
     })
   return tag
-}
-
-/** The glob `git tag --list` takes for a template (of project `name`): `v{version}` gives `v*`. */
-export function tagGlob(template: string, name = ''): string {
-  return template.replace('{version}', '*').replace('{name}', name)
-}
-
-/** The PEP 440 version inside a tag made from `template` (of project `name`), or undefined for other tags. */
-export function versionFromTag(template: string, tag: string, name = ''): string | undefined {
-  const [before, after] = template.replace('{name}', name).split('{version}').map(escapeRegExp)
-  const match = new RegExp(`^${before}(.+)${after}$`).exec(tag)
-  if (!match) return undefined
-  try {
-    return normalizeVersion(match[1])
-  } catch {
-    return undefined
-  }
 }
 
 /** The highest version among `tags` made from `template`, with the tag that holds it. */

@@ -23,7 +23,7 @@ import {
 import { compareVersions } from '@release/shared/pep440'
 import * as log from '@release/shared/workflow-commands'
 import { type Bump, type Context, applyBump, describeMember, planBump, tagsOf } from './bump.ts'
-import { tagGlob, versionFromTag } from './plan.ts'
+import { tagGlob, versionFromTag } from '@release/shared/tag-template'
 
 export interface PushOutcome {
   pushed: boolean

@@ -4,7 +4,8 @@ import { parsePushPorcelain, tokenAuthEnv } from '@release/shared/git'
 import { BUMP_KINDS, type BumpKind, bumpVersion } from '@release/shared/pep440'
 import { resetSecretsForTests } from '@release/shared/secrets'
 import { getInputs } from '../src/inputs.ts'
-import { latestTaggedVersion, renderTemplate, tagGlob, tagName, targetVersion, versionFromTag } from '../src/plan.ts'
+import { tagGlob, versionFromTag } from '@release/shared/tag-template'
+import { latestTaggedVersion, renderTemplate, tagName, targetVersion } from '../src/plan.ts'
 import { inputEnv, restoreEnvAfterEach, setInputs } from '../../../test/harness/inputs.ts'
 
 beforeEach(() => {
