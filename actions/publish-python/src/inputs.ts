@@ -64,6 +64,11 @@ export interface Inputs {
   /** Normalized; undefined: from the tag in GITHUB_REF, if any. */
   expectedVersion?: string
   tagPrefix: string
+  /**
+   * Set when each package has its own tags (`{name}` in `tag-template`): the run publishes the
+   * packages the tag (or the tags on HEAD) names, each gated against its own version.
+   */
+  tagTemplate?: string
   allowLocalVersion: boolean
   target: Target
   existing: ExistingMode
@@ -214,6 +219,47 @@ function getTagPrefix(): string {
   return value
 }
 
+/**
+ * `tag-template` as bump-version takes it. With `{name}` it selects packages by their tags;
+ * without, it is a tag prefix written as a template (`shared-v{version}`).
+ */
+function getTagTemplate(expectedVersion: string | undefined): { tagPrefix: string; tagTemplate?: string } {
+  const template = getString('tag-template')
+  const prefix = getTagPrefix()
+  if (!template) return { tagPrefix: prefix }
+  if (prefix !== 'v')
+    throw new InputError(
+      'tag-template',
+      'is set together with a non-default `tag-prefix`',
+      'set only one: `tag-template` (e.g. `{name}-v{version}`) or `tag-prefix`'
+    )
+  const unknown = template.match(/\{[^{}]*\}/g)?.find((placeholder) => !['{version}', '{name}'].includes(placeholder))
+  if (unknown || template.split('{version}').length !== 2 || template.split('{name}').length > 2)
+    throw new InputError(
+      'tag-template',
+      `"${template}" ${unknown ? `has the unknown placeholder ${unknown}` : 'must contain {version} once and {name} at most once'}`,
+      'use e.g. {name}-v{version} (one tag series per package) or shared-v{version}'
+    )
+  const problem = refNameProblem(template.replace('{version}', '1.0.0').replace('{name}', 'pkg'))
+  if (problem) throw new InputError('tag-template', `"${template}" ${problem}`, 'use e.g. {name}-v{version}')
+  if (!template.includes('{name}')) {
+    if (!template.endsWith('{version}'))
+      throw new InputError(
+        'tag-template',
+        `"${template}" has text after {version}`,
+        'use tags that end with the version, e.g. shared-v{version}'
+      )
+    return { tagPrefix: template.slice(0, -'{version}'.length) }
+  }
+  if (expectedVersion !== undefined)
+    throw new InputError(
+      'expected-version',
+      'is set while `tag-template` gives each package its own version',
+      'leave `expected-version` empty: each package is gated against the version in its own tag'
+    )
+  return { tagPrefix: prefix, tagTemplate: template }
+}
+
 function getImportNames(): string[] {
   const names = getList('import-name')
   const bad = names.find((name) => !PYTHON_IDENTIFIER.test(name))
@@ -246,6 +292,7 @@ export function getInputs(): Inputs {
       'add wheel to `dist-types` or use verify: index'
     )
   }
+  const expectedVersion = getExpectedVersion()
   return {
     workingDirectory: getString('working-directory', { default: '.' }),
     packages: packages.length > 0 ? packages : ['.'],
@@ -256,8 +303,8 @@ export function getInputs(): Inputs {
     clean: getBoolean('clean', true),
     distTypes,
     check: getBoolean('check', true),
-    expectedVersion: getExpectedVersion(),
-    tagPrefix: getTagPrefix(),
+    expectedVersion,
+    ...getTagTemplate(expectedVersion),
     allowLocalVersion: getBoolean('allow-local-version', false),
     target: getTarget(dryRun),
     existing: getEnum('existing', EXISTING_MODES, 'skip-identical'),

@@ -1,15 +1,17 @@
 import { relative, resolve } from 'node:path'
 import { ActionError } from '@release/shared/errors'
 import { inputDirectory, inputFile } from '@release/shared/paths'
+import { readProjectName } from '@release/shared/python/project-name'
 import { RetryDeadlineError, logRetry } from '@release/shared/retry'
 import * as log from '@release/shared/workflow-commands'
 import { type Project, buildProjects } from './build.ts'
 import { checkDists } from './check.ts'
 import { type Dist, describeDists, distsInDirectory } from './dists.ts'
 import { type IndexReader, assertUploadable, compareWithIndex } from './existing.ts'
-import { expectedVersion, gateVersion } from './gate.ts'
+import { type ExpectedVersion, expectedVersion, gateVersion } from './gate.ts'
 import type { Inputs } from './inputs.ts'
-import { type Outcome, setOutputs, writeSummary } from './report.ts'
+import { dependencyOrder, taggedReleases } from './releases.ts'
+import { type Outcome, type Release, setOutputs, writeSummary } from './report.ts'
 import { type ResolvedTarget, resolveTarget } from './target.ts'
 import { type Toolchain, resolveToolchain } from '@release/shared/python/toolchain'
 import { uploadDists } from './upload.ts'
@@ -55,8 +57,9 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
     inputs.workingDirectory,
     'the directory of the Python project (or of the projects in `packages`), relative to the workspace'
   )
-  // A tag that names no version fails before anything is built.
-  const expected = expectedVersion(inputs.expectedVersion, inputs.tagPrefix)
+  // A tag that names no version fails before anything is built. With one tag series per
+  // package the tags (and so the packages to publish) are read below.
+  const expected = inputs.tagTemplate ? undefined : expectedVersion(inputs.expectedVersion, inputs.tagPrefix)
 
   // CodeArtifact's STS and token calls run while tools are probed and projects build; a failure
   // is reported when the target is needed (the handler below only keeps Node from calling an
@@ -78,6 +81,7 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
     return tools
   })
 
+  let tagged: Map<string, ExpectedVersion> | undefined
   const paths = inputs.packagesDir
     ? await phase('Distributions', async () => {
         // Read only, so an artifact downloaded to RUNNER_TEMP will do.
@@ -87,10 +91,20 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
         return files
       })
     : await phase('Build', async () => {
-        const projects: Project[] = inputs.packages.map((dir) => ({
+        let projects: Project[] = inputs.packages.map((dir) => ({
           dir: inputDirectory('packages', resolve(workDir, dir), 'project directories relative to `working-directory`'),
           label: relative(process.cwd(), resolve(workDir, dir)) || '.'
         }))
+        if (inputs.tagTemplate) {
+          const named = projects.map((project) => ({ ...project, name: projectNameOf(project) }))
+          tagged = await taggedReleases(
+            inputs.tagTemplate,
+            named.map((project) => project.name),
+            workDir
+          )
+          for (const [name, { version, source }] of tagged) log.info(`${name} ${version} (${source})`)
+          projects = named.filter((project) => tagged?.has(project.name))
+        }
         const results = await buildProjects(projects, toolchain, {
           isolation: inputs.buildIsolation,
           clean: inputs.clean,
@@ -98,20 +112,43 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
         })
         return results.flatMap((result) => result.files)
       })
-  const dists: Dist[] = await describeDists(paths)
+  let dists: Dist[] = await describeDists(paths)
+  if (inputs.tagTemplate && inputs.packagesDir) {
+    // Prebuilt files of every package (a monorepo's build job): only the tagged ones go out.
+    tagged = await taggedReleases(inputs.tagTemplate, [...new Set(dists.map((dist) => dist.project))], workDir)
+    for (const [name, { version, source }] of tagged) log.info(`${name} ${version} (${source})`)
+    const untagged = [...new Set(dists.filter((dist) => !tagged?.has(dist.project)).map((dist) => dist.project))]
+    if (untagged.length > 0) log.info(`Not tagged at this commit, so not published: ${untagged.join(', ')}`)
+    dists = dists.filter((dist) => tagged?.has(dist.project))
+  }
   outcome.dists = dists
 
-  const version = await phase('Version gate', async () => {
+  const releases = await phase('Version gate', async () => {
     for (const dist of dists) log.info(`${dist.file}  ${dist.size} bytes  sha256 ${dist.sha256}`)
-    const gated = gateVersion(dists, expected, inputs.allowLocalVersion)
-    log.info(
-      expected
-        ? `Version ${gated} matches ${expected.source}`
-        : `Version ${gated} (no tag in GITHUB_REF and no \`expected-version\`: not compared)`
-    )
-    return gated
+    if (!tagged) {
+      const version = gateVersion(dists, expected, inputs.allowLocalVersion)
+      log.info(
+        expected
+          ? `Version ${version} matches ${expected.source}`
+          : `Version ${version} (no tag in GITHUB_REF and no \`expected-version\`: not compared)`
+      )
+      return [{ version, dists }]
+    }
+    const groups = new Map<string, Dist[]>()
+    for (const dist of dists) groups.set(dist.project, [...(groups.get(dist.project) ?? []), dist])
+    const order = await dependencyOrder(groups)
+    if (order.length > 1) log.info(`Published in dependency order: ${order.join(', ')}`)
+    return order.map((project) => {
+      const group = groups.get(project) as Dist[]
+      const want = tagged?.get(project) as ExpectedVersion
+      const version = gateVersion(group, want, inputs.allowLocalVersion)
+      log.info(`${project} ${version} matches ${want.source}`)
+      return { version, dists: group }
+    })
   })
-  outcome.version = version
+  outcome.releases = releases
+  // Files in upload order: dependencies' first.
+  outcome.dists = dists = releases.flatMap((release) => release.dists)
 
   if (inputs.check)
     await phase('twine check --strict', () => checkDists(toolchain.twine as NonNullable<Toolchain['twine']>, dists))
@@ -131,8 +168,51 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
     deadlineMs: inputs.retryTimeoutMs,
     onRetry: logRetry
   }
+  const listed: string[] = []
+  for (const release of releases) {
+    const verification = await publishRelease(release, {
+      inputs,
+      outcome,
+      target,
+      reader,
+      toolchain,
+      several: releases.length > 1
+    })
+    if (verification) listed.push(verification)
+  }
+  if (inputs.verify === 'install' && !inputs.dryRun)
+    outcome.verification = await phase('Verify: install', () =>
+      verifyInstall(releases, target, toolchain, inputs.importNames, inputs.retryTimeoutMs)
+    )
+  else if (listed.length > 0) outcome.verification = listed.join(' ')
+}
 
-  const comparison = await phase(`Compare with ${target.indexUrl}`, async () => {
+/** One project's name for its tags; a name only the build would tell cannot select by tag. */
+function projectNameOf(project: Project): string {
+  const name = readProjectName(project.dir)
+  if (name === undefined)
+    throw new ActionError(`No project name found in ${project.label} to match against \`tag-template\`.`, {
+      hint: 'state it in pyproject.toml (`[project] name`), setup.cfg (`[metadata] name`) or as a literal `name=` in setup.py'
+    })
+  return name
+}
+
+interface ReleaseContext {
+  inputs: Inputs
+  outcome: Outcome
+  target: ResolvedTarget
+  reader: IndexReader
+  toolchain: Toolchain
+  /** Several releases in this run: phases name the project. */
+  several: boolean
+}
+
+/** Compares one version's files with the index, uploads what is missing and checks it is listed; returns the verification line. */
+async function publishRelease(release: Release, context: ReleaseContext): Promise<string | undefined> {
+  const { inputs, outcome, target, reader, toolchain } = context
+  const { version, dists } = release
+  const of = context.several ? ` (${dists[0]?.project} ${version})` : ''
+  const comparison = await phase(`Compare with ${target.indexUrl}${of}`, async () => {
     log.info(`Target: ${target.description}`)
     const result = await compareWithIndex(dists, reader).catch((error: unknown) => {
       if (!(error instanceof RetryDeadlineError)) throw error
@@ -159,12 +239,12 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
     for (const dist of comparison.missing) outcome.status.set(dist, 'dry run: would upload')
     for (const dist of comparison.identical) outcome.status.set(dist, 'dry run: already on the index')
     log.info(`Dry run: would upload ${comparison.missing.length} files to ${target.uploadUrl}; nothing was uploaded.`)
-    return
+    return undefined
   }
 
   for (const dist of comparison.identical) outcome.status.set(dist, 'skipped (identical file already on the index)')
   if (comparison.missing.length > 0) {
-    await phase(`Upload to ${target.uploadUrl}`, async () =>
+    await phase(`Upload to ${target.uploadUrl}${of}`, async () =>
       uploadDists(comparison.missing, {
         uploader: inputs.uploader,
         toolchain,
@@ -178,14 +258,10 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
       })
     )
   } else {
-    log.info('Every file is already on the index: nothing to upload.')
+    log.info(`Every file${of} is already on the index: nothing to upload.`)
   }
 
-  if (inputs.verify !== 'none') {
-    outcome.verification = await phase('Verify', async () => {
-      const listed = await verifyListed(dists, version, target, reader)
-      if (inputs.verify !== 'install') return listed
-      return verifyInstall(dists, version, target, toolchain, inputs.importNames, inputs.retryTimeoutMs)
-    })
-  }
+  if (inputs.verify === 'none') return undefined
+  // Each release is listed before the next is uploaded; installs are checked once all are up.
+  return phase(`Verify${of}`, () => verifyListed(dists, version, target, reader))
 }

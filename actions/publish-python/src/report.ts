@@ -13,8 +13,15 @@ export type FileStatus =
   | 'dry run: already on the index'
   | 'not uploaded'
 
+/** One version of one project (or, without per-package tags, of every project built). */
+export interface Release {
+  version: string
+  dists: readonly Dist[]
+}
+
 export interface Outcome {
-  version?: string
+  /** Gated, in upload order (dependencies first). */
+  releases?: readonly Release[]
   dists: readonly Dist[]
   status: Map<Dist, FileStatus>
   target?: ResolvedTarget
@@ -32,8 +39,15 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }
 
-export function installCommands(projects: readonly string[], version: string, target: ResolvedTarget): string[] {
-  const requirements = projects.map((project) => `${project}==${version}`).join(' ')
+/** `project==version` for each project of each release. */
+function pins(releases: readonly Release[]): string[] {
+  return releases.flatMap((release) =>
+    [...new Set(release.dists.map((dist) => dist.project))].map((project) => `${project}==${release.version}`)
+  )
+}
+
+export function installCommands(pinned: readonly string[], target: ResolvedTarget): string[] {
+  const requirements = pinned.join(' ')
   if (target.indexUrl === PYPI_INDEX)
     return [`pip install ${requirements}`, `uv add ${requirements}`, `poetry add ${requirements}`]
   const name = target.kind.startsWith('codeartifact') ? 'codeartifact' : 'private'
@@ -49,7 +63,10 @@ export function installCommands(projects: readonly string[], version: string, ta
 export function setOutputs(outcome: Outcome): void {
   const withStatus = (status: (s: FileStatus | undefined) => boolean): string[] =>
     outcome.dists.filter((dist) => status(outcome.status.get(dist))).map((dist) => dist.file)
-  log.setOutput('version', outcome.version ?? '')
+  const releases = outcome.releases ?? []
+  // One version: `version`. Several packages, each its own version: `versions` alone.
+  log.setOutput('version', releases.length === 1 ? releases[0].version : '')
+  log.setOutput('versions', JSON.stringify(Object.fromEntries(pins(releases).map((pin) => pin.split('==')))))
   log.setOutput(
     'files',
     JSON.stringify(outcome.dists.map((dist) => ({ name: dist.file, size: dist.size, sha256: dist.sha256 })))
@@ -61,8 +78,13 @@ export function setOutputs(outcome: Outcome): void {
 
 export async function writeSummary(outcome: Outcome): Promise<void> {
   const projects = [...new Set(outcome.dists.map((dist) => dist.project))]
+  const releases = outcome.releases ?? []
   const what =
-    projects.length > 0 ? `${projects.join(', ')}${outcome.version ? ` ${outcome.version}` : ''}` : 'nothing built'
+    releases.length > 1
+      ? releases.map((release) => `${release.dists[0]?.project} ${release.version}`).join(', ')
+      : projects.length > 0
+        ? `${projects.join(', ')}${releases[0] ? ` ${releases[0].version}` : ''}`
+        : 'nothing built'
   const where = outcome.target ? outcome.target.description : 'no index (dry run)'
   const sections: SummarySection[] = []
   if (outcome.error !== undefined) {
@@ -85,7 +107,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     })
   }
   if (outcome.verification) sections.push({ text: `**Verified:** ${outcome.verification}` })
-  if (outcome.target && outcome.version && outcome.error === undefined && !outcome.dryRun) {
+  if (outcome.target && releases.length > 0 && outcome.error === undefined && !outcome.dryRun) {
     const privateIndex = outcome.target.indexUrl !== PYPI_INDEX
     sections.push({
       heading: 'Install',
@@ -94,7 +116,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
           ? 'The index needs a CodeArtifact token: run codeartifact-login first (it configures pip, uv and poetry).'
           : 'The index may need credentials (pip: in the URL or keyring; uv: UV_INDEX_<NAME>_USERNAME/PASSWORD; poetry: `poetry config http-basic.<name>`).'
         : undefined,
-      code: { lang: 'bash', lines: installCommands(projects, outcome.version, outcome.target) }
+      code: { lang: 'bash', lines: installCommands(pins(releases), outcome.target) }
     })
   }
   if (outcome.tools.length > 0) sections.push({ heading: 'Tools', list: [...outcome.tools] })

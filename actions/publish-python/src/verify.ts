@@ -12,6 +12,7 @@ import { createPrivateDir, removePrivateDir } from '@release/shared/private-file
 import { wheelImportNames } from '@release/shared/python/wheel-contents'
 import * as log from '@release/shared/workflow-commands'
 import type { Dist } from './dists.ts'
+import type { Release } from './report.ts'
 import { type IndexReader, compareWithIndex } from './existing.ts'
 import { type ResolvedTarget, installIndexUrl } from './target.ts'
 import { normalizeProjectName } from '@release/shared/python/dist-files'
@@ -162,18 +163,24 @@ const IMPORT_SCRIPT = [
   'print(json.dumps(out))'
 ].join('\n')
 
-/** `verify: install`. Returns a line for the summary. */
+/**
+ * `verify: install`: every release installed together (a monorepo's packages at their own
+ * versions, so each finds the others it needs) into one fresh environment. Returns a line for
+ * the summary.
+ */
 export async function verifyInstall(
-  dists: readonly Dist[],
-  version: string,
+  releases: readonly Release[],
   target: ResolvedTarget,
   toolchain: Toolchain,
   importNames: readonly string[],
   deadlineMs: number
 ): Promise<string> {
+  const dists = releases.flatMap((release) => release.dists)
   const projects = projectsOf(dists)
   const modules = importNames.length > 0 ? [...importNames] : await defaultImports(dists)
-  const requirements = projects.map((project) => `${project}==${version}`)
+  const requirements = releases.flatMap((release) =>
+    projectsOf(release.dists).map((project) => `${project}==${release.version}`)
+  )
   const dir = await createPrivateDir('publish-python-verify')
   try {
     const venv = join(dir, 'venv')

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib'
+import { crc32, gzipSync } from 'node:zlib'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +10,7 @@ import { type Dist, describeDists } from '../src/dists.ts'
 import { expectedVersion, gateVersion } from '../src/gate.ts'
 import { getInputs, simpleIndexFor } from '../src/inputs.ts'
 import { installCommands } from '../src/report.ts'
+import { dependencyOrder } from '../src/releases.ts'
 import type { ResolvedTarget } from '../src/target.ts'
 import type { Toolchain } from '@release/shared/python/toolchain'
 import { UploadFailure, classifyUpload, classifyUploaderOutput, explainFailure, uploaderEnv } from '../src/upload.ts'
@@ -430,14 +431,14 @@ describe('installCommands', () => {
     uploadCredentials: async () => undefined
   })
   it('uses plain names for PyPI', () => {
-    expect(installCommands(['acme'], '1.0', target('https://pypi.org/simple/', 'trusted-publishing'))).toEqual([
+    expect(installCommands(['acme==1.0'], target('https://pypi.org/simple/', 'trusted-publishing'))).toEqual([
       'pip install acme==1.0',
       'uv add acme==1.0',
       'poetry add acme==1.0'
     ])
   })
   it('names the index for private ones', () => {
-    expect(installCommands(['a', 'b'], '2.0', target('https://ca/simple/', 'codeartifact'))).toEqual([
+    expect(installCommands(['a==2.0', 'b==2.0'], target('https://ca/simple/', 'codeartifact'))).toEqual([
       'pip install --index-url https://ca/simple/ a==2.0 b==2.0',
       'uv pip install --index-url https://ca/simple/ a==2.0 b==2.0',
       'uv add --index codeartifact=https://ca/simple/ a==2.0 b==2.0',
@@ -478,6 +479,16 @@ describe('getInputs', () => {
   it('takes an explicitly empty tag prefix', () => {
     withInputs({ 'repository-url': 'https://i/', 'tag-prefix': '' })
     expect(getInputs().tagPrefix).toBe('')
+  })
+
+  it.each([
+    ['{name}-v{version}', { tagPrefix: 'v', tagTemplate: '{name}-v{version}' }],
+    ['shared-v{version}', { tagPrefix: 'shared-v', tagTemplate: undefined }],
+    ['{version}', { tagPrefix: '', tagTemplate: undefined }]
+  ])('reads tag-template %s: with {name} it selects packages by tag, without it is a prefix', (template, expected) => {
+    withInputs({ 'repository-url': 'https://i/', 'tag-template': template })
+    const { tagPrefix, tagTemplate } = getInputs()
+    expect({ tagPrefix, tagTemplate }).toEqual(expected)
   })
 
   it('uses what codeartifact-login left when no target is given', () => {
@@ -538,6 +549,22 @@ describe('getInputs', () => {
     [
       { 'repository-url': 'https://i/', 'import-name': 'acme-widgets' },
       'Input `import-name`: "acme-widgets" is not a module name'
+    ],
+    [
+      { 'repository-url': 'https://i/', 'tag-template': '{name}-v{version}', 'expected-version': '1.0.0' },
+      'Input `expected-version`: is set while `tag-template` gives each package its own version; leave `expected-version` empty'
+    ],
+    [
+      { 'repository-url': 'https://i/', 'tag-template': 'release-{version}-final' },
+      'Input `tag-template`: "release-{version}-final" has text after {version}'
+    ],
+    [
+      { 'repository-url': 'https://i/', 'tag-template': '{project}-v{version}' },
+      'Input `tag-template`: "{project}-v{version}" has the unknown placeholder {project}'
+    ],
+    [
+      { 'repository-url': 'https://i/', 'tag-template': '{name}-v{version}', 'tag-prefix': 'x' },
+      'Input `tag-template`: is set together with a non-default `tag-prefix`'
     ],
     [{ domain: 'acme' }, 'Input `repository`: is required but empty'],
     [{ domain: 'acme', repository: 'python-internal' }, 'Input `aws-region`: is empty and AWS_REGION is not set']
@@ -704,5 +731,88 @@ describe('twine check hints', () => {
     [['line 3: Error: Unexpected indentation.'], /fix the README/]
   ])('%j', (problems, hint) => {
     expect(hintFor(problems)).toMatch(hint)
+  })
+})
+
+/** A zip of `files`, stored (no compression), as the smallest valid wheel container. */
+function zipOf(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = []
+  const centrals: Buffer[] = []
+  let offset = 0
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text)
+    const nameBytes = Buffer.from(name)
+    const crc = crc32(data)
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(0x04034b50, 0)
+    local.writeUInt16LE(20, 4)
+    local.writeUInt32LE(crc, 14)
+    local.writeUInt32LE(data.length, 18)
+    local.writeUInt32LE(data.length, 22)
+    local.writeUInt16LE(nameBytes.length, 26)
+    const central = Buffer.alloc(46)
+    central.writeUInt32LE(0x02014b50, 0)
+    central.writeUInt16LE(20, 4)
+    central.writeUInt16LE(20, 6)
+    central.writeUInt32LE(crc, 16)
+    central.writeUInt32LE(data.length, 20)
+    central.writeUInt32LE(data.length, 24)
+    central.writeUInt16LE(nameBytes.length, 28)
+    central.writeUInt32LE(offset, 42)
+    locals.push(local, nameBytes, data)
+    centrals.push(central, nameBytes)
+    offset += 30 + nameBytes.length + data.length
+  }
+  const directory = Buffer.concat(centrals)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(Object.keys(files).length, 8)
+  end.writeUInt16LE(Object.keys(files).length, 10)
+  end.writeUInt32LE(directory.length, 12)
+  end.writeUInt32LE(offset, 16)
+  return Buffer.concat([...locals, directory, end])
+}
+
+describe('dependencyOrder', () => {
+  async function wheel(project: string, requires: string[]): Promise<Dist> {
+    const dir = await mkdtemp(join(tmpdir(), 'order-'))
+    const name = project.replace(/-/g, '_')
+    const path = join(dir, `${name}-1.0.0-py3-none-any.whl`)
+    const metadata = [
+      'Metadata-Version: 2.4',
+      `Name: ${project}`,
+      'Version: 1.0.0',
+      ...requires.map((r) => `Requires-Dist: ${r}`),
+      '',
+      'body'
+    ]
+    await writeFile(path, zipOf({ [`${name}-1.0.0.dist-info/METADATA`]: metadata.join('\n') }))
+    return {
+      path,
+      file: path.split('/').pop() as string,
+      project,
+      version: '1.0.0',
+      kind: 'wheel',
+      size: 0,
+      sha256: ''
+    }
+  }
+
+  it('puts each package after the packages it requires, keeping the given order otherwise; extras do not count', async () => {
+    const groups = new Map([
+      ['app', [await wheel('app', ['models>=1', 'requests'])]],
+      ['models', [await wheel('models', ['common (>=1.2)', 'app; extra == "cli"'])]],
+      ['common', [await wheel('common', [])]],
+      ['tools', [await wheel('tools', [])]]
+    ])
+    expect(await dependencyOrder(groups)).toEqual(['common', 'models', 'app', 'tools'])
+  })
+
+  it('fails on a cycle, naming the packages in it', async () => {
+    const groups = new Map([
+      ['a', [await wheel('a', ['b'])]],
+      ['b', [await wheel('b', ['a'])]]
+    ])
+    await expect(dependencyOrder(groups)).rejects.toThrow('The packages a, b depend on each other in a cycle')
   })
 })
