@@ -6,7 +6,7 @@ import * as log from '@release/shared/workflow-commands'
 import { type Project, buildProjects } from './build.ts'
 import { checkDists } from './check.ts'
 import { type Dist, describeDists, distsInDirectory } from './dists.ts'
-import { type IndexReader, assertUploadable, compareWithIndex } from './existing.ts'
+import { type IndexReader, assertUploadable, compareWithIndex, releasedBefore } from './existing.ts'
 import { expectedVersion, gateVersion } from './gate.ts'
 import type { Inputs } from './inputs.ts'
 import { type Outcome, setOutputs, writeSummary } from './report.ts'
@@ -155,6 +155,16 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
     return result
   })
 
+  if (releasedBefore(comparison, inputs.existing)) {
+    // The quiet end of a push that did not change the version: nothing to upload or verify.
+    for (const dist of dists) outcome.status.set(dist, 'not uploaded (version already released)')
+    outcome.alreadyReleased = true
+    log.info(
+      `${version} is already released on ${target.indexUrl} from other files (an earlier build), so nothing was uploaded; bump the version to release this build.`
+    )
+    return
+  }
+
   if (inputs.dryRun) {
     for (const dist of comparison.missing) outcome.status.set(dist, 'dry run: would upload')
     for (const dist of comparison.identical) outcome.status.set(dist, 'dry run: already on the index')
@@ -188,4 +198,6 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
       return verifyInstall(dists, version, target, toolchain, inputs.importNames, inputs.retryTimeoutMs)
     })
   }
+  // Only now: a caller that tags after publishing (publish-on-change.yml) tags a verified release.
+  outcome.published = true
 }
