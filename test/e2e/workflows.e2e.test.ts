@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, VENV_BIN } from '../harness/action-runner.ts'
@@ -59,7 +59,8 @@ async function act(
   event: 'push' | 'workflow_dispatch' | 'pull_request',
   payload: Record<string, unknown>,
   vars: Record<string, string> = {},
-  secrets: Record<string, string> = {}
+  secrets: Record<string, string> = {},
+  env: Record<string, string> = {}
 ): Promise<ActResult> {
   const result = await runAct({
     repo: consumer,
@@ -78,7 +79,8 @@ async function act(
       UV_OFFLINE: '1',
       // The release job talks to the GitHub API stand-in, for the repository the OIDC claims name.
       GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: 'acme/widgets'
+      GITHUB_REPOSITORY: 'acme/widgets',
+      ...env
     }
   })
   if (result.exitCode !== 0) console.log(result.output.slice(-6000))
@@ -540,5 +542,189 @@ describe('consumer workflows under act', () => {
     expect(result.output).toContain(`Removed login credentials for ${registry.host}`)
     // The password left the builder's auth file with the logout.
     expect(readFileSync(podman.authFile, 'utf8')).not.toContain(registry.host)
+  }, 300_000)
+})
+
+describe('publish-on-change under act', () => {
+  /** Brings the clone up to origin, tags included, as actions/checkout with fetch-depth 0 would. */
+  async function syncWithOrigin(): Promise<void> {
+    await sh('git', ['checkout', '--quiet', 'main'], consumer)
+    await sh('git', ['pull', '--quiet', '--ff-only', 'origin', 'main'], consumer)
+    await sh('git', ['fetch', '--quiet', '--tags', '--force', 'origin'], consumer)
+  }
+
+  /** Commits everything (after setting `version`, when given) and pushes it; returns the commit. */
+  async function pushCommit(message: string, version?: string, branch = 'main'): Promise<string> {
+    if (version) await setProjectVersion(version)
+    else writeFileSync(join(consumer, 'NOTES.md'), `${message}\n`)
+    await sh('git', ['add', '--all'], consumer)
+    await sh('git', ['commit', '--quiet', '-m', message], consumer)
+    await sh('git', ['push', '--quiet', 'origin', branch], consumer)
+    return (await sh('git', ['rev-parse', 'HEAD'], consumer)).trim()
+  }
+
+  const onPush = (sha: string, branch = 'main', env: Record<string, string> = {}): Promise<ActResult> =>
+    act('publish-on-change.yml', 'push', { ref: `refs/heads/${branch}`, after: sha }, {}, {}, env)
+
+  const posts = (): number => stack.index.log.filter((entry) => entry.method === 'POST').length
+
+  it('a push that changes the version publishes it, verifies it, and only then tags that commit', async () => {
+    await syncWithOrigin()
+    const sha = await pushCommit('release 0.5.0', '0.5.0')
+    const result = await onPush(sha)
+    expect(result.exitCode).toBe(0)
+    expect(uploadedFiles().filter((file) => file.includes('0.5.0'))).toEqual([
+      'acme_widgets-0.5.0-py3-none-any.whl',
+      'acme_widgets-0.5.0.tar.gz'
+    ])
+    expect(await originRef('refs/tags/v0.5.0^{}')).toBe(sha)
+    // The tag job ran after the publish job had verified the release.
+    const published = result.output.search(/\[release\/publish-on-change\/publish\s*\]\s+🏁 {2}Job succeeded/)
+    const tagged = result.output.search(/\[release\/publish-on-change\/tag\s*\] .*Tagged [0-9a-f]{12} as v0\.5\.0/)
+    expect(published).toBeGreaterThan(0)
+    expect(tagged).toBeGreaterThan(published)
+    // The development job is for other branches.
+    expect(result.output).not.toMatch(/\[dev\//)
+    expect((await installFromIndex('acme-widgets==0.5.0')).trim()).toBe('0.5.0')
+  }, 300_000)
+
+  it('a push that leaves the version alone publishes nothing, tags nothing, and says to bump', async () => {
+    await syncWithOrigin()
+    const released = await originRef('refs/tags/v0.5.0^{}')
+    const sha = await pushCommit('docs only')
+    const before = { tags: await originTags(), files: uploadedFiles(), sts: stack.stsGate.log.length }
+    const result = await onPush(sha)
+    expect(result.exitCode).toBe(0)
+    expect(result.output).toContain(
+      `0.5.0 is already released (v0.5.0 is at ${released.slice(0, 12)}): nothing published or tagged. Bump the version to release this commit.`
+    )
+    // No job minted a credential: the publish job never started.
+    expect(result.output).not.toMatch(/\[release\/publish-on-change\/publish\s*\]/)
+    expect({ tags: await originTags(), files: uploadedFiles(), sts: stack.stsGate.log.length }).toEqual(before)
+
+    // Without the tag (deleted, or never pushed), the index says the same: 0.5.0 is there with
+    // other files (this commit's build differs), so nothing is uploaded and nothing tagged.
+    await sh('git', ['--git-dir', origin, 'tag', '-d', 'v0.5.0'])
+    await sh('git', ['tag', '-d', 'v0.5.0'], consumer)
+    try {
+      stack.index.clearLog()
+      const untagged = await onPush(sha)
+      expect(untagged.exitCode).toBe(0)
+      expect(untagged.output).toMatch(
+        /\[release\/publish-on-change\/publish\s*\] .*0\.5\.0 is already released on http:\S+ from other files \(an earlier build\), so nothing was uploaded; bump the version to release this build\./
+      )
+      expect(untagged.output).not.toMatch(/\[release\/publish-on-change\/tag\s*\]/)
+      expect(posts()).toBe(0)
+      expect(await originRef('refs/tags/v0.5.0')).toBe('')
+    } finally {
+      await sh('git', ['--git-dir', origin, 'tag', 'v0.5.0', released])
+    }
+  }, 300_000)
+
+  it('a re-run after a publish whose tag push failed uploads nothing and pushes the tag', async () => {
+    await syncWithOrigin()
+    const sha = await pushCommit('release 0.5.1', '0.5.1')
+    // Origin refuses tags for the first run: the release is on the index, its tag is not.
+    const hook = join(origin, 'hooks', 'pre-receive')
+    writeFileSync(
+      hook,
+      '#!/bin/sh\nwhile read -r old new ref; do case "$ref" in refs/tags/*) echo "tags are frozen" >&2; exit 1;; esac; done\n',
+      { mode: 0o755 }
+    )
+    let first: ActResult
+    try {
+      first = await onPush(sha)
+    } finally {
+      rmSync(hook)
+    }
+    expect(first.exitCode).not.toBe(0)
+    expect(first.output).toMatch(/\[release\/publish-on-change\/tag\s*\] .*tags are frozen/)
+    expect(uploadedFiles().filter((file) => file.includes('0.5.1'))).toEqual([
+      'acme_widgets-0.5.1-py3-none-any.whl',
+      'acme_widgets-0.5.1.tar.gz'
+    ])
+    expect(await originRef('refs/tags/v0.5.1')).toBe('')
+
+    // "Re-run all jobs": the same commit rebuilt, its files found identical on the index.
+    stack.index.clearLog()
+    const rerun = await onPush(sha)
+    expect(rerun.exitCode).toBe(0)
+    expect(rerun.output).toMatch(
+      /acme_widgets-0\.5\.1-py3-none-any\.whl: already on the index with the same sha256, skipped/
+    )
+    expect(rerun.output).toMatch(/Every file is already on the index: nothing to upload/)
+    expect(posts()).toBe(0)
+    expect(await originRef('refs/tags/v0.5.1^{}')).toBe(sha)
+
+    // And once more: the tag is at this commit, so there is nothing to do.
+    await syncWithOrigin()
+    const again = await onPush(sha)
+    expect(again.exitCode).toBe(0)
+    expect(again.output).toContain('v0.5.1 is at this commit already: 0.5.1 is released from it, nothing to do')
+    expect(again.output).not.toMatch(/\[release\/publish-on-change\/publish\s*\]/)
+  }, 300_000)
+
+  it('a push to another branch publishes a development release X.Y.Z.devN, tags nothing and commits nothing', async () => {
+    await syncWithOrigin()
+    await sh('git', ['checkout', '--quiet', '-b', 'develop'], consumer)
+    try {
+      const tags = await originTags()
+      // After the final 0.5.1: the next patch's development release, N the run number.
+      const sha = await pushCommit('work in progress', undefined, 'develop')
+      const result = await onPush(sha, 'develop', { GITHUB_RUN_NUMBER: '57' })
+      expect(result.exitCode).toBe(0)
+      expect(uploadedFiles().filter((file) => file.includes('dev'))).toEqual([
+        'acme_widgets-0.5.2.dev57-py3-none-any.whl',
+        'acme_widgets-0.5.2.dev57.tar.gz'
+      ])
+      expect((await installFromIndex('acme-widgets==0.5.2.dev57')).trim()).toBe('0.5.2.dev57')
+      expect(result.output).not.toMatch(/\[dev\/publish-on-change\/tag/)
+      // The version was written in the build job's working tree only.
+      expect(await sh('git', ['--git-dir', origin, 'show', 'develop:pyproject.toml'])).toMatch(/^version = "0\.5\.1"$/m)
+
+      // A tree on a pre-release leads to the next one: 0.6.0rc1 -> 0.6.0rc2.dev58, between
+      // rc1 and rc2 (not 0.6.1.dev58, which would sort above the coming 0.6.0).
+      const rc = await pushCommit('0.6.0rc1 on develop', '0.6.0rc1', 'develop')
+      const next = await onPush(rc, 'develop', { GITHUB_RUN_NUMBER: '58' })
+      expect(next.exitCode).toBe(0)
+      expect(uploadedFiles().filter((file) => file.includes('0.6.0'))).toEqual([
+        'acme_widgets-0.6.0rc2.dev58-py3-none-any.whl',
+        'acme_widgets-0.6.0rc2.dev58.tar.gz'
+      ])
+
+      // A tree on a development version names the release it leads to: 0.7.0.dev0 -> 0.7.0.dev59.
+      const dev0 = await pushCommit('0.7.0.dev0 on develop', '0.7.0.dev0', 'develop')
+      expect((await onPush(dev0, 'develop', { GITHUB_RUN_NUMBER: '59' })).exitCode).toBe(0)
+      expect(uploadedFiles().filter((file) => file.includes('0.7.0'))).toEqual([
+        'acme_widgets-0.7.0.dev59-py3-none-any.whl',
+        'acme_widgets-0.7.0.dev59.tar.gz'
+      ])
+      // ...and N must be above its .devM, or the release would not be new: one line, nothing built.
+      const dev60 = await pushCommit('0.7.0.dev60 on develop', '0.7.0.dev60', 'develop')
+      const stale = await onPush(dev60, 'develop', { GITHUB_RUN_NUMBER: '60' })
+      expect(stale.exitCode).not.toBe(0)
+      expect(stale.output).toContain(
+        "Input `dev-number`: run-number gives 60, not above the .dev60 of the project's version 0.7.0.dev60, so the development release would not be new. Fix: keep .dev0 in the project between releases, or take N from a larger counter."
+      )
+      expect(uploadedFiles().filter((file) => file.includes('0.7.0'))).toHaveLength(2)
+      expect(await originTags()).toEqual(tags)
+    } finally {
+      await sh('git', ['checkout', '--quiet', 'main'], consumer)
+      await sh('git', ['branch', '--quiet', '-D', 'develop'], consumer)
+    }
+  }, 300_000)
+
+  it('a tag that appeared at another commit since the plan is refused, never moved', async () => {
+    await syncWithOrigin()
+    const sha = await pushCommit('release 0.5.3', '0.5.3')
+    // Someone tagged v0.5.3 on origin at the previous commit after this run's checkout.
+    const elsewhere = await originRef('refs/heads/main~1')
+    await sh('git', ['--git-dir', origin, 'tag', 'v0.5.3', elsewhere])
+    const result = await onPush(sha)
+    expect(result.exitCode).not.toBe(0)
+    expect(result.output).toContain(
+      `v0.5.3 is on origin at ${elsewhere.slice(0, 12)}, but 0.5.3 was published from ${sha.slice(0, 12)}, so the tag was not moved. Fix: if ${elsewhere.slice(0, 12)} is not that release, point the tag at it (git push --force origin ${sha}:refs/tags/v0.5.3), else bump the version.`
+    )
+    expect(await originRef('refs/tags/v0.5.3')).toBe(elsewhere)
   }, 300_000)
 })

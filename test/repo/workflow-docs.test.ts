@@ -38,7 +38,7 @@ function table(heading: string): string[][] {
     )
 }
 
-describe.each(['publish-on-tag', 'build-python', 'bump-and-release', 'build-service-image'])(
+describe.each(['publish-on-tag', 'build-python', 'bump-and-release', 'publish-on-change', 'build-service-image'])(
   'README section for %s',
   (name) => {
     const call = workflowCall(name)

@@ -93,8 +93,19 @@ async function sameSdistContents(dist: Dist, file: IndexFile, reader: IndexReade
   return true
 }
 
-/** Fails when a file exists with other bytes (always) or exists at all (existing: fail). */
+/**
+ * `existing: skip-released` and a file of this version on the index with other bytes: the
+ * version was released before, from another build (an earlier commit, in the version-change
+ * flow), so this run uploads nothing and succeeds. Uploading the files that are missing would
+ * mix two builds in one release.
+ */
+export function releasedBefore(comparison: Comparison, mode: ExistingMode): boolean {
+  return mode === 'skip-released' && comparison.conflicting.length > 0
+}
+
+/** Fails when a file exists with other bytes (unless releasedBefore) or exists at all (existing: fail). */
 export function assertUploadable(comparison: Comparison, mode: ExistingMode, version: string, indexUrl: string): void {
+  if (releasedBefore(comparison, mode)) return
   if (comparison.conflicting.length > 0) {
     const details = comparison.conflicting.map(
       ({ dist, indexSha256 }) =>

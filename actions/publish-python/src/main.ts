@@ -7,7 +7,7 @@ import * as log from '@release/shared/workflow-commands'
 import { type Project, buildProjects } from './build.ts'
 import { checkDists } from './check.ts'
 import { type Dist, describeDists, distsInDirectory } from './dists.ts'
-import { type IndexReader, assertUploadable, compareWithIndex } from './existing.ts'
+import { type IndexReader, assertUploadable, compareWithIndex, releasedBefore } from './existing.ts'
 import { type ExpectedVersion, expectedVersion, gateVersion } from './gate.ts'
 import type { Inputs } from './inputs.ts'
 import { dependencyOrder, taggedReleases } from './releases.ts'
@@ -28,7 +28,7 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 
 export async function run(inputs: Inputs): Promise<void> {
-  const outcome: Outcome = { dists: [], status: new Map(), dryRun: inputs.dryRun, tools: [] }
+  const outcome: Outcome = { dists: [], status: new Map(), dryRun: inputs.dryRun, tools: [], alreadyReleased: [] }
   try {
     await publish(inputs, outcome)
   } catch (error) {
@@ -180,11 +180,15 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
     })
     if (verification) listed.push(verification)
   }
-  if (inputs.verify === 'install' && !inputs.dryRun)
+  if (inputs.dryRun) return
+  const fresh = releases.filter((release) => !outcome.alreadyReleased.includes(release))
+  if (inputs.verify === 'install' && fresh.length > 0)
     outcome.verification = await phase('Verify: install', () =>
-      verifyInstall(releases, target, toolchain, inputs.importNames, inputs.retryTimeoutMs)
+      verifyInstall(fresh, target, toolchain, inputs.importNames, inputs.retryTimeoutMs)
     )
   else if (listed.length > 0) outcome.verification = listed.join(' ')
+  // Only now: a caller that tags after publishing (publish-on-change.yml) tags a verified release.
+  outcome.published = fresh.length === releases.length
 }
 
 /** One project's name for its tags; a name only the build would tell cannot select by tag. */
@@ -234,6 +238,16 @@ async function publishRelease(release: Release, context: ReleaseContext): Promis
     for (const dist of result.missing) log.info(`${dist.file}: not on the index yet`)
     return result
   })
+
+  if (releasedBefore(comparison, inputs.existing)) {
+    // The quiet end of a push that did not change the version: nothing to upload or verify.
+    for (const dist of dists) outcome.status.set(dist, 'not uploaded (version already released)')
+    outcome.alreadyReleased.push(release)
+    log.info(
+      `${context.several ? `${dists[0]?.project} ` : ''}${version} is already released on ${target.indexUrl} from other files (an earlier build), so nothing was uploaded; bump the version to release this build.`
+    )
+    return undefined
+  }
 
   if (inputs.dryRun) {
     for (const dist of comparison.missing) outcome.status.set(dist, 'dry run: would upload')

@@ -12,6 +12,7 @@ export type FileStatus =
   | 'dry run: would upload'
   | 'dry run: already on the index'
   | 'not uploaded'
+  | 'not uploaded (version already released)'
 
 /** One version of one project (or, without per-package tags, of every project built). */
 export interface Release {
@@ -27,6 +28,10 @@ export interface Outcome {
   target?: ResolvedTarget
   dryRun: boolean
   verification?: string
+  /** Every file is on the index with these contents (uploaded now or before) and verified. */
+  published?: boolean
+  /** The releases `existing: skip-released` found released from other files: nothing uploaded for them. */
+  alreadyReleased: Release[]
   tools: readonly string[]
   error?: unknown
 }
@@ -74,6 +79,8 @@ export function setOutputs(outcome: Outcome): void {
   log.setOutput('uploaded', JSON.stringify(withStatus((s) => s === 'uploaded')))
   log.setOutput('skipped', JSON.stringify(withStatus((s) => s?.startsWith('skipped') ?? false)))
   log.setOutput('index-url', outcome.target?.indexUrl ?? '')
+  log.setOutput('published', String(outcome.published === true && outcome.error === undefined))
+  log.setOutput('already-released', String(outcome.alreadyReleased.length > 0))
 }
 
 export async function writeSummary(outcome: Outcome): Promise<void> {
@@ -90,6 +97,10 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
   if (outcome.error !== undefined) {
     sections.push({ text: `**Failed:** ${describeError(outcome.error)}` })
     sections.push({ text: `${what} -> ${where}` })
+  } else if (outcome.alreadyReleased.length > 0) {
+    sections.push({
+      text: `**Already released:** ${what} is on ${where} from other files (an earlier build); nothing uploaded. Bump the version to release this build.`
+    })
   } else {
     sections.push({ text: `${outcome.dryRun ? '**Dry run** (nothing uploaded): ' : ''}${what} -> ${where}` })
   }
@@ -107,7 +118,13 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     })
   }
   if (outcome.verification) sections.push({ text: `**Verified:** ${outcome.verification}` })
-  if (outcome.target && releases.length > 0 && outcome.error === undefined && !outcome.dryRun) {
+  if (
+    outcome.target &&
+    releases.length > 0 &&
+    outcome.error === undefined &&
+    !outcome.dryRun &&
+    outcome.alreadyReleased.length === 0
+  ) {
     const privateIndex = outcome.target.indexUrl !== PYPI_INDEX
     sections.push({
       heading: 'Install',

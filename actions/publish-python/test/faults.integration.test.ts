@@ -82,6 +82,7 @@ beforeAll(async () => {
     ['2.0.6', undefined],
     ['2.0.7', undefined],
     ['2.0.8', undefined],
+    ['2.0.9', undefined],
     ['2.1.0+g1a2b3c', undefined]
   ]
   for (let i = 0; i < versions.length; i += 2) {
@@ -286,6 +287,49 @@ describe('conflicting files', () => {
     ])
   }, 60_000)
 
+  it('`existing: skip-released`: a version released from other files is a quiet success with nothing uploaded', async () => {
+    // 2.0.4 is on the index from the first test of this block; these are other bytes of it,
+    // as a later commit that did not change the version builds them.
+    if ((await publishedFiles()).filter((file) => file.includes('2.0.4')).length === 0)
+      expectSuccess(await publish(indexInputs({ 'packages-dir': dists.get('2.0.4') as string })))
+    stack.index.clearLog()
+    const result = await publish(
+      indexInputs({ 'packages-dir': dists.get('2.0.4-other') as string, existing: 'skip-released', verify: 'install' })
+    )
+    expectSuccess(result)
+    expect(result.outputs).toMatchObject({ published: 'false', 'already-released': 'true', version: '2.0.4' })
+    expect(parseJsonOutput(result, 'uploaded')).toEqual([])
+    expect(result.stdout).toMatch(
+      /^2\.0\.4 is already released on http:\S+ from other files \(an earlier build\), so nothing was uploaded; bump the version to release this build\.$/m
+    )
+    expect(result.summary).toContain('**Already released:**')
+    // Nothing uploaded, and nothing installed to verify someone else's files.
+    expect(posts()).toBe(0)
+    expect(result.stdout).not.toMatch(/Verify/)
+  }, 60_000)
+
+  it('`existing: skip-released` publishes a new version and a re-run of it, and says so in `published`', async () => {
+    const first = await publish(
+      indexInputs({ 'packages-dir': dists.get('2.0.9') as string, existing: 'skip-released' })
+    )
+    expectSuccess(first)
+    expect(first.outputs).toMatchObject({ published: 'true', 'already-released': 'false' })
+    expect(parseJsonOutput(first, 'uploaded')).toHaveLength(2)
+    // A re-run after the publish (the tag push failed, say): the same files, all identical.
+    const again = await publish(
+      indexInputs({ 'packages-dir': dists.get('2.0.9') as string, existing: 'skip-released' })
+    )
+    expectSuccess(again)
+    expect(again.outputs).toMatchObject({ published: 'true', 'already-released': 'false' })
+    expect(parseJsonOutput(again, 'skipped')).toHaveLength(2)
+    // A dry run publishes nothing, so it never says `published`.
+    const dry = await publish(
+      indexInputs({ 'packages-dir': dists.get('2.0.9') as string, existing: 'skip-released', 'dry-run': 'true' })
+    )
+    expectSuccess(dry)
+    expect(dry.outputs).toMatchObject({ published: 'false', 'already-released': 'false' })
+  }, 60_000)
+
   it('`existing: fail` refuses a version that is already published, even with identical files', async () => {
     const result = await publish(indexInputs({ 'packages-dir': dists.get('2.0.0') as string, existing: 'fail' }))
     expect(result.exitCode).toBe(1)
@@ -428,7 +472,9 @@ describe('broken builds', () => {
 
   it('fails one line naming a bad input, before building anything', async () => {
     const result = await publish(indexInputs({ existing: 'overwrite' }))
-    expect(result.errors).toEqual(['Input `existing`: "overwrite" is not accepted; use one of skip-identical, fail.'])
+    expect(result.errors).toEqual([
+      'Input `existing`: "overwrite" is not accepted; use one of skip-identical, skip-released, fail.'
+    ])
     expect(result.spawned).toEqual([])
   }, 60_000)
 })
