@@ -3,7 +3,7 @@ import type { ActionRunResult } from '../../../test/harness/action-runner.ts'
 import { type Sandbox, failureOf, limited, originLog, succeeded } from './helpers.ts'
 import { REFUSED, RELEASED } from './corpus/projects.ts'
 import { type Outcome, bumpProject, releaseProject } from './corpus/release.ts'
-import { git, pin } from './corpus/sdists.ts'
+import { git } from './corpus/sdists.ts'
 
 // Real layouts: each pinned sdist (corpus/sdists.json, downloaded from PyPI at test time and
 // checked against its sha256) unpacked into a git repository with a bare origin, bumped by the
@@ -15,6 +15,7 @@ import { git, pin } from './corpus/sdists.ts'
 // pushed.
 
 const outcomes = new Map<string, Promise<Outcome>>()
+const key = (project: { name: string; version: string }): string => `${project.name} ${project.version}`
 
 beforeAll(() => {
   const tasks = [
@@ -29,7 +30,7 @@ beforeAll(() => {
   )
   ;[...RELEASED, ...REFUSED].forEach((project, i) =>
     outcomes.set(
-      project.name,
+      key(project),
       all.then((results) => {
         const result = results[i]
         if (result instanceof Error) throw result
@@ -58,9 +59,9 @@ async function changedLines(box: Sandbox, from: string, to: string, path: string
 // A version as it is written in a file (certifi writes 2026.07.22).
 const VERSION_TOKEN = /\d+(?:\.\d+)+(?:(?:a|b|rc|\.post|\.dev)\d+)*/
 
-describe.each(RELEASED)('$name $next ($backend; $layout)', (project) => {
-  const outcome = (): Promise<Outcome> => outcomes.get(project.name) as Promise<Outcome>
-  const previous = pin(project.name).version
+describe.each(RELEASED)('$name $version -> $next ($backend; $layout)', (project) => {
+  const outcome = (): Promise<Outcome> => outcomes.get(key(project)) as Promise<Outcome>
+  const previous = project.version
 
   it(`bumps ${previous} -> ${project.next} in exactly ${project.changed.join(', ') || 'no file (tag only)'} and pushes commit and tag ${project.tag}`, async () => {
     const { box, initialSha, bumped } = await outcome()
@@ -128,9 +129,9 @@ describe.each(RELEASED)('$name $next ($backend; $layout)', (project) => {
   })
 })
 
-describe.each(REFUSED)('$name ($backend; $layout)', (project) => {
+describe.each(REFUSED)('$name $version ($backend; $layout)', (project) => {
   it('refuses with one line naming the file and the fix, and commits, tags and pushes nothing', async () => {
-    const { box, initialSha, bumped } = await (outcomes.get(project.name) as Promise<Outcome>)
+    const { box, initialSha, bumped } = await (outcomes.get(key(project)) as Promise<Outcome>)
     expect(failureOf(bumped)).toBe(project.refusal)
     expect(await git(box.work, 'rev-parse', 'HEAD')).toBe(initialSha)
     expect(await git(box.work, 'status', '--porcelain')).toBe('')

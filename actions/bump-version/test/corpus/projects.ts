@@ -6,8 +6,9 @@ import type { RepoOptions } from './sdists.ts'
 
 /** A project of the corpus: its pin, how its repository looks, and how it is released. */
 interface Layout extends RepoOptions {
-  /** The pin's name in sdists.json. */
+  /** The pin in sdists.json: the project's name and the released version its sdist is. */
   name: string
+  version: string
   backend: string
   /** Where the version lives. */
   layout: string
@@ -34,6 +35,11 @@ export interface Released extends Layout {
    * published with `check: false`.
    */
   noContentType?: true
+  /**
+   * Pins for the build environment (uv's UV_BUILD_CONSTRAINT / UV_CONSTRAINT), for an old release
+   * whose unpinned build requirement has since broken it, as its users pin it.
+   */
+  buildConstraints?: string[]
   /** A uv.lock that must still satisfy `uv lock --check` after the bump. */
   lock?: true
 }
@@ -46,6 +52,7 @@ export interface Refused extends Layout {
 export const RELEASED: Released[] = [
   {
     name: 'flask',
+    version: '3.1.3',
     backend: 'flit_core',
     layout: '[project].version, uv.lock',
     inputs: { bump: 'minor, rc' },
@@ -58,6 +65,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'requests',
+    version: '2.34.2',
     backend: 'setuptools',
     layout: 'attr: requests.__version__.__version__ (src/requests/__version__.py)',
     inputs: { bump: 'minor' },
@@ -69,6 +77,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'uvicorn',
+    version: '0.54.0',
     backend: 'hatchling',
     layout: '[tool.hatch.version] path = uvicorn/__init__.py',
     inputs: { bump: 'patch' },
@@ -80,6 +89,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'tomlkit',
+    version: '0.15.2',
     backend: 'poetry-core',
     layout: '[project].version + __version__ in tomlkit/__init__.py',
     inputs: { bump: 'minor' },
@@ -91,6 +101,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'pluggy',
+    version: '1.7.0',
     backend: 'setuptools + setuptools-scm',
     layout: 'git tags (bare versions, no v)',
     inputs: { bump: 'minor', 'tag-prefix': '' },
@@ -104,6 +115,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'flake8',
+    version: '7.5.0',
     backend: 'setuptools',
     layout: 'setup.cfg version = attr: flake8.__version__ (package_dir src)',
     inputs: { bump: 'patch' },
@@ -115,6 +127,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'pyupgrade',
+    version: '3.22.0',
     backend: 'setuptools',
     layout: 'setup.cfg [metadata] version',
     inputs: { bump: 'major' },
@@ -126,6 +139,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'attrs',
+    version: '26.1.0',
     backend: 'hatchling + hatch-vcs',
     layout: 'git tags (bare versions, no v)',
     inputs: { bump: 'minor', 'tag-prefix': '' },
@@ -138,6 +152,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'hatch',
+    version: '1.18.2',
     backend: 'hatchling + hatch-vcs',
     layout: 'git tags hatch-v* (git_describe_command --match hatch-v*)',
     inputs: { bump: 'patch', 'tag-template': 'hatch-v{version}' },
@@ -151,6 +166,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'certifi',
+    version: '2026.7.22',
     noContentType: true,
     backend: 'setuptools (setup.py reads __version__ by regex)',
     layout: '__version__ in certifi/__init__.py',
@@ -163,6 +179,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'logfire-sdk',
+    version: '5.4.0',
     backend: 'hatchling',
     layout: '[project].version of a workspace member (logfire-sdk/)',
     subdir: 'logfire-sdk',
@@ -176,6 +193,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'pydantic',
+    version: '2.14.4',
     backend: 'hatchling',
     layout: '[tool.hatch.version] path = pydantic/version.py',
     inputs: { bump: 'patch' },
@@ -187,6 +205,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'markdown-it-py',
+    version: '4.3.0',
     backend: 'flit_core',
     layout: 'dynamic version: __version__ in markdown_it/__init__.py',
     inputs: { bump: 'minor' },
@@ -198,6 +217,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'typer',
+    version: '0.29.2',
     backend: 'pdm-backend',
     layout: '[project].version + [tool.pdm.version] path = typer/__init__.py',
     inputs: { bump: 'patch' },
@@ -209,6 +229,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'simplejson',
+    version: '4.3.0',
     noContentType: true,
     backend: 'setuptools (C extension)',
     layout: "setup.py VERSION = '...' + __version__ in simplejson/__init__.py",
@@ -221,6 +242,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'PyYAML',
+    version: '6.0.4',
     noContentType: true,
     backend: 'setuptools via an in-tree backend (C extension)',
     layout: "setup.py VERSION + __version__ in lib/yaml/__init__.py (package_dir={'': 'lib'})",
@@ -230,16 +252,43 @@ export const RELEASED: Released[] = [
     changed: ['lib/yaml/__init__.py', 'setup.py'],
     install: 'action',
     importName: 'yaml'
+  },
+  {
+    // PyYAML 5 chose its package directory by Python major version; both copies hold __version__.
+    name: 'PyYAML',
+    version: '5.4.1',
+    backend: 'setuptools (C extension)',
+    layout: "setup.py VERSION + __version__ in lib/yaml and lib3/yaml (package_dir={'': {2: 'lib', 3: 'lib3'}[...]})",
+    inputs: { bump: 'patch' },
+    next: '5.4.2',
+    tag: 'v5.4.2',
+    changed: ['lib/yaml/__init__.py', 'lib3/yaml/__init__.py', 'setup.py'],
+    install: 'action',
+    importName: 'yaml',
+    noContentType: true,
+    // Cython 3 no longer builds PyYAML 5's extension (AttributeError: cython_sources).
+    buildConstraints: ['Cython<3']
   }
 ]
 
 export const REFUSED: Refused[] = [
   {
     name: 'Markdown',
+    version: '3.11.3',
     backend: 'setuptools',
     layout: 'attr: markdown.__meta__.__version__, built by _get_version(__version_info__) from a tuple',
     inputs: { bump: 'patch' },
     refusal:
       'pyproject.toml [tool.setuptools.dynamic] version reads `markdown.__meta__.__version__`, and `markdown/__meta__.py` computes `__version__` (from a tuple or other code), which no file edit can set. Fix: make it a string literal, `__version__ = "1.2.3"`, and derive any tuple from it (`VERSION = tuple(int(part) for part in __version__.split("."))`)'
+  },
+  {
+    // Python-Markdown 3.3: setup.py computes the version from the tuple in markdown/__meta__.py.
+    name: 'Markdown',
+    version: '3.3.7',
+    backend: 'setuptools (setup.py)',
+    layout: 'setup.py version=__version__ from get_version(), which loads markdown/__meta__.py (a tuple)',
+    inputs: { bump: 'patch' },
+    refusal:
+      'setup.py passes `version=__version__`, and `__version__` comes from code (`__version__, __version_info__ = get_version()`), not from a string literal a bump can edit. Fix: keep the version as a string literal and pass that on: `__version__ = "1.2.3"` in setup.py, or `__version__ = "1.2.3"` in the package with setup.cfg `version = attr: <package>.__version__`; derive any tuple from the string'
   }
 ]

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { readdirSync, rmSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -72,7 +72,7 @@ async function capture(command: string, args: string[], cwd?: string): Promise<C
 
 /** Unpacks the project into a repository and runs bump-version on it. */
 export async function bumpProject(project: Released | Refused): Promise<Outcome> {
-  const box = await unpackIntoRepo(pin(project.name), project)
+  const box = await unpackIntoRepo(pin(project.name, project.version), project)
   const initialSha = await git(box.work, 'rev-parse', 'HEAD')
   const bumped = await bump(box.work, project.inputs)
   return { box, initialSha, bumped }
@@ -88,9 +88,15 @@ export async function releaseProject(project: Released): Promise<Outcome> {
   if (outcome.bumped.exitCode !== 0) return outcome
   const dir = join(outcome.box.work, project.subdir ?? '')
   if (project.lock) outcome.lockCheck = await capture(UV, ['lock', '--check'], dir)
+  const env = { ...TEMP_WORKSPACE_ENV, ...UV_ENV }
+  if (project.buildConstraints) {
+    const constraints = join(outcome.box.root, 'build-constraints.txt')
+    await writeFile(constraints, project.buildConstraints.join('\n') + '\n')
+    Object.assign(env, { UV_BUILD_CONSTRAINT: constraints, UV_CONSTRAINT: constraints })
+  }
   const pypi = await startPypiServer({ users: [USER] })
   try {
-    await publishAndInstall(pypi, project, dir, outcome)
+    await publishAndInstall(pypi, project, dir, env, outcome)
   } catch (error) {
     outcome.error = error as Error
   } finally {
@@ -99,7 +105,13 @@ export async function releaseProject(project: Released): Promise<Outcome> {
   return outcome
 }
 
-async function publishAndInstall(pypi: PypiServer, project: Released, dir: string, outcome: Outcome): Promise<void> {
+async function publishAndInstall(
+  pypi: PypiServer,
+  project: Released,
+  dir: string,
+  env: Record<string, string>,
+  outcome: Outcome
+): Promise<void> {
   outcome.published = await runBundledAction('publish-python', {
     inputs: {
       'working-directory': dir,
@@ -112,7 +124,7 @@ async function publishAndInstall(pypi: PypiServer, project: Released, dir: strin
       verify: project.install === 'action' ? 'install' : 'index',
       'import-name': project.importName
     },
-    env: { ...TEMP_WORKSPACE_ENV, ...UV_ENV },
+    env,
     timeoutMs: 300_000
   })
   if (outcome.published.exitCode !== 0) return

@@ -25,9 +25,9 @@ const PINS: SdistPin[] = (
   JSON.parse(readFileSync(new URL('./sdists.json', import.meta.url), 'utf8')) as { sdists: SdistPin[] }
 ).sdists
 
-export function pin(name: string): SdistPin {
-  const found = PINS.find((entry) => entry.name === name)
-  if (!found) throw new Error(`${name} is not pinned in sdists.json`)
+export function pin(name: string, version: string): SdistPin {
+  const found = PINS.find((entry) => entry.name === name && entry.version === version)
+  if (!found) throw new Error(`${name} ${version} is not pinned in sdists.json`)
   return found
 }
 
