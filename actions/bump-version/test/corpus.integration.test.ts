@@ -98,7 +98,7 @@ describe.each(RELEASED)('$name $version -> $next ($backend; $layout)', (project)
     expect(await git(box.work, 'status', '--porcelain', '--untracked-files=no')).toBe('')
   })
 
-  if (project.lock) {
+  if (project.uvLock) {
     it('keeps uv.lock in step: `uv lock --check` passes on the bumped tree', async () => {
       const { lockCheck } = await outcome()
       expect(lockCheck).toMatchObject({ ok: true })

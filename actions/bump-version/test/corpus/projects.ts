@@ -40,8 +40,12 @@ export interface Released extends Layout {
    * whose unpinned build requirement has since broken it, as its users pin it.
    */
   buildConstraints?: string[]
-  /** A uv.lock that must still satisfy `uv lock --check` after the bump. */
-  lock?: true
+  /**
+   * A uv.lock that must still satisfy `uv lock --check` (what `uv sync --locked` relies on) after
+   * the bump: `own` when the sdist ships the project's lock, `made` when the test makes one with
+   * `uv lock` and commits it before the bump, as a uv user's repository would have.
+   */
+  uvLock?: 'own' | 'made'
 }
 
 /** A layout no file edit can bump: the action must refuse with this one line and push nothing. */
@@ -59,7 +63,7 @@ export const RELEASED: Released[] = [
     next: '3.2.0rc1',
     tag: 'v3.2.0rc1',
     changed: ['pyproject.toml', 'uv.lock'],
-    lock: true,
+    uvLock: 'own',
     install: 'pypi',
     importName: 'flask'
   },
@@ -91,11 +95,12 @@ export const RELEASED: Released[] = [
     name: 'tomlkit',
     version: '0.15.2',
     backend: 'poetry-core',
-    layout: '[project].version + __version__ in tomlkit/__init__.py',
+    layout: '[project].version + __version__ in tomlkit/__init__.py, uv.lock made by uv lock',
     inputs: { bump: 'minor' },
     next: '0.16.0',
     tag: 'v0.16.0',
-    changed: ['pyproject.toml', 'tomlkit/__init__.py'],
+    changed: ['pyproject.toml', 'tomlkit/__init__.py', 'uv.lock'],
+    uvLock: 'made',
     install: 'action',
     importName: 'tomlkit'
   },
@@ -103,13 +108,14 @@ export const RELEASED: Released[] = [
     name: 'pluggy',
     version: '1.7.0',
     backend: 'setuptools + setuptools-scm',
-    layout: 'git tags (bare versions, no v)',
+    layout: 'git tags (bare versions, no v); uv.lock (no version: dynamic)',
     inputs: { bump: 'minor', 'tag-prefix': '' },
     tags: ['1.7.0'],
     generated: ['src/pluggy/_version.py'],
     next: '1.8.0',
     tag: '1.8.0',
     changed: [],
+    uvLock: 'own',
     install: 'action',
     importName: 'pluggy'
   },
@@ -141,12 +147,13 @@ export const RELEASED: Released[] = [
     name: 'attrs',
     version: '26.1.0',
     backend: 'hatchling + hatch-vcs',
-    layout: 'git tags (bare versions, no v)',
+    layout: 'git tags (bare versions, no v); uv.lock (no version: dynamic)',
     inputs: { bump: 'minor', 'tag-prefix': '' },
     tags: ['26.1.0'],
     next: '26.2.0',
     tag: '26.2.0',
     changed: [],
+    uvLock: 'own',
     install: 'action',
     importName: 'attrs'
   },

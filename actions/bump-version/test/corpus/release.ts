@@ -72,7 +72,12 @@ async function capture(command: string, args: string[], cwd?: string): Promise<C
 
 /** Unpacks the project into a repository and runs bump-version on it. */
 export async function bumpProject(project: Released | Refused): Promise<Outcome> {
-  const box = await unpackIntoRepo(pin(project.name, project.version), project)
+  const makeLock = 'uvLock' in project && project.uvLock === 'made'
+  const box = await unpackIntoRepo(pin(project.name, project.version), project, async (dir) => {
+    if (!makeLock) return
+    const locked = await capture(UV, ['lock'], dir)
+    if (!locked.ok) throw new Error(`uv lock failed before the bump:\n${locked.output}`)
+  })
   const initialSha = await git(box.work, 'rev-parse', 'HEAD')
   const bumped = await bump(box.work, project.inputs)
   return { box, initialSha, bumped }
@@ -87,7 +92,7 @@ export async function releaseProject(project: Released): Promise<Outcome> {
   const outcome = await bumpProject(project)
   if (outcome.bumped.exitCode !== 0) return outcome
   const dir = join(outcome.box.work, project.subdir ?? '')
-  if (project.lock) outcome.lockCheck = await capture(UV, ['lock', '--check'], dir)
+  if (project.uvLock) outcome.lockCheck = await capture(UV, ['lock', '--check'], dir)
   const env = { ...TEMP_WORKSPACE_ENV, ...UV_ENV }
   if (project.buildConstraints) {
     const constraints = join(outcome.box.root, 'build-constraints.txt')

@@ -87,7 +87,12 @@ export interface RepoOptions {
  * tags, a later commit follows the release, so the tags sit on an older commit as after any
  * merge since the release.
  */
-export async function unpackIntoRepo(entry: SdistPin, options: RepoOptions = {}): Promise<Sandbox> {
+export async function unpackIntoRepo(
+  entry: SdistPin,
+  options: RepoOptions = {},
+  /** Runs in the project directory before the first commit (to add what the repository keeps, a uv.lock). */
+  prepare: (projectDir: string) => Promise<void> = async () => undefined
+): Promise<Sandbox> {
   const sdist = await fetchSdist(entry)
   const root = await mkdtemp(join(tmpdir(), `corpus-${entry.name.toLowerCase()}-`))
   const origin = join(root, 'origin.git')
@@ -106,6 +111,8 @@ export async function unpackIntoRepo(entry: SdistPin, options: RepoOptions = {})
       '\n'
     )
   )
+
+  await prepare(project)
 
   await git(root, 'init', '--quiet', '--bare', '--initial-branch=main', origin)
   await git(work, 'init', '--quiet', '--initial-branch=main')
