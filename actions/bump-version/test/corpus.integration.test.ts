@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs'
 import type { ActionRunResult } from '../../../test/harness/action-runner.ts'
-import { type Sandbox, failureOf, limited, originLog, succeeded } from './helpers.ts'
+import { type Sandbox, failureOf, git, limited, originLog, succeeded } from './helpers.ts'
 import { REFUSED, RELEASED } from './corpus/projects.ts'
 import { type Outcome, bumpProject, releaseProject } from './corpus/release.ts'
-import { git } from './corpus/sdists.ts'
 
 // Real layouts: each pinned sdist (corpus/sdists.json, downloaded from PyPI at test time and
 // checked against its sha256) unpacked into a git repository with a bare origin, bumped by the

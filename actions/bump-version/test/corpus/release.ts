@@ -11,9 +11,9 @@ import {
   runBundledAction
 } from '../../../../test/harness/action-runner.ts'
 import { type PypiServer, startPypiServer } from '../../../../test/stack/pypiserver.ts'
-import { type Sandbox, bump } from '../helpers.ts'
+import { type Sandbox, bump, git } from '../helpers.ts'
 import type { Refused, Released } from './projects.ts'
-import { CACHE_DIR, git, pin, unpackIntoRepo } from './sdists.ts'
+import { CACHE_DIR, pin, unpackIntoRepo } from './sdists.ts'
 
 // One corpus project's release, step by step, as a workflow would run it: bump-version's bundle
 // on the unpacked repository; then (for a bumped project) `uv lock --check` where it keeps a

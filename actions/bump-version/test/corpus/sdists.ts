@@ -5,7 +5,7 @@ import { appendFile, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
-import { GIT_ENV, type Sandbox } from '../helpers.ts'
+import { type Sandbox, git } from '../helpers.ts'
 
 // The real-layout corpus: sdists of public projects, pinned in sdists.json by name, version, URL
 // and sha256, downloaded from PyPI at test time into a cache outside the repository (nothing
@@ -40,6 +40,25 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex')
 }
 
+/** GET with three attempts: a dropped connection or a 5xx on a CI runner is not a test failure. */
+async function download(url: string): Promise<Buffer> {
+  let failure = new Error(`GET ${url}: no attempt`)
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 2000 * (attempt - 1)))
+    let response: Response
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(120_000) })
+    } catch (error) {
+      failure = new Error(`GET ${url}: ${(error as Error).message}`)
+      continue
+    }
+    if (response.ok) return Buffer.from(await response.arrayBuffer())
+    failure = new Error(`GET ${url}: HTTP ${response.status}`)
+    if (response.status < 500) break
+  }
+  throw failure
+}
+
 /**
  * The sdist's path in the cache, downloaded on first use. The cached file is checked against the
  * pin every time, so a corrupted or tampered cache fails instead of testing something else.
@@ -49,9 +68,7 @@ export async function fetchSdist(entry: SdistPin): Promise<string> {
   const file = join(dir, `${entry.sha256.slice(0, 16)}-${entry.url.split('/').pop()}`)
   if (!existsSync(file)) {
     await mkdir(dir, { recursive: true })
-    const response = await fetch(entry.url, { signal: AbortSignal.timeout(120_000) })
-    if (!response.ok) throw new Error(`GET ${entry.url}: HTTP ${response.status}`)
-    const data = Buffer.from(await response.arrayBuffer())
+    const data = await download(entry.url)
     if (sha256(data) !== entry.sha256)
       throw new Error(`${entry.url}: sha256 ${sha256(data)}, pinned ${entry.sha256}; not used`)
     // Written under another name and renamed, so a parallel run never reads half a file.
@@ -62,11 +79,6 @@ export async function fetchSdist(entry: SdistPin): Promise<string> {
   const actual = sha256(readFileSync(file))
   if (actual !== entry.sha256) throw new Error(`${file}: sha256 ${actual}, pinned ${entry.sha256}; delete it`)
   return file
-}
-
-export async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('git', args, { cwd, env: { ...process.env, ...GIT_ENV } })
-  return stdout.trim()
 }
 
 export interface RepoOptions {
