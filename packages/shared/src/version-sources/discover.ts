@@ -9,8 +9,9 @@ import { isValidVersion } from '../pep440.ts'
 import { readWholeFileVersion, findPatternVersions } from './plain-file.ts'
 import {
   findAssignments,
+  findComputedSetupPyVersion,
   findHatchVersion,
-  findSetupPyRootPackageDir,
+  findSetupPyRootPackageDirs,
   findSetupPyVersions,
   isGeneratedVersionFile
 } from './python-file.ts'
@@ -351,12 +352,13 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
   }
 
   const setupPyPath = join(projectDir, 'setup.py')
+  let setupPy: string | undefined
   if (isFile(setupPyPath)) {
     const text = readFileSync(setupPyPath, 'utf8')
+    setupPy = text
     if (/\buse_scm_version\s*=/.test(text)) scm ??= 'setup.py use_scm_version'
     finder.add(setupPyPath, text, findSetupPyVersions(text))
-    const dir = findSetupPyRootPackageDir(text)
-    if (dir) packageDirs.push(dir)
+    packageDirs.push(...findSetupPyRootPackageDirs(text))
   }
 
   finder.conventionalModules(packageDirs)
@@ -384,6 +386,17 @@ export function discoverVersionSources(dir: string, options: DiscoverOptions = {
     throw new ActionError(`The version cannot be bumped by editing files: ${unsupported}.`, {
       hint: 'name the file that holds the version in `files`, or switch to a static version or a `path` source'
     })
+  }
+  const computed = setupPy === undefined ? undefined : findComputedSetupPyVersion(setupPy)
+  if (!scm && finder.sources.length === 0 && computed) {
+    // setup.py hands setup() a version that code makes (from a tuple, a file read at build
+    // time): neither an edit nor `files` can set what it evaluates to.
+    throw new ActionError(
+      `setup.py passes \`version=${computed.name}\`, and \`${computed.name}\` comes from code (\`${computed.statement}\`), not from a string literal a bump can edit.`,
+      {
+        hint: `keep the version as a string literal and pass that on: \`${computed.name} = "1.2.3"\` in setup.py, or \`__version__ = "1.2.3"\` in the package with setup.cfg \`version = attr: <package>.__version__\`; derive any tuple from the string`
+      }
+    )
   }
   if (!scm && finder.sources.length === 0) {
     throw new ActionError(

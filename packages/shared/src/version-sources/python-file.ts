@@ -40,9 +40,14 @@ const SETUP_PY_VERSION = /\bversion[ \t]*=(?!=)[ \t]*[uU]?(?<quote>['"])(?<value
 // `version=VERSION` naming a module-level constant, as simplejson's and PyYAML's setup.py do.
 const SETUP_PY_VERSION_NAME = /\bversion[ \t]*=(?!=)[ \t]*(?<name>[A-Za-z_]\w*)[ \t]*(?=[,)\r\n])/g
 
-// `package_dir={'': 'lib'}`: the packages live under that directory (PyYAML's lib/).
+// `package_dir={'': 'lib'}`: the packages live under that directory (PyYAML's lib/). The value
+// may also be chosen by an expression, as PyYAML 5 did with `{2: 'lib', 3: 'lib3'}[sys.version_info[0]]`.
 const SETUP_PY_ROOT_PACKAGE_DIR =
-  /\bpackage_dir[ \t]*=[ \t]*(?:\{[ \t]*(['"])\1[ \t]*:|dict\([ \t]*\*\*[ \t]*\{[ \t]*(['"])\2[ \t]*:)[ \t]*(['"])(?<dir>[^'"\\\n]+)\3/
+  /\bpackage_dir[ \t]*=[ \t]*(?:\{[ \t]*(['"])\1[ \t]*:|dict\([ \t]*\*\*[ \t]*\{[ \t]*(['"])\2[ \t]*:)[ \t]*/g
+const STRING_LITERAL = /(['"])(?<value>[^'"\\\n]+)\1/y
+// A dict display's values: `key: 'value'` pairs up to the closing brace (no nesting).
+const DICT_OF_STRINGS = /\{(?<body>[^{}]*)\}/y
+const DICT_VALUE = /:[ \t]*(['"])(?<value>[^'"\\\n]+)\1/g
 
 function commentedOut(text: string, index: number): boolean {
   return text.slice(text.lastIndexOf('\n', index) + 1, index).includes('#')
@@ -69,10 +74,53 @@ export function findSetupPyVersions(text: string): TokenMatch[] {
   return matches.sort((a, b) => a.start - b.start)
 }
 
-/** The directory a setup.py maps the root package to (`package_dir={'': 'lib'}`), if any. */
-export function findSetupPyRootPackageDir(text: string): string | undefined {
-  const match = SETUP_PY_ROOT_PACKAGE_DIR.exec(text)
-  return match && !commentedOut(text, match.index) ? match.groups?.['dir'] : undefined
+/** A `version=NAME` in setup.py whose NAME is bound by code rather than a string literal. */
+export interface ComputedSetupPyVersion {
+  name: string
+  /** The statement that binds it, as written (an assignment from a call, an import). */
+  statement: string
+}
+
+/**
+ * The first `version=NAME` setup.py passes whose NAME no string literal assigns, with the
+ * statement that binds it instead (`__version__, __version_info__ = get_version()`, as
+ * Python-Markdown 3.3 did, or `from pkg import __version__`): no edit of a token can set it.
+ */
+export function findComputedSetupPyVersion(text: string): ComputedSetupPyVersion | undefined {
+  for (const match of text.matchAll(SETUP_PY_VERSION_NAME)) {
+    const name = match.groups?.['name'] ?? ''
+    if (commentedOut(text, match.index) || findAssignments(text, [name]).length > 0) continue
+    // `name` matched [A-Za-z_]\w*: nothing in it needs escaping.
+    const id = name
+    const binding = new RegExp(
+      `^(?:[A-Za-z_]\\w*[ \\t]*,[ \\t]*)*${id}[ \\t]*(?:,[ \\t]*[A-Za-z_]\\w*[ \\t]*)*=(?!=).*$|^(?:from[ \\t]+\\S+[ \\t]+)?import[ \\t].*\\b${id}\\b.*$`,
+      'm'
+    ).exec(text)
+    if (binding) return { name, statement: binding[0].trim() }
+  }
+  return undefined
+}
+
+/**
+ * The directories a setup.py maps the root package to: `package_dir={'': 'lib'}` gives one; a
+ * value picked from a dict by an expression (`{2: 'lib', 3: 'lib3'}[...]`) gives every directory
+ * it can pick, since each holds a copy of the package and its `__version__` must move with the
+ * others. Empty when there is no such mapping.
+ */
+export function findSetupPyRootPackageDirs(text: string): string[] {
+  for (const match of text.matchAll(SETUP_PY_ROOT_PACKAGE_DIR)) {
+    if (commentedOut(text, match.index)) continue
+    const at = match.index + match[0].length
+    STRING_LITERAL.lastIndex = at
+    const literal = STRING_LITERAL.exec(text)
+    if (literal) return [literal.groups?.['value'] ?? '']
+    DICT_OF_STRINGS.lastIndex = at
+    const dict = DICT_OF_STRINGS.exec(text)
+    if (dict)
+      return [...(dict.groups?.['body'] ?? '').matchAll(DICT_VALUE)].map((value) => value.groups?.['value'] ?? '')
+    return []
+  }
+  return []
 }
 
 /** hatchling's DEFAULT_PATTERN (hatchling/version/core.py), searched with re.MULTILINE. */
