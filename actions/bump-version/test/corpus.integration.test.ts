@@ -69,9 +69,12 @@ describe.each(RELEASED)('$name $version -> $next ($backend; $layout)', (project)
       'previous-version': previous,
       version: project.next,
       tag: project.tag,
+      tags: project.tag,
+      versions: bumped.outputs['versions'],
       'commit-sha': bumped.outputs['commit-sha'],
       'changed-files': project.changed.join('\n')
     })
+    expect(Object.values(JSON.parse(bumped.outputs['versions']) as Record<string, string>)).toEqual([project.next])
     const log = await originLog(box)
     const tagTarget = await git(box.origin, 'rev-parse', `refs/tags/${project.tag}^{commit}`)
     expect(tagTarget).toBe(bumped.outputs['commit-sha'])

@@ -48,10 +48,11 @@ export function parseTwineCheck(output: string): CheckFailure[] {
 
 export function hintFor(problems: readonly string[]): string {
   const text = problems.join(' ')
-  // A setup.py project that sets long_description but not its format: twine renders it as
-  // reStructuredText, and Markdown fails.
+  // A setup.py project that sets long_description but not its format: --strict fails on the
+  // warning even when the text renders (certifi's, simplejson's and PyYAML's reStructuredText),
+  // so the fix names both formats rather than guess one.
   if (/long_description_content_type` missing/.test(text)) {
-    return 'declare the README\'s format: `long_description_content_type="text/markdown"` in setup() (or setup.cfg [metadata]); with pyproject.toml, `readme = "README.md"` under [project] sets it; then rebuild'
+    return 'declare the long description\'s format in setup() or setup.cfg [metadata]: `long_description_content_type="text/x-rst"` for reStructuredText (README.rst) or `"text/markdown"` for Markdown (README.md); with pyproject.toml, `readme = "README.<ext>"` under [project] sets it; then rebuild, or set `check: false`'
   }
   if (/long_description` missing/.test(text)) {
     return 'add a README to the project metadata (`readme = "README.md"` under [project] in pyproject.toml) and rebuild, or set `check: false`'

@@ -725,7 +725,7 @@ describe('twine check hints', () => {
         '`long_description_content_type` missing. defaulting to `text/x-rst`.',
         'line 3: Error: Unexpected indentation.'
       ],
-      /long_description_content_type="text\/markdown"` in setup\(\)/
+      /setup\(\) or setup\.cfg \[metadata\]: `long_description_content_type="text\/x-rst"` for reStructuredText \(README\.rst\) or `"text\/markdown"` for Markdown .* or set `check: false`$/
     ],
     [['`long_description` missing.'], /readme = "README.md"/],
     [['line 3: Error: Unexpected indentation.'], /fix the README/]
