@@ -58,6 +58,8 @@ export interface Member {
   version: string
   /** Undefined when `tag: false`. */
   tag?: string
+  /** The template of its tags: `tag-template`, or the form a VCS provider reads (see planMember). */
+  tagTemplate: string
   sources: VersionSource[]
   /** Written with the sources, not compared with them: the project's entry in uv.lock. */
   followers: VersionSource[]
@@ -161,6 +163,8 @@ async function planMember(
   const { inputs } = ctx
   const name = memberName(ctx, dir)
   const tagOnly = discovery.sources.length === 0
+  const notes = [...discovery.notes]
+  let template = inputs.tagTemplate
   let previous: string | undefined
   let previousFrom: string
   if (tagOnly) {
@@ -171,16 +175,16 @@ async function planMember(
         'set `tag: true`'
       )
     }
-    checkTagTemplateMatchesScm(inputs.tagTemplate, name, discovery)
+    template = scmTagTemplate(inputs, name, discovery, notes)
     // The tags are the versions; a checkout (actions/checkout fetches none by default) may lack
     // the latest ones, and bumping from a stale list would reuse a released version.
     if (inputs.push && !inputs.dryRun) await fetchTags(ctx.repo)
-    const tags = await listTags(ctx.repo, tagGlob(inputs.tagTemplate, name), 'HEAD')
-    const latest = latestTaggedVersion(inputs.tagTemplate, tags, name)
+    const tags = await listTags(ctx.repo, tagGlob(template, name), 'HEAD')
+    const latest = latestTaggedVersion(template, tags, name)
     previous = latest?.version
     previousFrom = latest
       ? `tag ${latest.tag}, ${discovery.scm}`
-      : `no tag matching ${inputs.tagTemplate.replace('{name}', name)} is reachable from HEAD (${discovery.scm})`
+      : `no tag matching ${template.replace('{name}', name)} is reachable from HEAD (${discovery.scm})`
   } else {
     if (inputs.tag && !inputs.commit) {
       throw new InputError(
@@ -199,11 +203,12 @@ async function planMember(
     previous,
     previousFrom,
     version,
-    tag: inputs.tag ? tagName(inputs.tagTemplate, version, name) : undefined,
+    tag: inputs.tag ? tagName(template, version, name) : undefined,
+    tagTemplate: template,
     sources: discovery.sources,
     followers: tagOnly ? [] : discovery.followers
   }
-  return { member, notes: discovery.notes }
+  return { member, notes }
 }
 
 /**
@@ -397,19 +402,27 @@ async function headSha(ctx: Context): Promise<string> {
 /**
  * A provider told to read only some tags (`git_describe_command --match hatch-v*`) builds the
  * version from those: a bump that read or made other tags would release a version the build
- * never produces.
+ * never produces. The default template gives way to that form (with a note); a template the
+ * workflow chose that disagrees is refused.
  */
-function checkTagTemplateMatchesScm(
-  tagTemplate: string,
+function scmTagTemplate(
+  inputs: Inputs,
   name: string,
-  discovery: { scm?: string; scmTagMatch?: string }
-): void {
+  discovery: { scm?: string; scmTagMatch?: string },
+  notes: string[]
+): string {
   const match = discovery.scmTagMatch
-  if (!match || tagGlob(tagTemplate, name) === match) return
-  const template = /^[^*?[\]]*\*$/.test(match) ? `${match.slice(0, -1)}{version}` : undefined
+  if (!match || tagGlob(inputs.tagTemplate, name) === match) return inputs.tagTemplate
+  const derived = /^[^*?[\]]*\*$/.test(match) ? `${match.slice(0, -1)}{version}` : undefined
+  if (derived && !inputs.tagTemplateGiven) {
+    notes.push(
+      `tags of the form ${derived}: the ones git_describe_command of ${discovery.scm} reads (--match ${match})`
+    )
+    return derived
+  }
   throw new InputError(
     'tag-template',
-    `is "${tagTemplate}", but the version comes from tags matching "${match}" (git_describe_command of ${discovery.scm})`,
-    template ? `set \`tag-template: ${template}\`` : `set \`tag-template\` to the form of the tags "${match}" matches`
+    `is "${inputs.tagTemplate}", but the version comes from tags matching "${match}" (git_describe_command of ${discovery.scm})`,
+    derived ? `set \`tag-template: ${derived}\`` : `set \`tag-template\` to the form of the tags "${match}" matches`
   )
 }

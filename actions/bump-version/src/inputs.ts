@@ -30,6 +30,8 @@ export interface Inputs {
   tag: boolean
   /** The tag name with `{version}` (and, for several packages, `{name}`) in it, e.g. `v{version}`. */
   tagTemplate: string
+  /** `tag-template` or `tag-prefix` was set; the default gives way to the tags a VCS provider reads. */
+  tagTemplateGiven: boolean
   annotatedTag: boolean
   tagMessage: string
   push: boolean
@@ -278,6 +280,7 @@ export function getInputs(): Inputs {
     commitMessage: getTemplate('commit-message', DEFAULT_COMMIT_MESSAGE, PLACEHOLDERS),
     tag,
     tagTemplate,
+    tagTemplateGiven: getString('tag-template') !== '' || getVerbatimString('tag-prefix', 'v') !== 'v',
     annotatedTag: getBoolean('annotated-tag', true),
     tagMessage: getTemplate('tag-message', 'Release {version}', PLACEHOLDERS),
     push,

@@ -242,9 +242,8 @@ export async function pushWithRetry(ctx: Context, first: Bump): Promise<{ outcom
  * started from count, so an older tag on this commit (an rc promoted to final) is no clash.
  */
 async function releasedMeanwhile(ctx: Context, bump: Bump, head: string): Promise<string | undefined> {
-  const template = ctx.inputs.tagTemplate
   // Tag-only bumps have one member (planVersion refuses more).
-  const [{ name, previous }] = bump.members
+  const [{ name, previous, tagTemplate: template }] = bump.members
   for (const tag of await tagsPointingAt(ctx.repo, head, tagGlob(template, name))) {
     const version = versionFromTag(template, tag, name)
     if (version !== undefined && (previous === undefined || compareVersions(version, previous) > 0)) return tag

@@ -227,7 +227,8 @@ const LAYOUTS: Layout[] = [
     },
     tags: ['pkg-v1.4.0', 'v7.0.0'],
     later: { 'src/pkg/feature.py': 'FEATURE = True\n' },
-    inputs: { bump: 'patch', 'tag-template': 'pkg-v{version}' },
+    // No tag-template: the tags the provider reads decide their form.
+    inputs: { bump: 'patch' },
     previous: '1.4.0',
     next: '1.4.1',
     tag: 'pkg-v1.4.1',

@@ -83,6 +83,7 @@ describe('inputs', () => {
       commitMessage: 'Bump version: {old} → {new}',
       tag: true,
       tagTemplate: 'v{version}',
+      tagTemplateGiven: false,
       annotatedTag: true,
       tagMessage: 'Release {version}',
       push: true,

@@ -142,7 +142,7 @@ describe('refusals', () => {
     )
   })
 
-  it('tags of another form than the ones the VCS provider reads', async () => {
+  it('a tag-template that disagrees with the tags the VCS provider reads', async () => {
     const box = await newBox(
       {
         'pyproject.toml':
@@ -153,7 +153,7 @@ describe('refusals', () => {
     await expectRefusal(
       box,
       box.work,
-      { bump: 'patch' },
+      { bump: 'patch', 'tag-template': 'v{version}' },
       'Input `tag-template`: is "v{version}", but the version comes from tags matching "hatch-v*" (git_describe_command of hatch version source `vcs`); set `tag-template: hatch-v{version}`.'
     )
   })
