@@ -17,16 +17,7 @@ import { UploadFailure, classifyUpload, classifyUploaderOutput, explainFailure, 
 import { installerEnv, missingDependency } from '../src/verify.ts'
 import { isUnknownPackage } from '@release/shared/aws/codeartifact'
 import { restoreEnvAfterEach, setInputs } from '../../../test/harness/inputs.ts'
-
-/** The one line run() would print for what `fn` throws. */
-function failure(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    return describeError(error)
-  }
-  throw new Error('did not throw')
-}
+import { failure } from '../../../test/harness/failure.ts'
 
 function dist(file: string, version: string, kind: Dist['kind'] = 'wheel'): Dist {
   return { path: `/d/${file}`, file, project: 'acme-widgets', version, kind, size: 1, sha256: '0'.repeat(64) }

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputDirectory, inputFile, realPath, resolvesInside } from '../src/paths.ts'
 import { discoverVersionSources } from '../src/version-sources/discover.ts'
-import { describeError } from '../src/errors.ts'
 import { restoreEnvAfterEach } from '../../../test/harness/inputs.ts'
+import { failure } from '../../../test/harness/failure.ts'
 
 let base: string
 let workspace: string
@@ -28,15 +28,6 @@ afterEach(() => {
   process.chdir(startDir)
   rmSync(base, { recursive: true, force: true })
 })
-
-function failure(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    return describeError(error)
-  }
-  throw new Error('expected a failure')
-}
 
 describe('resolvesInside', () => {
   it.each([

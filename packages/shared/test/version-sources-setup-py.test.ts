@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { ActionError, describeError } from '../src/errors.ts'
 import {
   agreedVersion,
   discoverVersionSources,
@@ -9,6 +8,7 @@ import {
   findSetupPyRootPackageDirs,
   writeVersion
 } from '../src/version-sources/index.ts'
+import { failure } from '../../../test/harness/failure.ts'
 
 // setup.py layouts of older releases of the real-layout corpus's projects (issue 13): PyYAML 5
 // picked its package directory by Python major version, and Python-Markdown 3.3 computed the
@@ -25,16 +25,6 @@ function writeTree(files: Record<string, string>): void {
     mkdirSync(dirname(join(dir, path)), { recursive: true })
     writeFileSync(join(dir, path), content)
   }
-}
-
-function failure(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ActionError)
-    return describeError(error)
-  }
-  throw new Error('expected a failure')
 }
 
 describe("package_dir={'': <expression>} (PyYAML 5: lib/ for Python 2, lib3/ for Python 3)", () => {

@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { ActionError, describeError } from '../src/errors.ts'
 import {
   agreedVersion,
   applyEdits,
@@ -14,6 +13,7 @@ import {
   readWholeFileVersion,
   writeVersion
 } from '../src/version-sources/index.ts'
+import { failure } from '../../../test/harness/failure.ts'
 
 // Layouts are written with every version token marked «like.this»: the test writes the files
 // without the marks, checks that exactly the marked tokens are found, bumps, and compares every
@@ -259,16 +259,6 @@ describe.each(LAYOUTS)('$name', (layout) => {
     expect(agreedVersion(discoverVersionSources(dir, { files: layout.extra }).sources)).toBe(NEW)
   })
 })
-
-function failure(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ActionError)
-    return describeError(error)
-  }
-  throw new Error('expected a failure')
-}
 
 describe('refusals', () => {
   it('lists each file and its version when the sources disagree', () => {
