@@ -10,6 +10,7 @@ import {
   createTag,
   deleteLocalTag,
   fetchTags,
+  hasPersistedCredentials,
   isAncestor,
   listTags,
   localTag,
@@ -19,17 +20,18 @@ import {
 } from '@release/shared/git'
 import {
   type Discovery,
+  type ExtraFile,
   agreedVersion,
   discoverVersionSources,
   type VersionSource,
   writeVersions
 } from '@release/shared/version-sources/index'
 import { inputDirectory } from '@release/shared/paths'
-import { readProjectName } from '@release/shared/python/project-name'
+import { readProjectName, requireProjectName } from '@release/shared/python/project-name'
 import * as log from '@release/shared/workflow-commands'
 import { versionTheBackendBuilds } from './backend-check.ts'
 import { DEFAULT_COMMIT_MESSAGE, type Inputs } from './inputs.ts'
-import { tagGlob } from '@release/shared/tag-template'
+import { globMatches, tagGlob } from '@release/shared/tag-template'
 import { type Templates, latestTaggedVersion, renderTemplate, tagName, targetVersion } from './plan.ts'
 
 export interface Context {
@@ -115,22 +117,41 @@ function memberDirs(ctx: PlanContext): string[] {
   )
 }
 
+/**
+ * The `files` entries of one project. They are relative to working-directory, which is the
+ * project's own directory unless `packages` names several: then each entry belongs to the
+ * package whose directory holds it.
+ */
+function filesOf(ctx: PlanContext, dir: string, dirs: readonly string[]): ExtraFile[] {
+  if (ctx.inputs.packages.length === 0) return ctx.inputs.files
+  const owner = (path: string): string | undefined =>
+    dirs.find((candidate) => resolve(ctx.projectDir, path).startsWith(`${candidate}${sep}`))
+  const stray = ctx.inputs.files.find((file) => owner(file.path) === undefined)
+  if (stray)
+    throw new InputError(
+      'files',
+      `${stray.path} is in none of the directories in \`packages\``,
+      'with several packages, write each entry relative to `working-directory`, inside the package whose version it holds (e.g. `packages/orb-models/meta.json`)'
+    )
+  return ctx.inputs.files
+    .filter((file) => owner(file.path) === dir)
+    .map((file) => ({ ...file, path: relative(dir, resolve(ctx.projectDir, file.path)) }))
+}
+
 /** The project's name (PEP 503): for `{name}`, which needs it, and for outputs and logs, which make do without. */
 function memberName(ctx: PlanContext, dir: string): string {
-  const name = readProjectName(dir)
   const templates = [ctx.inputs.tagTemplate, ctx.inputs.tagMessage, ctx.inputs.commitMessage]
-  if (name === undefined && templates.some((template) => template.includes('{name}')))
-    throw new ActionError(`No project name found in ${repoPath(ctx, dir) || '.'} for {name}.`, {
-      hint: 'state it in pyproject.toml (`[project] name`), setup.cfg (`[metadata] name`) or as a literal `name=` in setup.py'
-    })
-  return name ?? ''
+  return templates.some((template) => template.includes('{name}'))
+    ? requireProjectName(dir, repoPath(ctx, dir) || '.', 'for {name}')
+    : (readProjectName(dir) ?? '')
 }
 
 /** Reads the current version (files, or tags) of every project and works out the new ones and the tags. */
 export async function planVersion(ctx: PlanContext): Promise<Bump> {
-  const discovered = memberDirs(ctx).map((dir) => ({
+  const dirs = memberDirs(ctx)
+  const discovered = dirs.map((dir) => ({
     dir,
-    discovery: discoverVersionSources(dir, { files: ctx.inputs.files, root: ctx.topLevel })
+    discovery: discoverVersionSources(dir, { files: filesOf(ctx, dir, dirs), root: ctx.topLevel })
   }))
   const scm = discovered.find(({ discovery }) => discovery.sources.length === 0)
   if (scm && discovered.length > 1) {
@@ -314,17 +335,12 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
       ))
         log.info(`Wrote ${member.version} to ${repoPath(ctx, path)}`)
     const asked = bump.members.filter(needsTheBackend)
-    if (asked.length > 0) {
-      if (inputs.checkBuild) {
-        const undo = async (): Promise<void> => {
-          for (const path of bump.changed) writeFileSync(path, originals.get(path) as Buffer)
-          bump.changed = []
-        }
-        for (const member of asked) await checkTheBackend(ctx, bump, member, undo)
-      } else if (inputs.push)
-        log.info(
-          'Note: the build backend was not asked which version it builds (`check-build: auto` keeps third-party code out of a step that can push); bump-and-release asks it in a job without credentials'
-        )
+    if (asked.length > 0 && (await backendWanted(ctx))) {
+      const undo = async (): Promise<void> => {
+        for (const path of bump.changed) writeFileSync(path, originals.get(path) as Buffer)
+        bump.changed = []
+      }
+      for (const member of asked) await checkTheBackend(ctx, bump, member, undo)
     }
     if (inputs.commit) {
       await commitPaths(
@@ -351,13 +367,37 @@ export async function applyBump(ctx: Context, bump: Bump): Promise<void> {
       headSha(ctx)
     ])
     // In tag-only mode the tag is the version: the backend can be asked only once it exists.
-    if (bump.mode === 'tag-only' && inputs.checkBuild) {
+    if (bump.mode === 'tag-only' && (await backendWanted(ctx))) {
       const [member] = bump.members
       await checkTheBackend(ctx, bump, member, () => deleteLocalTag(ctx.repo, member.tag as string))
     }
   } else if (inputs.commit) {
     bump.commitSha = await headSha(ctx)
   }
+}
+
+/**
+ * Whether to ask the build backend. It is third-party code running as this user, so it could
+ * read any credential of the step (`/proc/<pid>/environ`, git's config): `check-build: auto`
+ * asks only when none is in reach, and says why not otherwise.
+ */
+async function backendWanted(ctx: Context): Promise<boolean> {
+  const { inputs } = ctx
+  if (inputs.checkBuild !== 'auto') return inputs.checkBuild === 'true'
+  const reason = inputs.push
+    ? 'this step pushes'
+    : inputs.token
+      ? '`token` is set'
+      : inputs.githubToken
+        ? '`github-token` is set'
+        : (await hasPersistedCredentials(ctx.repo))
+          ? 'the checkout keeps credentials (actions/checkout without `persist-credentials: false`)'
+          : undefined
+  if (reason)
+    log.info(
+      `Note: the build backend was not asked which version it builds: ${reason}, and \`check-build: auto\` keeps third-party code away from credentials (bump-and-release asks it in a job without any; \`check-build: true\` asks anyway)`
+    )
+  return reason === undefined
 }
 
 /**
@@ -412,7 +452,9 @@ function scmTagTemplate(
   notes: string[]
 ): string {
   const match = discovery.scmTagMatch
-  if (!match || tagGlob(inputs.tagTemplate, name) === match) return inputs.tagTemplate
+  // A tag of the template (any version will do) that the provider's glob takes is fine:
+  // `--match v[0-9]*` reads v1.2.3.
+  if (!match || globMatches(match, tagName(inputs.tagTemplate, '1.0.0', name))) return inputs.tagTemplate
   const derived = /^[^*?[\]]*\*$/.test(match) ? `${match.slice(0, -1)}{version}` : undefined
   if (derived && !inputs.tagTemplateGiven) {
     notes.push(

@@ -15,6 +15,7 @@ import {
 } from '@release/shared/pep440'
 import type { ExtraFile } from '@release/shared/version-sources/discover'
 import { refNameProblem } from '@release/shared/git-refs'
+import { tagTemplateProblem } from '@release/shared/tag-template'
 
 export interface Inputs {
   /** The bump kinds (one, or a release kind plus a pre-release kind); empty when `version` is set. */
@@ -51,13 +52,14 @@ export interface Inputs {
   dispatchInputs: Record<string, string>
   /** For the GitHub API (the dispatch); only read when dispatchWorkflow is set. */
   githubToken?: string
-  /** Ask the build backend for the version it builds before committing (resolved from `auto`). */
-  checkBuild: boolean
+  /** Ask the build backend for the version it builds before committing; `auto`: when no credential is in reach. */
+  checkBuild: CheckBuildMode
   /** Interpreter for the backend check; undefined: python, else python3, from PATH. */
   python?: string
 }
 
 export const CHECK_BUILD_MODES = ['auto', 'true', 'false'] as const
+export type CheckBuildMode = (typeof CHECK_BUILD_MODES)[number]
 
 export const DEFAULT_COMMIT_MESSAGE = 'Bump version: {old} → {new}'
 const PLACEHOLDERS = ['{old}', '{new}', '{version}', '{tag}', '{name}']
@@ -118,7 +120,7 @@ function getTemplate(name: string, defaultValue: string, allowed: readonly strin
   return value
 }
 
-function getTagTemplate(packages: readonly string[], tag: boolean): string {
+function getTagTemplate(packages: readonly string[], tag: boolean): { tagTemplate: string; tagTemplateGiven: boolean } {
   const template = getString('tag-template')
   // Empty means bare versions (1.2.3), as in publish-python: the reusable workflows pass one
   // `tag-prefix` to both, so both must read it the same way.
@@ -131,35 +133,15 @@ function getTagTemplate(packages: readonly string[], tag: boolean): string {
     )
   }
   const chosen = template || `${prefix}{version}`
-  const name = template ? 'tag-template' : 'tag-prefix'
-  if (chosen.split('{version}').length !== 2) {
-    throw new InputError(
-      name,
-      `"${chosen}" must contain {version} exactly once`,
-      'use e.g. v{version} or shared-v{version}'
-    )
-  }
-  const unknown = chosen.match(/\{[^{}]*\}/g)?.find((placeholder) => !['{version}', '{name}'].includes(placeholder))
-  if (unknown || chosen.split('{name}').length > 2)
-    throw new InputError(
-      name,
-      `"${chosen}" ${unknown ? `has the unknown placeholder ${unknown}` : 'contains {name} more than once'}`,
-      'use {version} once and, for several packages, {name} once: e.g. {name}-v{version}'
-    )
-  const problem = refNameProblem(chosen.replace('{version}', '1.0.0').replace('{name}', 'pkg'))
-  if (problem)
-    throw new InputError(
-      name,
-      `"${chosen}" ${problem}`,
-      'use letters, digits, ".", "-", "_", "+" and "/" around {version}, e.g. v{version} or shared-v{version}'
-    )
+  const wrong = tagTemplateProblem(chosen)
+  if (wrong) throw new InputError(template ? 'tag-template' : 'tag-prefix', wrong.problem, wrong.fix)
   if (tag && packages.length > 1 && !chosen.includes('{name}'))
     throw new InputError(
       'tag-template',
       `"${chosen}" has no {name}, so the ${packages.length} packages in \`packages\` would get the same tag`,
       'give each package its own tags, e.g. `tag-template: {name}-v{version}`'
     )
-  return chosen
+  return { tagTemplate: chosen, tagTemplateGiven: template !== '' || prefix !== 'v' }
 }
 
 function getFiles(): ExtraFile[] {
@@ -225,7 +207,7 @@ export function getInputs(): Inputs {
   const commit = getBoolean('commit', true)
   const tag = getBoolean('tag', true)
   const packages = getList('packages')
-  const tagTemplate = getTagTemplate(packages, tag)
+  const { tagTemplate, tagTemplateGiven } = getTagTemplate(packages, tag)
   const email = getString('git-user-email', { default: '41898282+github-actions[bot]@users.noreply.github.com' })
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(email))
     throw new InputError('git-user-email', `"${email}" is not an email address`, 'use e.g. ci@example.com')
@@ -254,7 +236,7 @@ export function getInputs(): Inputs {
       throw new InputError(
         'github-token',
         'is empty, and `dispatch-workflow` needs a token for the GitHub API',
-        'leave `github-token` at its default (the job’s token) or pass one with `actions: write`'
+        'pass `github-token: ${{ github.token }}` (with `permissions: actions: write`) or another token that may start workflows'
       )
   } else if (Object.keys(dispatchInputs).length > 0) {
     throw new InputError(
@@ -263,15 +245,10 @@ export function getInputs(): Inputs {
       'name the workflow to start in `dispatch-workflow`, e.g. publish.yml'
     )
   }
-  // `auto` keeps third-party code (the backend and its requirements) out of a step that can
-  // push: with `push: true` the token (an input, or the credentials actions/checkout stored) is
-  // readable by any process of this user. bump-and-release bumps with `push: false` and pushes
-  // from another job, so its bump is checked.
-  const checkBuildMode = getEnum('check-build', CHECK_BUILD_MODES, 'auto')
   return {
     bump,
     version,
-    checkBuild: checkBuildMode === 'auto' ? !push : checkBuildMode === 'true',
+    checkBuild: getEnum('check-build', CHECK_BUILD_MODES, 'auto'),
     python: getString('python') || undefined,
     workingDirectory: getString('working-directory', { default: '.' }),
     packages,
@@ -280,7 +257,7 @@ export function getInputs(): Inputs {
     commitMessage: getTemplate('commit-message', DEFAULT_COMMIT_MESSAGE, PLACEHOLDERS),
     tag,
     tagTemplate,
-    tagTemplateGiven: getString('tag-template') !== '' || getVerbatimString('tag-prefix', 'v') !== 'v',
+    tagTemplateGiven,
     annotatedTag: getBoolean('annotated-tag', true),
     tagMessage: getTemplate('tag-message', 'Release {version}', PLACEHOLDERS),
     push,

@@ -109,6 +109,22 @@ describe('bump-version asks the build backend before committing (check-build)', 
     expect(await git(box.origin, 'tag', '--list')).toBe('v1.0.1')
   })
 
+  test('auto does not ask while a credential is in reach: a token input, or credentials the checkout kept', async () => {
+    const box = await newBox()
+    const withToken = succeeded(
+      await bump(box.work, { bump: 'patch', push: 'false', 'github-token': 'ghs_x0123456789' })
+    )
+    expect(withToken.stdout).not.toMatch(BACKEND_LINE)
+    expect(withToken.stdout).toContain('the build backend was not asked which version it builds: `github-token` is set')
+
+    const kept = await newBox()
+    // What actions/checkout leaves without `persist-credentials: false`.
+    await git(kept.work, 'config', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic eDp5')
+    const persisted = succeeded(await bump(kept.work, { bump: 'patch', push: 'false' }))
+    expect(persisted.stdout).not.toMatch(BACKEND_LINE)
+    expect(persisted.stdout).toContain('the checkout keeps credentials')
+  })
+
   test.each([
     ['hatchling, dynamic path', HATCH_PATH, '0.4.2'],
     ['setuptools, dynamic attr (src layout)', SETUPTOOLS_ATTR, '1.2.4']

@@ -75,6 +75,9 @@ describe.each(RELEASED)('$name $version -> $next ($backend; $layout)', (project)
       'changed-files': project.changed.join('\n')
     })
     expect(Object.values(JSON.parse(bumped.outputs['versions']) as Record<string, string>)).toEqual([project.next])
+    // check-build: the backend, asked unless the version is a static [project].version, builds the new one.
+    const asked = /The build backend builds (\S+) \(/.exec(bumped.stdout)?.[1]
+    expect(asked).toBe(project.staticVersion ? undefined : project.next)
     const log = await originLog(box)
     const tagTarget = await git(box.origin, 'rev-parse', `refs/tags/${project.tag}^{commit}`)
     expect(tagTarget).toBe(bumped.outputs['commit-sha'])

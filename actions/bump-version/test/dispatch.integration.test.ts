@@ -166,7 +166,7 @@ describe('dispatch-workflow', () => {
     ],
     [
       { 'dispatch-workflow': 'publish.yml', 'github-token': '' },
-      'Input `github-token`: is empty, and `dispatch-workflow` needs a token for the GitHub API; leave `github-token` at its default (the job’s token) or pass one with `actions: write`.'
+      'Input `github-token`: is empty, and `dispatch-workflow` needs a token for the GitHub API; pass `github-token: ${{ github.token }}` (with `permissions: actions: write`) or another token that may start workflows.'
     ],
     [
       { 'dispatch-inputs': 'version={new}' },

@@ -233,6 +233,22 @@ const LAYOUTS: Layout[] = [
     next: '1.4.1',
     tag: 'pkg-v1.4.1',
     tagOnly: true
+  },
+  {
+    // A common setuptools-scm form: the glob takes v1.2.3, so the default template fits it.
+    name: 'setuptools-scm: tag-only, git_describe_command --match v[0-9]*',
+    files: {
+      ...README,
+      'pyproject.toml':
+        '[build-system]\nrequires = ["setuptools>=64", "setuptools-scm>=8"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "pkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\ngit_describe_command = ["git", "describe", "--dirty", "--tags", "--long", "--match", "v[0-9]*"]\n',
+      'src/pkg/__init__.py': ''
+    },
+    tags: ['v2.0.0'],
+    later: { 'src/pkg/feature.py': 'FEATURE = True\n' },
+    inputs: { bump: 'minor' },
+    previous: '2.0.0',
+    next: '2.1.0',
+    tagOnly: true
   }
 ]
 

@@ -100,6 +100,21 @@ describe('bump-version: several packages of a workspace, each with its own versi
     expect(await git(box.work, 'status', '--porcelain')).toBe('')
   })
 
+  test('a `files` entry belongs to the package whose directory holds it, and one in none is refused', async () => {
+    const box = await newBox({ ...WORKSPACE, 'packages/orb-models/docs/conf.py': 'release = "1.3.0"\n' })
+    const inputs = { bump: 'patch', packages: PACKAGES, 'tag-template': '{name}-v{version}', push: 'false' }
+    const result = succeeded(
+      await bump(box.work, { ...inputs, files: 'packages/orb-models/docs/conf.py: release = "{version}"' })
+    )
+    expect(result.outputs['changed-files']).toContain('packages/orb-models/docs/conf.py')
+    expect(readFileSync(join(box.work, 'packages/orb-models/docs/conf.py'), 'utf8')).toBe('release = "1.3.1"\n')
+
+    const other = await newBox()
+    expect(failureOf(await bump(other.work, { ...inputs, files: 'docs/conf.py' }))).toBe(
+      'Input `files`: docs/conf.py is in none of the directories in `packages`; with several packages, write each entry relative to `working-directory`, inside the package whose version it holds (e.g. `packages/orb-models/meta.json`).'
+    )
+  })
+
   test('several packages with a template without {name} are refused before anything is read', async () => {
     const box = await newBox()
     expect(failureOf(await bump(box.work, { bump: 'minor', packages: PACKAGES }))).toBe(

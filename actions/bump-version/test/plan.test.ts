@@ -78,7 +78,7 @@ describe('inputs', () => {
       packages: [],
       files: [],
       commit: true,
-      checkBuild: false,
+      checkBuild: 'auto',
       python: undefined,
       commitMessage: 'Bump version: {old} → {new}',
       tag: true,

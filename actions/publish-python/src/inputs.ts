@@ -24,6 +24,7 @@ import { normalizeVersionInput } from '@release/shared/pep440'
 import { registerSecret } from '@release/shared/secrets'
 import { checkCredentialTransport } from '@release/shared/transport'
 import { refNameProblem } from '@release/shared/git-refs'
+import { tagTemplateProblem } from '@release/shared/tag-template'
 
 export const BUILDERS = ['auto', 'uv', 'build'] as const
 export type Builder = (typeof BUILDERS)[number]
@@ -233,15 +234,8 @@ function getTagTemplate(expectedVersion: string | undefined): { tagPrefix: strin
       'is set together with a non-default `tag-prefix`',
       'set only one: `tag-template` (e.g. `{name}-v{version}`) or `tag-prefix`'
     )
-  const unknown = template.match(/\{[^{}]*\}/g)?.find((placeholder) => !['{version}', '{name}'].includes(placeholder))
-  if (unknown || template.split('{version}').length !== 2 || template.split('{name}').length > 2)
-    throw new InputError(
-      'tag-template',
-      `"${template}" ${unknown ? `has the unknown placeholder ${unknown}` : 'must contain {version} once and {name} at most once'}`,
-      'use e.g. {name}-v{version} (one tag series per package) or shared-v{version}'
-    )
-  const problem = refNameProblem(template.replace('{version}', '1.0.0').replace('{name}', 'pkg'))
-  if (problem) throw new InputError('tag-template', `"${template}" ${problem}`, 'use e.g. {name}-v{version}')
+  const wrong = tagTemplateProblem(template)
+  if (wrong) throw new InputError('tag-template', wrong.problem, wrong.fix)
   if (!template.includes('{name}')) {
     if (!template.endsWith('{version}'))
       throw new InputError(

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path'
 import { ActionError } from '@release/shared/errors'
 import { inputDirectory, inputFile } from '@release/shared/paths'
-import { readProjectName } from '@release/shared/python/project-name'
+import { requireProjectName } from '@release/shared/python/project-name'
 import { RetryDeadlineError, logRetry } from '@release/shared/retry'
 import * as log from '@release/shared/workflow-commands'
 import { type Project, buildProjects } from './build.ts'
@@ -96,7 +96,11 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
           label: relative(process.cwd(), resolve(workDir, dir)) || '.'
         }))
         if (inputs.tagTemplate) {
-          const named = projects.map((project) => ({ ...project, name: projectNameOf(project) }))
+          // A name only the build would tell cannot select by tag.
+          const named = projects.map((project) => ({
+            ...project,
+            name: requireProjectName(project.dir, project.label, 'to match against `tag-template`')
+          }))
           tagged = await taggedReleases(
             inputs.tagTemplate,
             named.map((project) => project.name),
@@ -189,16 +193,6 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
   else if (listed.length > 0) outcome.verification = listed.join(' ')
   // Only now: a caller that tags after publishing (publish-on-change.yml) tags a verified release.
   outcome.published = fresh.length === releases.length
-}
-
-/** One project's name for its tags; a name only the build would tell cannot select by tag. */
-function projectNameOf(project: Project): string {
-  const name = readProjectName(project.dir)
-  if (name === undefined)
-    throw new ActionError(`No project name found in ${project.label} to match against \`tag-template\`.`, {
-      hint: 'state it in pyproject.toml (`[project] name`), setup.cfg (`[metadata] name`) or as a literal `name=` in setup.py'
-    })
-  return name
 }
 
 interface ReleaseContext {

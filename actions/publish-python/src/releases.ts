@@ -7,6 +7,7 @@ import { ActionError } from '@release/shared/errors'
 import { gitRepo, tagsPointingAt } from '@release/shared/git'
 import { distMetadata, requiredProjects } from '@release/shared/python/core-metadata'
 import { tagGlob, versionFromTag } from '@release/shared/tag-template'
+import * as log from '@release/shared/workflow-commands'
 import type { Dist } from './dists.ts'
 import type { ExpectedVersion } from './gate.ts'
 
@@ -67,6 +68,10 @@ export async function dependencyOrder(groups: ReadonlyMap<string, readonly Dist[
     // The wheel's METADATA is what installers read; an sdist's PKG-INFO when there is no wheel.
     const source = dists.find((dist) => dist.kind === 'wheel') ?? dists[0]
     const metadata = source ? await distMetadata(source.path).catch(() => undefined) : undefined
+    if (source && metadata === undefined)
+      log.warning(
+        `${source.file}: its core metadata could not be read, so ${project} is ordered as if it required none of the others`
+      )
     requires.set(
       project,
       (metadata ? requiredProjects(metadata) : []).filter((name) => name !== project && groups.has(name))

@@ -83,26 +83,31 @@ export function setOutputs(outcome: Outcome): void {
   log.setOutput('already-released', String(outcome.alreadyReleased.length > 0))
 }
 
+/** `project version` of each release, or the projects built when none was gated. */
+function describeReleases(releases: readonly Release[], dists: readonly Dist[]): string {
+  if (releases.length > 0) return pins(releases).join(', ').replaceAll('==', ' ')
+  const projects = [...new Set(dists.map((dist) => dist.project))]
+  return projects.length > 0 ? projects.join(', ') : 'nothing built'
+}
+
 export async function writeSummary(outcome: Outcome): Promise<void> {
-  const projects = [...new Set(outcome.dists.map((dist) => dist.project))]
   const releases = outcome.releases ?? []
-  const what =
-    releases.length > 1
-      ? releases.map((release) => `${release.dists[0]?.project} ${release.version}`).join(', ')
-      : projects.length > 0
-        ? `${projects.join(', ')}${releases[0] ? ` ${releases[0].version}` : ''}`
-        : 'nothing built'
+  // Releases `existing: skip-released` found out already are reported apart from the others.
+  const fresh = releases.filter((release) => !outcome.alreadyReleased.includes(release))
   const where = outcome.target ? outcome.target.description : 'no index (dry run)'
   const sections: SummarySection[] = []
   if (outcome.error !== undefined) {
     sections.push({ text: `**Failed:** ${describeError(outcome.error)}` })
-    sections.push({ text: `${what} -> ${where}` })
-  } else if (outcome.alreadyReleased.length > 0) {
-    sections.push({
-      text: `**Already released:** ${what} is on ${where} from other files (an earlier build); nothing uploaded. Bump the version to release this build.`
-    })
+    sections.push({ text: `${describeReleases(releases, outcome.dists)} -> ${where}` })
   } else {
-    sections.push({ text: `${outcome.dryRun ? '**Dry run** (nothing uploaded): ' : ''}${what} -> ${where}` })
+    if (fresh.length > 0 || releases.length === 0)
+      sections.push({
+        text: `${outcome.dryRun ? '**Dry run** (nothing uploaded): ' : ''}${describeReleases(fresh, outcome.dists)} -> ${where}`
+      })
+    if (outcome.alreadyReleased.length > 0)
+      sections.push({
+        text: `**Already released:** ${describeReleases(outcome.alreadyReleased, [])} is on ${where} from other files (an earlier build); nothing uploaded for it. Bump the version to release this build.`
+      })
   }
   if (outcome.dists.length > 0) {
     sections.push({
@@ -118,13 +123,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     })
   }
   if (outcome.verification) sections.push({ text: `**Verified:** ${outcome.verification}` })
-  if (
-    outcome.target &&
-    releases.length > 0 &&
-    outcome.error === undefined &&
-    !outcome.dryRun &&
-    outcome.alreadyReleased.length === 0
-  ) {
+  if (outcome.target && fresh.length > 0 && outcome.error === undefined && !outcome.dryRun) {
     const privateIndex = outcome.target.indexUrl !== PYPI_INDEX
     sections.push({
       heading: 'Install',
@@ -133,7 +132,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
           ? 'The index needs a CodeArtifact token: run codeartifact-login first (it configures pip, uv and poetry).'
           : 'The index may need credentials (pip: in the URL or keyring; uv: UV_INDEX_<NAME>_USERNAME/PASSWORD; poetry: `poetry config http-basic.<name>`).'
         : undefined,
-      code: { lang: 'bash', lines: installCommands(pins(releases), outcome.target) }
+      code: { lang: 'bash', lines: installCommands(pins(fresh), outcome.target) }
     })
   }
   if (outcome.tools.length > 0) sections.push({ heading: 'Tools', list: [...outcome.tools] })

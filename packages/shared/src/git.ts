@@ -337,6 +337,16 @@ export async function revParse(repo: GitRepo, rev: string): Promise<string> {
   return (await git(repo, ['rev-parse', '--verify', `${rev}^{commit}`])).stdout.trim()
 }
 
+/**
+ * Whether git's configuration holds an HTTP header for some remote: where actions/checkout keeps
+ * the job's token unless `persist-credentials: false` (in .git/config, or since v5 in a file it
+ * includes, which `git config` reads too).
+ */
+export async function hasPersistedCredentials(repo: GitRepo): Promise<boolean> {
+  const result = await git(repo, ['config', '--get-regexp', '^http\\..*\\.extraheader$'], { ignoreReturnCode: true })
+  return result.exitCode === 0 && result.stdout.trim() !== ''
+}
+
 export async function remoteUrl(repo: GitRepo): Promise<string | undefined> {
   const result = await git(repo, ['remote', 'get-url', repo.remote], { ignoreReturnCode: true })
   return result.exitCode === 0 ? result.stdout.trim() : undefined

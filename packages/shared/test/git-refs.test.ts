@@ -1,4 +1,5 @@
 import { refNameProblem } from '../src/git-refs.ts'
+import { globMatches } from '../src/tag-template.ts'
 import { checkCredentialTransport, isLoopbackHost } from '../src/transport.ts'
 import { describeError } from '../src/errors.ts'
 
@@ -65,5 +66,19 @@ describe('credentials over plain http', () => {
     expect(() => checkCredentialTransport('x', 'https://pypi.internal/', false)).not.toThrow()
     expect(() => checkCredentialTransport('x', 'http://127.0.0.1:9/', false)).not.toThrow()
     expect(() => checkCredentialTransport('x', 'http://pypi.internal/', true)).not.toThrow()
+  })
+})
+
+describe('globMatches (git describe --match)', () => {
+  it.each([
+    ['v*', 'v1.2.3', true],
+    ['v[0-9]*', 'v1.2.3', true],
+    ['v[0-9]*', 'vx1', false],
+    ['hatch-v*', 'v1.0.0', false],
+    ['pkg-v?.*', 'pkg-v1.0', true],
+    ['[!v]*', 'v1', false],
+    ['a.b*', 'aXb1', false]
+  ])('%s against %s: %s', (glob, tag, expected) => {
+    expect(globMatches(glob, tag)).toBe(expected)
   })
 })

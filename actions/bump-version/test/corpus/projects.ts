@@ -46,6 +46,11 @@ export interface Released extends Layout {
    * `uv lock` and commits it before the bump, as a uv user's repository would have.
    */
   uvLock?: 'own' | 'made'
+  /**
+   * The version is a static `[project].version`, which every backend builds as written, so
+   * `check-build` does not ask the backend (the others it asks, and the backend must agree).
+   */
+  staticVersion?: true
 }
 
 /** A layout no file edit can bump: the action must refuse with this one line and push nothing. */
@@ -56,6 +61,7 @@ export interface Refused extends Layout {
 export const RELEASED: Released[] = [
   {
     name: 'flask',
+    staticVersion: true,
     version: '3.1.3',
     backend: 'flit_core',
     layout: '[project].version, uv.lock',
@@ -93,6 +99,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'tomlkit',
+    staticVersion: true,
     version: '0.15.2',
     backend: 'poetry-core',
     layout: '[project].version + __version__ in tomlkit/__init__.py, uv.lock made by uv lock',
@@ -186,6 +193,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'logfire-sdk',
+    staticVersion: true,
     version: '5.4.0',
     backend: 'hatchling',
     layout: '[project].version of a workspace member (logfire-sdk/)',
@@ -224,6 +232,7 @@ export const RELEASED: Released[] = [
   },
   {
     name: 'typer',
+    staticVersion: true,
     version: '0.29.2',
     backend: 'pdm-backend',
     layout: '[project].version + [tool.pdm.version] path = typer/__init__.py',

@@ -79,8 +79,21 @@ export async function bumpProject(project: Released | Refused): Promise<Outcome>
     if (!locked.ok) throw new Error(`uv lock failed before the bump:\n${locked.output}`)
   })
   const initialSha = await git(box.work, 'rev-parse', 'HEAD')
-  const bumped = await bump(box.work, project.inputs)
+  // The backend is asked too (`check-build: true`, as a bump without push credentials would):
+  // the real layouts prove it reads the version the bump wrote.
+  const bumped = await bump(box.work, { 'check-build': 'true', ...project.inputs }, await backendEnv(project, box.root))
   return { box, initialSha, bumped }
+}
+
+/** What isolated builds need here: uv's cache, the TLS roots, and the project's build constraints. */
+async function backendEnv(project: Released | Refused, root: string): Promise<Record<string, string>> {
+  const env = { ...TEMP_WORKSPACE_ENV, ...UV_ENV }
+  if ('buildConstraints' in project && project.buildConstraints) {
+    const constraints = join(root, 'build-constraints.txt')
+    await writeFile(constraints, project.buildConstraints.join('\n') + '\n')
+    Object.assign(env, { UV_BUILD_CONSTRAINT: constraints, UV_CONSTRAINT: constraints })
+  }
+  return env
 }
 
 /**
@@ -93,12 +106,7 @@ export async function releaseProject(project: Released): Promise<Outcome> {
   if (outcome.bumped.exitCode !== 0) return outcome
   const dir = join(outcome.box.work, project.subdir ?? '')
   if (project.uvLock) outcome.lockCheck = await capture(UV, ['lock', '--check'], dir)
-  const env = { ...TEMP_WORKSPACE_ENV, ...UV_ENV }
-  if (project.buildConstraints) {
-    const constraints = join(outcome.box.root, 'build-constraints.txt')
-    await writeFile(constraints, project.buildConstraints.join('\n') + '\n')
-    Object.assign(env, { UV_BUILD_CONSTRAINT: constraints, UV_CONSTRAINT: constraints })
-  }
+  const env = await backendEnv(project, outcome.box.root)
   const pypi = await startPypiServer({ users: [USER] })
   try {
     await publishAndInstall(pypi, project, dir, env, outcome)

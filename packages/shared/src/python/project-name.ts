@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
+import { ActionError } from '../errors.ts'
 import { findIniValue } from '../version-sources/setup-cfg.ts'
 import { normalizeProjectName } from './dist-files.ts'
 
@@ -35,4 +36,13 @@ export function readProjectName(dir: string): string | undefined {
     (setupCfg === undefined ? undefined : findIniValue(setupCfg, 'metadata', 'name')?.value) ??
     (setupPy === undefined ? undefined : /\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1/.exec(setupPy)?.[2])
   return name && /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name) ? normalizeProjectName(name) : undefined
+}
+
+/** readProjectName, or one error line naming the directory, what needs the name, and the fix. */
+export function requireProjectName(dir: string, label: string, purpose: string): string {
+  const name = readProjectName(dir)
+  if (name !== undefined) return name
+  throw new ActionError(`No project name found in ${label} ${purpose}.`, {
+    hint: 'state it in pyproject.toml (`[project] name`), setup.cfg (`[metadata] name`) or as a literal `name=` in setup.py'
+  })
 }
