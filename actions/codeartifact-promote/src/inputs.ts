@@ -2,10 +2,9 @@
 import { getCredentialInputs } from '@release/shared/aws/inputs'
 import type { CredentialOptions } from '@release/shared/aws/credentials'
 import { AWS_NAME_PATTERNS } from '@release/shared/aws/names'
-import { ActionError, InputError } from '@release/shared/errors'
-import { refNameProblem } from '@release/shared/git-refs'
-import { getEnum, getInteger, getOptionalString, getString, getVerbatimString } from '@release/shared/inputs'
-import { normalizeVersion, normalizeVersionInput } from '@release/shared/pep440'
+import { InputError } from '@release/shared/errors'
+import { getReleasedVersion } from '@release/shared/released-version'
+import { getEnum, getInteger, getOptionalString, getString } from '@release/shared/inputs'
 
 export const VERIFY_MODES = ['install', 'index', 'none'] as const
 export type VerifyMode = (typeof VERIFY_MODES)[number]
@@ -66,7 +65,7 @@ export function getInputs(): Inputs {
       `"${destination.repository}" is the source repository`,
       'name the repository to promote to (e.g. the production one), or set `destination-domain`'
     )
-  const { version, versionSource } = getVersion()
+  const { version, versionSource } = getReleasedVersion()
   return {
     credentials,
     packageName: getString('package', { required: true, pattern: PACKAGE_NAME }),
@@ -78,42 +77,5 @@ export function getInputs(): Inputs {
     verify: getEnum('verify', VERIFY_MODES, 'install'),
     python: getOptionalString('python'),
     durationSeconds: getInteger('duration-seconds', { default: 900, min: 900, max: 43200, also: [0] })
-  }
-}
-
-/** `version`, else the tag in GITHUB_REF without `tag-prefix`. */
-function getVersion(): { version: string; versionSource: string } {
-  const raw = getOptionalString('version')
-  if (raw !== undefined)
-    return {
-      version: normalizeVersionInput('version', raw, 'use a version such as 1.4.0, or leave it empty to use the tag'),
-      versionSource: 'input `version`'
-    }
-  const prefix = getVerbatimString('tag-prefix', 'v')
-  const problem = prefix ? refNameProblem(`${prefix}1.0.0`) : undefined
-  if (problem)
-    throw new InputError(
-      'tag-prefix',
-      `"${prefix}" cannot start a tag: it ${problem}`,
-      'use the text before the version in your tags, e.g. v'
-    )
-  const ref = process.env['GITHUB_REF'] ?? ''
-  if (!ref.startsWith('refs/tags/'))
-    throw new InputError(
-      'version',
-      `is empty and the run is not for a tag (GITHUB_REF is "${ref}")`,
-      'set `version`, or run the step on a tag push'
-    )
-  const tag = ref.slice('refs/tags/'.length)
-  if (!tag.startsWith(prefix))
-    throw new ActionError(`The tag ${tag} does not start with \`tag-prefix\` "${prefix}".`, {
-      hint: 'set `tag-prefix` to the text before the version in your tags (empty for bare versions), or set `version`'
-    })
-  try {
-    return { version: normalizeVersion(tag.slice(prefix.length)), versionSource: `tag ${tag}` }
-  } catch {
-    throw new ActionError(`The tag ${tag} does not name a PEP 440 version after \`tag-prefix\` "${prefix}".`, {
-      hint: 'set `version`, or `tag-prefix` to the text before the version'
-    })
   }
 }

@@ -1,0 +1,66 @@
+// Only light modules here: index.ts parses inputs before main.ts (toolkit, AWS SDK) loads.
+import { getCredentialInputs } from '@release/shared/aws/inputs'
+import type { CredentialOptions } from '@release/shared/aws/credentials'
+import { AWS_NAME_PATTERNS } from '@release/shared/aws/names'
+import { InputError } from '@release/shared/errors'
+import { getReleasedVersion } from '@release/shared/released-version'
+import { getEnum, getOptionalString, getString } from '@release/shared/inputs'
+
+export type Status = 'Published' | 'Unlisted' | 'Archived' | 'Disposed'
+const STATUSES = ['archived', 'unlisted', 'disposed', 'published'] as const
+const EXPECTED = ['', 'published', 'unlisted', 'archived'] as const
+
+export interface Inputs {
+  credentials: CredentialOptions
+  packageName: string
+  version: string
+  versionSource: string
+  domain: string
+  domainOwner?: string
+  repository: string
+  status: Status
+  /** Undefined: the status DescribePackageVersion reports just before the change. */
+  expectedStatus?: Status
+}
+
+const PACKAGE_NAME = {
+  regex: /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/,
+  accepted: 'a Python distribution name such as acme-widgets'
+}
+
+function capitalized(value: string): Status {
+  return `${value[0]?.toUpperCase()}${value.slice(1)}` as Status
+}
+
+export function getInputs(): Inputs {
+  const credentials = getCredentialInputs()
+  const packageName = getString('package', { required: true, pattern: PACKAGE_NAME })
+  const domain = getString('domain', { required: true, pattern: AWS_NAME_PATTERNS.codeartifactDomain })
+  const domainOwner = getOptionalString('domain-owner', { pattern: AWS_NAME_PATTERNS.accountId })
+  const repository = getString('repository', { required: true, pattern: AWS_NAME_PATTERNS.codeartifactRepository })
+  const status = capitalized(getEnum('status', STATUSES, 'archived'))
+  const expected = getEnum('expected-status', EXPECTED, '')
+  const { version, versionSource } = getReleasedVersion()
+  if (status === 'Disposed') {
+    // Disposing deletes the files for good: the step must name exactly what it destroys.
+    const wanted = `${packageName}==${version}`
+    const confirm = getString('confirm-dispose')
+    if (confirm !== wanted)
+      throw new InputError(
+        'confirm-dispose',
+        confirm ? `"${confirm}" does not name the version being disposed` : 'is empty but `status` is disposed',
+        `set it to ${wanted} to delete that version's files for good (Archived keeps them and stops downloads)`
+      )
+  }
+  return {
+    credentials,
+    packageName,
+    version,
+    versionSource,
+    domain,
+    domainOwner,
+    repository,
+    status,
+    expectedStatus: expected ? capitalized(expected) : undefined
+  }
+}
