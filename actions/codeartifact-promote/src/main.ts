@@ -108,6 +108,15 @@ export async function run(inputs: Inputs): Promise<void> {
             ...comparison.conflicting.map((c) => c.asset.name),
             ...comparison.missing.map((a) => a.name)
           ])
+        // Same files, but not on the index: the destination's version was retired there.
+        const status = await describeVersionStatus(session, destination, deadlineMs)
+        if (status !== 'Published')
+          throw new ActionError(
+            `${where(destination)} holds ${inputs.packageName} ${inputs.version} with the same files, but ${status ?? 'without a status'}, so package managers do not see it.`,
+            {
+              hint: 'if it was retired on purpose, promote the version that replaced it; otherwise restore it with codeartifact-retire (`status: published`)'
+            }
+          )
         log.info(`${where(destination)} already holds ${inputs.packageName} ${inputs.version} with the same files`)
         return false
       }

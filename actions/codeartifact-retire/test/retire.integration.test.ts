@@ -170,3 +170,38 @@ it('promotion refuses a retired version', async () => {
     'acme-retire-sample 1.4.0 is Archived in acme/python-internal: it is not promoted. Fix: a retired version stays retired; promote the version that replaced it'
   ])
 }, 60_000)
+
+it('promotion to a destination that archived the same version says so at once', async () => {
+  // A stack of its own: a dev and a prod repository in which 1.2.0 is promoted, then archived in prod.
+  const prod = await startStack({ token: KNOWN_TOKEN, extraRepositories: [{ name: 'python-prod' }] })
+  try {
+    const files = (await readdir(stack.pypiserver.packagesDir)).filter((f) => f.includes('-1.2.0'))
+    for (const file of files)
+      await copyFile(join(stack.pypiserver.packagesDir, file), join(prod.pypiserver.packagesDir, file))
+    const inputs = {
+      'aws-region': prod.region,
+      'role-to-assume': prod.roleArn,
+      package: PACKAGE,
+      version: '1.2.0',
+      domain: prod.domain,
+      'source-repository': prod.repository,
+      'destination-repository': 'python-prod',
+      'retry-timeout-seconds': '10'
+    }
+    const env = { ...prod.env, ...WORKSPACE_ENV }
+    expectSuccess(await runBundledAction('codeartifact-promote', { inputs: { ...inputs, verify: 'index' }, env }))
+    const archived = await runBundledAction('codeartifact-retire', {
+      inputs: { ...inputs, repository: 'python-prod' },
+      env
+    })
+    expectSuccess(archived)
+    const started = Date.now()
+    const result = await runBundledAction('codeartifact-promote', { inputs, env })
+    expect(result.errors).toEqual([
+      'acme/python-prod holds acme-retire-sample 1.2.0 with the same files, but Archived, so package managers do not see it. Fix: if it was retired on purpose, promote the version that replaced it; otherwise restore it with codeartifact-retire (`status: published`)'
+    ])
+    expect(Date.now() - started).toBeLessThan(10_000)
+  } finally {
+    await prod.stop()
+  }
+}, 120_000)
