@@ -4,7 +4,8 @@ import type { CredentialOptions } from '@release/shared/aws/credentials'
 import { AWS_NAME_PATTERNS } from '@release/shared/aws/names'
 import { InputError } from '@release/shared/errors'
 import { getReleasedVersion } from '@release/shared/released-version'
-import { getEnum, getOptionalString, getString } from '@release/shared/inputs'
+import { getBoolean, getEnum, getOptionalString, getString } from '@release/shared/inputs'
+import { registerSecret } from '@release/shared/secrets'
 
 export type Status = 'Published' | 'Unlisted' | 'Archived' | 'Disposed'
 const STATUSES = ['archived', 'unlisted', 'disposed', 'published'] as const
@@ -21,6 +22,14 @@ export interface Inputs {
   status: Status
   /** Undefined: the status DescribePackageVersion reports just before the change. */
   expectedStatus?: Status
+  /** The release tag of the version (GITHUB_REF's, or tag-prefix + version). */
+  tag: string
+  markRelease: boolean
+  deleteTag: boolean
+  /** Why, for the release notes. */
+  reason: string
+  /** Masked; set when markRelease or deleteTag. */
+  githubToken?: string
 }
 
 const PACKAGE_NAME = {
@@ -40,7 +49,24 @@ export function getInputs(): Inputs {
   const repository = getString('repository', { required: true, pattern: AWS_NAME_PATTERNS.codeartifactRepository })
   const status = capitalized(getEnum('status', STATUSES, 'archived'))
   const expected = getEnum('expected-status', EXPECTED, '')
-  const { version, versionSource } = getReleasedVersion()
+  const { version, versionSource, tag } = getReleasedVersion()
+  const markRelease = getBoolean('mark-release', false)
+  const deleteTag = getBoolean('delete-tag', false)
+  const githubToken = getOptionalString('github-token')
+  if (githubToken) registerSecret(githubToken)
+  const needsToken = markRelease ? 'mark-release' : deleteTag ? 'delete-tag' : undefined
+  if (needsToken && !githubToken)
+    throw new InputError(
+      'github-token',
+      `is empty but \`${needsToken}\` is true`,
+      'pass `github-token: ${{ github.token }}` and give the job `permissions: contents: write`'
+    )
+  if (needsToken && status === 'Published')
+    throw new InputError(
+      needsToken,
+      'is true but `status` is published (a restore)',
+      'leave it false when restoring a version'
+    )
   if (status === 'Disposed') {
     // Disposing deletes the files for good: the step must name exactly what it destroys.
     const wanted = `${packageName}==${version}`
@@ -61,6 +87,11 @@ export function getInputs(): Inputs {
     domainOwner,
     repository,
     status,
-    expectedStatus: expected ? capitalized(expected) : undefined
+    expectedStatus: expected ? capitalized(expected) : undefined,
+    tag,
+    markRelease,
+    deleteTag,
+    reason: getString('reason'),
+    githubToken
   }
 }

@@ -11,6 +11,7 @@ import { listProjectFiles } from '@release/shared/python/simple-index'
 import { withRetry } from '@release/shared/retry'
 import { writeJobSummary } from '@release/shared/summary'
 import * as log from '@release/shared/workflow-commands'
+import { deleteTag, gitHubTarget, markRelease } from './github.ts'
 import type { Inputs, Status } from './inputs.ts'
 
 // What each status means for the people installing the package (the summary says it too).
@@ -113,6 +114,20 @@ export async function run(inputs: Inputs): Promise<void> {
     })
   })
 
+  // After the status, which is what protects consumers: a failure here is finished by a re-run,
+  // which finds the status already set and does only what is left.
+  const github = { release: 'not asked', tag: 'not asked' }
+  if (inputs.markRelease || inputs.deleteTag) {
+    await log.group(`GitHub: ${inputs.tag}`, async () => {
+      const target = gitHubTarget(inputs.githubToken as string, deadlineMs)
+      if (inputs.markRelease) {
+        const note = `${inputs.packageName} ${inputs.version} is ${inputs.status} in CodeArtifact (${inputs.domain}/${inputs.repository})${inputs.reason ? `: ${inputs.reason}` : '.'} Use a newer version.`
+        github.release = await markRelease(target, inputs.tag, note)
+      }
+      if (inputs.deleteTag) github.tag = (await deleteTag(target, inputs.tag)) ? 'deleted' : 'already gone'
+    })
+  }
+
   log.setOutput('previous-status', previous)
   log.setOutput('status', inputs.status)
   log.setOutput('changed', String(changed))
@@ -123,7 +138,9 @@ export async function run(inputs: Inputs): Promise<void> {
         rows: [
           ['Repository', `\`${inputs.domain}/${inputs.repository}\` (owner ${ref.domainOwner})`],
           ['Status', changed ? `${previous} -> ${inputs.status}` : `already ${inputs.status}`],
-          ['Meaning', MEANING[inputs.status]]
+          ['Meaning', MEANING[inputs.status]],
+          ['GitHub release', `${inputs.tag}: ${github.release}`],
+          ['Tag', `${inputs.tag}: ${github.tag}`]
         ]
       }
     },

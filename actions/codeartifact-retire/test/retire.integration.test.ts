@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { ListPackageVersionsCommand, CodeartifactClient } from '@aws-sdk/client-codeartifact'
 import { runBundledAction } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
+import { type GitHubReleasesFixture, startGitHubReleasesFixture } from '../../../test/stack/github-releases-fixture.ts'
 import {
   WORKSPACE_ENV,
   buildDists,
@@ -21,6 +22,8 @@ const KNOWN_TOKEN = 'ca-token.KNOWN+retire/secret=0123456789'
 const PACKAGE = 'acme-retire-sample'
 const VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0']
 let stack: Stack
+let github: GitHubReleasesFixture
+const GITHUB_TOKEN = 'ghs_retireKnownToken0123456789abcdef'
 
 function retire(version: string, extra: Record<string, string> = {}) {
   return runBundledAction('codeartifact-retire', {
@@ -74,6 +77,7 @@ async function servedFiles(version: string): Promise<string[]> {
 
 beforeAll(async () => {
   stack = await startStack({ token: KNOWN_TOKEN })
+  github = await startGitHubReleasesFixture(GITHUB_TOKEN)
   for (const version of VERSIONS) {
     const project = await copyProject('flit')
     await setVersion(project, version, PACKAGE)
@@ -82,6 +86,7 @@ beforeAll(async () => {
   }
 }, 180_000)
 afterAll(async () => {
+  await github?.stop()
   await stack?.stop()
   await removeTempDirs()
 })
@@ -205,3 +210,79 @@ it('promotion to a destination that archived the same version says so at once', 
     await prod.stop()
   }
 }, 120_000)
+
+describe('the GitHub release and the tag', () => {
+  const env = () => ({ ...stack.env, ...WORKSPACE_ENV, GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widgets' })
+  const run = (version: string, extra: Record<string, string>) =>
+    runBundledAction('codeartifact-retire', {
+      inputs: {
+        'aws-region': stack.region,
+        'role-to-assume': stack.roleArn,
+        package: PACKAGE,
+        version,
+        domain: stack.domain,
+        repository: stack.repository,
+        'retry-timeout-seconds': '10',
+        ...extra
+      },
+      env: env()
+    })
+
+  it('marks the release and deletes the tag after the status; a re-run changes nothing and leaks nothing', async () => {
+    const project = await copyProject('flit')
+    await setVersion(project, '2.0.0', PACKAGE)
+    const dist = await buildDists(project)
+    for (const file of await readdir(dist)) await copyFile(join(dist, file), join(stack.pypiserver.packagesDir, file))
+    github.tags.add('acme/widgets:v2.0.0')
+    github.releases.push({
+      id: 99,
+      repository: 'acme/widgets',
+      tag_name: 'v2.0.0',
+      name: 'v2.0.0',
+      body: 'First notes',
+      prerelease: false,
+      draft: false,
+      assets: []
+    })
+    const inputs = {
+      'mark-release': 'true',
+      'delete-tag': 'true',
+      reason: 'breaks on Python 3.9',
+      'github-token': GITHUB_TOKEN
+    }
+    const result = await run('2.0.0', inputs)
+    expectSuccess(result)
+    const release = github.releases.find((r) => r.id === 99)
+    expect(release?.prerelease).toBe(true)
+    expect(release?.body).toBe(
+      '> [!CAUTION]\n> **Retired:** acme-retire-sample 2.0.0 is Archived in CodeArtifact (acme/python-internal): breaks on Python 3.9 Use a newer version.\n\nFirst notes'
+    )
+    expect(github.tags.has('acme/widgets:v2.0.0')).toBe(false)
+    expect(await statusOf('2.0.0')).toBe('Archived')
+    for (const secret of [KNOWN_TOKEN, GITHUB_TOKEN]) expect(leaks(result, secret)).toEqual([])
+
+    const again = await run('2.0.0', inputs)
+    expectSuccess(again)
+    expect(again.outputs['changed']).toBe('false')
+    expect(github.releases.find((r) => r.id === 99)?.body.match(/Retired/g)).toHaveLength(1)
+    expect(again.stdout).toContain('The tag v2.0.0 does not exist (already deleted)')
+  }, 120_000)
+
+  it('a token GitHub refuses: one line with the permission, after the status was set', async () => {
+    const result = await run('1.4.0', { 'mark-release': 'true', 'github-token': 'ghs_wrong' })
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^GitHub refused to read the release of v1\.4\.0: .*HTTP 401 Bad credentials\. Fix: pass `github-token: \$\{\{ github\.token \}\}` and give the job `permissions: contents: write`$/
+      )
+    ])
+  }, 60_000)
+
+  it('mark-release without a token fails before any call', async () => {
+    stack.codeartifact.clearLog()
+    const result = await run('1.4.0', { 'mark-release': 'true' })
+    expect(result.errors).toEqual([
+      'Input `github-token`: is empty but `mark-release` is true; pass `github-token: ${{ github.token }}` and give the job `permissions: contents: write`.'
+    ])
+    expect(stack.codeartifact.log).toEqual([])
+  })
+})

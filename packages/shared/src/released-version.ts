@@ -6,14 +6,17 @@ import { refNameProblem } from './git-refs.ts'
 import { getOptionalString, getVerbatimString } from './inputs.ts'
 import { normalizeVersion, normalizeVersionInput } from './pep440.ts'
 
-export /** `version`, else the tag in GITHUB_REF without `tag-prefix`. */
-function getReleasedVersion(): { version: string; versionSource: string } {
+export interface ReleasedVersion {
+  version: string
+  /** Where it came from, for log lines. */
+  versionSource: string
+  /** The release tag: the one in GITHUB_REF, or `tag-prefix` + the version. */
+  tag: string
+}
+
+/** `version`, else the tag in GITHUB_REF without `tag-prefix`. */
+export function getReleasedVersion(): ReleasedVersion {
   const raw = getOptionalString('version')
-  if (raw !== undefined)
-    return {
-      version: normalizeVersionInput('version', raw, 'use a version such as 1.4.0, or leave it empty to use the tag'),
-      versionSource: 'input `version`'
-    }
   const prefix = getVerbatimString('tag-prefix', 'v')
   const problem = prefix ? refNameProblem(`${prefix}1.0.0`) : undefined
   if (problem)
@@ -22,6 +25,14 @@ function getReleasedVersion(): { version: string; versionSource: string } {
       `"${prefix}" cannot start a tag: it ${problem}`,
       'use the text before the version in your tags, e.g. v'
     )
+  if (raw !== undefined) {
+    const version = normalizeVersionInput(
+      'version',
+      raw,
+      'use a version such as 1.4.0, or leave it empty to use the tag'
+    )
+    return { version, versionSource: 'input `version`', tag: `${prefix}${version}` }
+  }
   const ref = process.env['GITHUB_REF'] ?? ''
   if (!ref.startsWith('refs/tags/'))
     throw new InputError(
@@ -35,7 +46,7 @@ function getReleasedVersion(): { version: string; versionSource: string } {
       hint: 'set `tag-prefix` to the text before the version in your tags (empty for bare versions), or set `version`'
     })
   try {
-    return { version: normalizeVersion(tag.slice(prefix.length)), versionSource: `tag ${tag}` }
+    return { version: normalizeVersion(tag.slice(prefix.length)), versionSource: `tag ${tag}`, tag }
   } catch {
     throw new ActionError(`The tag ${tag} does not name a PEP 440 version after \`tag-prefix\` "${prefix}".`, {
       hint: 'set `version`, or `tag-prefix` to the text before the version'
