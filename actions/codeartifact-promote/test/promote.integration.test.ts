@@ -234,7 +234,7 @@ describe('bad inputs fail before any AWS call', () => {
   it('no version and no tag', async () => {
     const result = await promote('', {}, { GITHUB_REF: 'refs/heads/main' })
     expect(result.errors).toEqual([
-      'Input `version`: is empty and the run is not for a tag (GITHUB_REF is "refs/heads/main"); set `version`, or run the step on a tag push.'
+      'Input `version`: is empty and the run is not for a tag (GITHUB_REF is "refs/heads/main"); set `version`, or run the step on a tag.'
     ])
   })
 })
