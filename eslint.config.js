@@ -21,7 +21,8 @@ const LIGHT_MODULES = [
   '@release/shared/container/image-ref',
   '@release/shared/transport',
   '@release/shared/git-refs',
-  '@release/shared/tag-template'
+  '@release/shared/tag-template',
+  '@release/shared/released-version'
 ]
 // And what those light modules may not pull in behind the rule's back.
 const HEAVY_PACKAGES = ['@actions/*', '@aws-sdk/*', '@smithy/*', 'smol-toml', 'node:child_process', 'child_process']

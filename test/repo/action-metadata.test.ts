@@ -68,7 +68,7 @@ describe.each(actions)('actions/%s', (name) => {
     const sources = readdirSync(join(root, 'actions', name, 'src'))
       .map((file) => readFileSync(join(root, 'actions', name, 'src', file), 'utf8'))
       .join('\n')
-    const shared = ['aws/inputs.ts', 'inputs.ts']
+    const shared = ['aws/inputs.ts', 'inputs.ts', 'released-version.ts']
       .map((file) => readFileSync(join(root, 'packages', 'shared', 'src', file), 'utf8'))
       .join('\n')
     for (const input of Object.keys(action.inputs ?? {})) {

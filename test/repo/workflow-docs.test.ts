@@ -38,28 +38,32 @@ function table(heading: string): string[][] {
     )
 }
 
-describe.each(['publish-on-tag', 'build-python', 'bump-and-release', 'publish-on-change', 'build-service-image'])(
-  'README section for %s',
-  (name) => {
-    const call = workflowCall(name)
+describe.each([
+  'publish-on-tag',
+  'build-python',
+  'bump-and-release',
+  'publish-on-change',
+  'build-service-image',
+  'promote'
+])('README section for %s', (name) => {
+  const call = workflowCall(name)
 
-    it('lists every input with its type and default', () => {
-      const documented = table(`${name} inputs`).map(([input, type, defaultValue]) => [input, type, defaultValue])
-      const declared = Object.entries(call.inputs ?? {}).map(([input, spec]) => [
-        input,
-        spec.type,
-        spec.required ? 'required' : spec.default === undefined || spec.default === '' ? '' : String(spec.default)
-      ])
-      expect(documented.map(([input, type]) => [input, type])).toEqual(declared.map(([input, type]) => [input, type]))
-      for (const [input, , defaultValue] of declared) {
-        const row = documented.find(([documentedInput]) => documentedInput === input)
-        expect({ input, default: row?.[2]?.includes(defaultValue as string) }).toEqual({ input, default: true })
-      }
-    })
+  it('lists every input with its type and default', () => {
+    const documented = table(`${name} inputs`).map(([input, type, defaultValue]) => [input, type, defaultValue])
+    const declared = Object.entries(call.inputs ?? {}).map(([input, spec]) => [
+      input,
+      spec.type,
+      spec.required ? 'required' : spec.default === undefined || spec.default === '' ? '' : String(spec.default)
+    ])
+    expect(documented.map(([input, type]) => [input, type])).toEqual(declared.map(([input, type]) => [input, type]))
+    for (const [input, , defaultValue] of declared) {
+      const row = documented.find(([documentedInput]) => documentedInput === input)
+      expect({ input, default: row?.[2]?.includes(defaultValue as string) }).toEqual({ input, default: true })
+    }
+  })
 
-    it('lists every output and secret', () => {
-      expect(table(`${name} outputs`).map(([output]) => output)).toEqual(Object.keys(call.outputs ?? {}))
-      expect(table(`${name} secrets`).map(([secret]) => secret)).toEqual(Object.keys(call.secrets ?? {}))
-    })
-  }
-)
+  it('lists every output and secret', () => {
+    expect(table(`${name} outputs`).map(([output]) => output)).toEqual(Object.keys(call.outputs ?? {}))
+    expect(table(`${name} secrets`).map(([secret]) => secret)).toEqual(Object.keys(call.secrets ?? {}))
+  })
+})

@@ -4,6 +4,15 @@
 //   POST /v1/authorization-token?domain=&domain-owner=&duration=       GetAuthorizationToken
 //   GET  /v1/repository/endpoint?domain=&domain-owner=&repository=&format=  GetRepositoryEndpoint
 //   POST /v1/package/versions?domain=&domain-owner=&repository=&format=&package=  ListPackageVersions
+// and the promotion and retirement calls (see package-store.ts for what each status does to
+// what pypiserver serves):
+//   GET  /v1/package/version?...&version=                      DescribePackageVersion
+//   POST /v1/package/version/assets?...&version=               ListPackageVersionAssets
+//   GET  /v1/package/version/asset?...&version=&asset=         GetPackageVersionAsset (the bytes)
+//   POST /v1/package/versions/copy?domain=&source-repository=&destination-repository=&...  CopyPackageVersions
+//   POST /v1/package/versions/update_status?...                UpdatePackageVersionsStatus
+//   POST /v1/package/versions/dispose?...                      DisposePackageVersions
+// Repositories may sit in several domains of the same owner (a dev and a prod domain).
 // Every call must be SigV4-signed with session credentials moto issued. The token handed out
 // is fixed per fixture start and is also pypiserver's `aws` password, so every token works.
 import { createServer } from 'node:http'
@@ -11,17 +20,39 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { closeServer, listen, readBody, sendJson } from './http-util.ts'
 import type { SessionCredentials } from './moto.ts'
-import { normalizeName, publishedVersions } from './pypi-packages.ts'
+import { readFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import {
+  type PackageStore,
+  VERSION_STATUSES,
+  type VersionRecord,
+  type VersionStatus,
+  packageStore
+} from './package-store.ts'
+import { normalizeName } from './pypi-packages.ts'
 import { verifySigV4 } from './sigv4-verify.ts'
 
-export type Operation = 'GetAuthorizationToken' | 'GetRepositoryEndpoint' | 'ListPackageVersions'
+export type Operation =
+  | 'GetAuthorizationToken'
+  | 'GetRepositoryEndpoint'
+  | 'ListPackageVersions'
+  | 'DescribePackageVersion'
+  | 'ListPackageVersionAssets'
+  | 'GetPackageVersionAsset'
+  | 'CopyPackageVersions'
+  | 'UpdatePackageVersionsStatus'
+  | 'DisposePackageVersions'
 
 export interface CodeArtifactRepository {
   name: string
+  /** Default: the fixture's `domain`. */
+  domain?: string
   /** pypi endpoint with trailing slash; the simple index is `${endpoint}simple/`. */
   endpoint: string
   /** The pypiserver packages directory behind this repository. */
   packagesDir: string
+  /** Where versions that are not Published keep their files, out of pypiserver's sight; default `${packagesDir}.held`. */
+  heldDir?: string
 }
 
 export interface CodeArtifactFixtureOptions {
@@ -96,7 +127,13 @@ class ApiError extends Error {
 const ROUTES: Record<string, Operation> = {
   'POST /v1/authorization-token': 'GetAuthorizationToken',
   'GET /v1/repository/endpoint': 'GetRepositoryEndpoint',
-  'POST /v1/package/versions': 'ListPackageVersions'
+  'POST /v1/package/versions': 'ListPackageVersions',
+  'GET /v1/package/version': 'DescribePackageVersion',
+  'POST /v1/package/version/assets': 'ListPackageVersionAssets',
+  'GET /v1/package/version/asset': 'GetPackageVersionAsset',
+  'POST /v1/package/versions/copy': 'CopyPackageVersions',
+  'POST /v1/package/versions/update_status': 'UpdatePackageVersionsStatus',
+  'POST /v1/package/versions/dispose': 'DisposePackageVersions'
 }
 const FORMATS = ['npm', 'pypi', 'maven', 'nuget', 'generic', 'ruby', 'swift', 'cargo']
 const DEFAULT_ERROR_TYPE: Record<number, string> = {
@@ -111,7 +148,12 @@ const DEFAULT_ERROR_TYPE: Record<number, string> = {
 
 export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptions): Promise<CodeArtifactFixture> {
   const token = options.token ?? randomBytes(96).toString('base64url')
-  const repositories = new Map(options.repositories.map((r) => [r.name, r]))
+  const repositories = new Map(options.repositories.map((r) => [`${r.domain ?? options.domain}/${r.name}`, r]))
+  const domains = new Set([options.domain, ...options.repositories.map((r) => r.domain ?? options.domain)])
+  const stores = new Map(
+    options.repositories.map((r) => [r, packageStore(r.packagesDir, r.heldDir ?? `${r.packagesDir}.held`)])
+  )
+  const storeOf = (repository: CodeArtifactRepository): PackageStore => stores.get(repository) as PackageStore
   const denyOperations = new Set<string>(options.denyOperations ?? [])
   const log: CodeArtifactLogEntry[] = []
   const faults = new Map<string, CodeArtifactFault[]>()
@@ -193,7 +235,8 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       )
     }
     try {
-      const result = await HANDLERS[operation](url.searchParams, verdict.caller)
+      const result = await HANDLERS[operation](url.searchParams, verdict.caller, body)
+      if (result instanceof Asset) return result.send(res)
       sendJson(res, 200, result)
     } catch (error) {
       if (!(error instanceof ApiError)) throw error
@@ -206,7 +249,7 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
     operation: Operation,
     params: URLSearchParams,
     caller: SessionCredentials,
-    needsRepository: boolean,
+    needsRepository: boolean | string,
     packageName?: string
   ): { owner: string; repository?: CodeArtifactRepository } => {
     const domain = required(params, 'domain')
@@ -219,7 +262,10 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
     const givenOwner = params.get('domain-owner')
     if (givenOwner !== null && !/^[0-9]{12}$/.test(givenOwner))
       throw fieldError('domainOwner', givenOwner, 'Member must satisfy regular expression pattern: [0-9]{12}')
-    const repoName = needsRepository ? required(params, 'repository') : undefined
+    // CopyPackageVersions names its repositories `source-repository` and `destination-repository`.
+    const repoName = needsRepository
+      ? required(params, typeof needsRepository === 'string' ? needsRepository : 'repository')
+      : undefined
     const owner = givenOwner ?? caller.accountId
     // The resource IAM evaluates: the domain, the repository, or the package (no namespace for pypi).
     const arnBase = `arn:aws:codeartifact:${options.region}:${owner}`
@@ -242,7 +288,7 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
         { resourceId: domain, resourceType: 'domain' }
       )
     }
-    if (domain !== options.domain) {
+    if (!domains.has(domain)) {
       throw new ApiError(
         404,
         'ResourceNotFoundException',
@@ -251,7 +297,7 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       )
     }
     if (repoName === undefined) return { owner }
-    const repository = repositories.get(repoName)
+    const repository = repositories.get(`${domain}/${repoName}`)
     if (!repository) {
       throw new ApiError(
         404,
@@ -263,7 +309,10 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
     return { owner, repository }
   }
 
-  const HANDLERS: Record<Operation, (params: URLSearchParams, caller: SessionCredentials) => Promise<unknown>> = {
+  const HANDLERS: Record<
+    Operation,
+    (params: URLSearchParams, caller: SessionCredentials, body: Buffer) => Promise<unknown>
+  > = {
     async GetAuthorizationToken(params, caller) {
       const durationText = params.get('duration')
       const duration = durationText === null ? 43200 : Number(durationText)
@@ -288,17 +337,16 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       const format = requiredFormat(params)
       const name = normalizeName(required(params, 'package'))
       const { repository } = authorize('ListPackageVersions', params, caller, true, name)
-      const all = format === 'pypi' ? await publishedVersions(repository!.packagesDir, name) : []
-      if (all.length === 0) {
-        throw new ApiError(
-          404,
-          'ResourceNotFoundException',
-          `Package not found. Package '${name}' in repository '${repository!.name}'`,
-          { resourceId: name, resourceType: 'package' }
-        )
-      }
+      const all = format === 'pypi' ? await storeOf(repository!).versions(name) : []
+      if (all.length === 0) throw packageNotFound(name, repository!)
       const status = params.get('status')
-      const matching = status === null || status === 'Published' ? all : []
+      if (status !== null && !VERSION_STATUSES.includes(status as VersionStatus) && status !== 'Deleted')
+        throw fieldError(
+          'status',
+          status,
+          `Member must satisfy enum value set: [${VERSION_STATUSES.join(', ')}, Deleted]`
+        )
+      const matching = status === null ? all : all.filter((v) => v.status === status)
       const maxResults = Number(params.get('max-results') ?? 50)
       if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
         throw fieldError('maxResults', String(params.get('max-results')), 'Member must have value between 1 and 1000')
@@ -310,18 +358,201 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       const next =
         start + maxResults < matching.length ? Buffer.from(String(start + maxResults)).toString('base64url') : undefined
       return {
-        defaultDisplayVersion: all[0]?.version,
+        defaultDisplayVersion: all.find((v) => v.status === 'Published')?.version,
         format,
         package: name,
         versions: page.map((v) => ({
           version: v.version,
           revision: v.revision,
-          status: 'Published',
+          status: v.status,
           origin: { domainEntryPoint: { repositoryName: repository!.name }, originType: 'INTERNAL' }
         })),
         ...(next ? { nextToken: next } : {})
       }
+    },
+    async DescribePackageVersion(params, caller) {
+      const { repository, name, record } = await findVersion('DescribePackageVersion', params, caller)
+      return {
+        packageVersion: {
+          format: 'pypi',
+          packageName: name,
+          displayName: name,
+          version: record.version,
+          revision: record.revision,
+          status: record.status,
+          publishedTime: record.publishedMs / 1000,
+          origin: { domainEntryPoint: { repositoryName: repository.name }, originType: 'INTERNAL' }
+        }
+      }
+    },
+    async ListPackageVersionAssets(params, caller) {
+      const { name, record } = await findVersion('ListPackageVersionAssets', params, caller)
+      // The reference: assets of a Disposed version cannot be listed.
+      if (record.status === 'Disposed') throw versionNotFound(name, record.version)
+      const assets = await Promise.all(
+        record.files.map(async (file) => {
+          const bytes = await readFile(file)
+          const hash = (algorithm: string): string => createHash(algorithm).update(bytes).digest('hex')
+          return {
+            name: file.split('/').pop(),
+            size: bytes.length,
+            hashes: { MD5: hash('md5'), 'SHA-1': hash('sha1'), 'SHA-256': hash('sha256'), 'SHA-512': hash('sha512') }
+          }
+        })
+      )
+      return { format: 'pypi', package: name, version: record.version, versionRevision: record.revision, assets }
+    },
+    async GetPackageVersionAsset(params, caller) {
+      const { name, record } = await findVersion('GetPackageVersionAsset', params, caller)
+      const asset = required(params, 'asset')
+      const file = record.files.find((f) => f.split('/').pop() === asset)
+      if (record.status === 'Disposed' || !file) {
+        throw new ApiError(
+          404,
+          'ResourceNotFoundException',
+          `Asset not found. Asset '${asset}' in package version '${name} ${record.version}'`,
+          {
+            resourceId: asset,
+            resourceType: 'asset'
+          }
+        )
+      }
+      return new Asset(await readFile(file), asset, record.version, record.revision)
+    },
+    async CopyPackageVersions(params, caller, body) {
+      requiredFormat(params)
+      const name = normalizeName(required(params, 'package'))
+      const request = parseBody(body)
+      const versions = versionList(request)
+      // The reference: ReadFromRepository on the source, CopyPackageVersions on the destination.
+      const source = authorizeAs('ReadFromRepository', 'CopyPackageVersions', params, caller, 'source-repository', name)
+      const destination = authorize('CopyPackageVersions', params, caller, 'destination-repository', name).repository!
+      if (source === destination)
+        throw new ApiError(400, 'ValidationException', 'The source and destination repositories must be different.')
+      const sourceStore = storeOf(source)
+      const destinationStore = storeOf(destination)
+      const known = await sourceStore.versions(name)
+      if (known.length === 0) throw packageNotFound(name, source)
+      const successfulVersions: Record<string, unknown> = {}
+      const failedVersions: Record<string, unknown> = {}
+      for (const version of versions) {
+        const record = known.find((v) => v.version === version)
+        const existing = await destinationStore.version(name, version)
+        if (!record) {
+          failedVersions[version] = failure(
+            'NOT_FOUND',
+            `Package version '${name} ${version}' not found in '${source.name}'`
+          )
+        } else if (record.status === 'Disposed' || record.status === 'Archived') {
+          failedVersions[version] = failure('NOT_ALLOWED', `Package version '${name} ${version}' is ${record.status}`)
+        } else if (existing && !request['allowOverwrite']) {
+          failedVersions[version] = failure(
+            'ALREADY_EXISTS',
+            `Package version '${name} ${version}' already exists in '${destination.name}'`
+          )
+        } else {
+          if (existing) await destinationStore.setStatus(name, version, 'Disposed')
+          await destinationStore.addFiles(name, version, record.files)
+          const copied = (await destinationStore.version(name, version)) as VersionRecord
+          successfulVersions[version] = { revision: copied.revision, status: copied.status }
+        }
+      }
+      return { successfulVersions, failedVersions }
+    },
+    async UpdatePackageVersionsStatus(params, caller, body) {
+      const request = parseBody(body)
+      const target = request['targetStatus']
+      // The reference: this call cannot dispose (DisposePackageVersions does) nor delete.
+      if (typeof target !== 'string' || !['Published', 'Unlisted', 'Archived'].includes(target))
+        throw fieldError(
+          'targetStatus',
+          String(target),
+          'Member must satisfy enum value set: [Published, Unlisted, Archived]'
+        )
+      return changeStatus('UpdatePackageVersionsStatus', params, caller, request, target as VersionStatus)
+    },
+    async DisposePackageVersions(params, caller, body) {
+      return changeStatus('DisposePackageVersions', params, caller, parseBody(body), 'Disposed')
     }
+  }
+
+  /** authorize, for a call that needs another permission on one of its resources. */
+  const authorizeAs = (
+    permission: string,
+    operation: Operation,
+    params: URLSearchParams,
+    caller: SessionCredentials,
+    repositoryParam: string,
+    name: string
+  ): CodeArtifactRepository => {
+    if (denyOperations.has(permission)) {
+      const domain = params.get('domain')
+      const arn = `arn:aws:codeartifact:${options.region}:${params.get('domain-owner') ?? caller.accountId}:repository/${domain}/${params.get(repositoryParam)}`
+      throw accessDenied(caller, `codeartifact:${permission}`, arn)
+    }
+    return authorize(operation, params, caller, repositoryParam, name).repository!
+  }
+
+  const findVersion = async (
+    operation: Operation,
+    params: URLSearchParams,
+    caller: SessionCredentials
+  ): Promise<{ repository: CodeArtifactRepository; name: string; record: VersionRecord }> => {
+    requiredFormat(params)
+    const name = normalizeName(required(params, 'package'))
+    const version = required(params, 'version')
+    const repository = authorize(operation, params, caller, true, name).repository!
+    const all = await storeOf(repository).versions(name)
+    if (all.length === 0) throw packageNotFound(name, repository)
+    const record = all.find((v) => v.version === version)
+    if (!record) throw versionNotFound(name, version)
+    return { repository, name, record }
+  }
+
+  // Both status calls: the reference's shape ({successfulVersions, failedVersions}); a version
+  // whose status is not `expectedStatus` fails with MISMATCHED_STATUS and is left alone.
+  const changeStatus = async (
+    operation: Operation,
+    params: URLSearchParams,
+    caller: SessionCredentials,
+    request: Record<string, unknown>,
+    target: VersionStatus
+  ): Promise<unknown> => {
+    requiredFormat(params)
+    const name = normalizeName(required(params, 'package'))
+    const versions = versionList(request)
+    const expected = request['expectedStatus']
+    if (expected !== undefined && !VERSION_STATUSES.includes(expected as VersionStatus))
+      throw fieldError(
+        'expectedStatus',
+        String(expected),
+        `Member must satisfy enum value set: [${VERSION_STATUSES.join(', ')}]`
+      )
+    const repository = authorize(operation, params, caller, true, name).repository!
+    const store = storeOf(repository)
+    const all = await store.versions(name)
+    if (all.length === 0) throw packageNotFound(name, repository)
+    const successfulVersions: Record<string, unknown> = {}
+    const failedVersions: Record<string, unknown> = {}
+    for (const version of versions) {
+      const record = all.find((v) => v.version === version)
+      if (!record) {
+        failedVersions[version] = failure('NOT_FOUND', `Package version '${name} ${version}' not found`)
+      } else if (expected !== undefined && record.status !== expected) {
+        failedVersions[version] = failure(
+          'MISMATCHED_STATUS',
+          `Package version '${name} ${version}' has status ${record.status}, expected ${String(expected)}`
+        )
+      } else if (record.status === 'Disposed' && target !== 'Disposed') {
+        // A disposed version has no files left to publish, list or archive.
+        failedVersions[version] = failure('NOT_ALLOWED', `Package version '${name} ${version}' is Disposed`)
+      } else {
+        if (record.status !== target) await store.setStatus(name, version, target)
+        const after = await store.version(name, version)
+        successfulVersions[version] = { revision: after?.revision ?? record.revision, status: target }
+      }
+    }
+    return { successfulVersions, failedVersions }
   }
 
   const { url } = await listen(server)
@@ -397,5 +628,73 @@ function sendError(res: ServerResponse, error: ApiError, headers: Record<string,
     error.status,
     { message: error.message, ...error.extra },
     { 'x-amzn-ErrorType': error.errorType, ...headers }
+  )
+}
+
+/** An asset's bytes (GetPackageVersionAsset answers with the file, its metadata in headers). */
+class Asset {
+  readonly bytes: Buffer
+  readonly name: string
+  readonly version: string
+  readonly revision: string
+  constructor(bytes: Buffer, name: string, version: string, revision: string) {
+    this.bytes = bytes
+    this.name = name
+    this.version = version
+    this.revision = revision
+  }
+  send(res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': this.bytes.length,
+      'x-assetname': this.name,
+      'x-packageversion': this.version,
+      'x-packageversionrevision': this.revision
+    })
+    res.end(this.bytes)
+  }
+}
+
+function parseBody(body: Buffer): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8') || '{}')
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>
+  } catch {
+    // answered below, as AWS answers a body it cannot read
+  }
+  throw new ApiError(400, 'SerializationException', 'The request body is not a JSON object')
+}
+
+/** `versions` (or the keys of `versionRevisions`): the reference wants exactly one of them. */
+function versionList(request: Record<string, unknown>): string[] {
+  const versions = request['versions']
+  const revisions = request['versionRevisions']
+  if ((versions === undefined) === (revisions === undefined))
+    throw new ApiError(400, 'ValidationException', 'Exactly one of versions or versionRevisions must be specified')
+  const list = Array.isArray(versions) ? versions : Object.keys((revisions as Record<string, string>) ?? {})
+  if (list.length < 1 || list.length > 100 || !list.every((v) => typeof v === 'string'))
+    throw fieldError('versions', JSON.stringify(list), 'Member must have length between 1 and 100')
+  return list as string[]
+}
+
+function failure(errorCode: string, errorMessage: string): { errorCode: string; errorMessage: string } {
+  return { errorCode, errorMessage }
+}
+
+function packageNotFound(name: string, repository: CodeArtifactRepository): ApiError {
+  return new ApiError(
+    404,
+    'ResourceNotFoundException',
+    `Package not found. Package '${name}' in repository '${repository.name}'`,
+    { resourceId: name, resourceType: 'package' }
+  )
+}
+
+function versionNotFound(name: string, version: string): ApiError {
+  return new ApiError(
+    404,
+    'ResourceNotFoundException',
+    `Package version not found. Package version '${version}' of package '${name}'`,
+    { resourceId: version, resourceType: 'package-version' }
   )
 }

@@ -3,6 +3,8 @@
 //   GET  /repos/{owner}/{repo}/releases/tags/{tag}          -> 200 release | 404
 //   POST /repos/{owner}/{repo}/releases                     -> 201 release | 422 already_exists
 //   POST /uploads/repos/{owner}/{repo}/releases/{id}/assets?name=<file>  -> 201 asset | 422 already_exists
+//   PATCH /repos/{owner}/{repo}/releases/{id}               -> 200 release (name, body, prerelease, make_latest)
+//   DELETE /repos/{owner}/{repo}/git/refs/tags/{tag}        -> 204 | 422 "Reference does not exist"
 // Every request must carry `Authorization: Bearer <token>` (or `token <token>`), as GitHub wants.
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import { closeServer, listen, readBody, sendJson } from './http-util.ts'
@@ -23,6 +25,8 @@ export interface GitHubReleasesFixture {
   readonly releases: FixtureRelease[]
   /** Every request, as `METHOD path` (for asserting what the job asked). */
   readonly log: string[]
+  /** Tags that exist, as `owner/repo:tag`; DELETE of a git ref removes one. */
+  readonly tags: Set<string>
   stop(): Promise<void>
 }
 
@@ -43,6 +47,7 @@ function publicView(release: FixtureRelease, url: string): Record<string, unknow
 export async function startGitHubReleasesFixture(token: string): Promise<GitHubReleasesFixture> {
   const releases: FixtureRelease[] = []
   const log: string[] = []
+  const tags = new Set<string>()
   let url = ''
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://fixture').pathname
@@ -81,6 +86,23 @@ export async function startGitHubReleasesFixture(token: string): Promise<GitHubR
       releases.push(release)
       return sendJson(res, 201, publicView(release, url))
     }
+    match = /^\/repos\/([^/]+\/[^/]+)\/releases\/(\d+)$/.exec(path)
+    if (req.method === 'PATCH' && match) {
+      const release = releases.find((r) => r.repository === match?.[1] && r.id === Number(match?.[2]))
+      if (!release) return sendJson(res, 404, { message: 'Not Found' })
+      const input = JSON.parse(body.toString() || '{}') as Partial<FixtureRelease>
+      if (input.name !== undefined) release.name = input.name
+      if (input.body !== undefined) release.body = input.body
+      if (input.prerelease !== undefined) release.prerelease = input.prerelease
+      return sendJson(res, 200, publicView(release, url))
+    }
+    match = /^\/repos\/([^/]+\/[^/]+)\/git\/refs\/tags\/(.+)$/.exec(path)
+    if (req.method === 'DELETE' && match) {
+      const key = `${match[1]}:${decodeURIComponent(match[2] ?? '')}`
+      if (!tags.delete(key)) return sendJson(res, 422, { message: 'Reference does not exist' })
+      res.writeHead(204).end()
+      return
+    }
     match = /^\/uploads\/repos\/([^/]+\/[^/]+)\/releases\/(\d+)\/assets$/.exec(path)
     if (req.method === 'POST' && match) {
       const release = releases.find((r) => r.id === Number(match?.[2]))
@@ -100,5 +122,5 @@ export async function startGitHubReleasesFixture(token: string): Promise<GitHubR
     handle(req, res).catch((error: unknown) => sendJson(res, 500, { message: String(error) }))
   })
   url = (await listen(server)).url
-  return { url, releases, log, stop: () => closeServer(server) }
+  return { url, releases, log, tags, stop: () => closeServer(server) }
 }

@@ -45,6 +45,23 @@ export interface StackOptions {
   oidc?: OidcFixtureOptions
   /** Keep the index's packages in this directory across stacks (local runs); default a temp one. */
   packagesDir?: string
+  /**
+   * More repositories (promotion targets), each with a pypiserver of its own behind its own
+   * fault proxy; `domain` defaults to the stack's (another name makes a second domain of the
+   * same owner, as a prod domain beside a dev one).
+   */
+  extraRepositories?: Array<{ name: string; domain?: string }>
+}
+
+/** One more repository of the stack, served by a pypiserver of its own. */
+export interface StackRepository {
+  readonly domain: string
+  readonly name: string
+  readonly repositoryEndpoint: string
+  readonly indexUrl: string
+  readonly uploadUrl: string
+  readonly pypiserver: PypiServer
+  readonly index: FaultProxy
 }
 
 // Type aliases, not interfaces: they stay assignable to Record<string, string> (env objects).
@@ -88,6 +105,8 @@ export interface Stack {
   /** The fault proxy in front of pypiserver that every index URL points at. */
   readonly index: FaultProxy
   readonly stsGate: StsGate
+  /** The extraRepositories, by `${domain}/${name}`. */
+  readonly repositories: ReadonlyMap<string, StackRepository>
   /** How long startStack took. */
   readonly startupMs: number
   /** Session credentials from moto via sts:AssumeRole, as if configured before the action ran. */
@@ -139,13 +158,40 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       )
     ])
     const repositoryEndpoint = `${index.url}${pathPrefix}/`
+    // Each extra repository is a pypiserver of its own: one pypiserver serves one directory
+    // under one URL, and a repository's index must list only its own files.
+    const extras = await Promise.all(
+      (options.extraRepositories ?? []).map(async (extra): Promise<StackRepository> => {
+        const server = await track(startPypiServer({ users: [{ user: 'aws', password: token }, ...users] }))
+        const prefix = `/pypi/${extra.name}`
+        const proxy = await track(startFaultProxy({ target: server.url, pathPrefix: prefix }))
+        const endpoint = `${proxy.url}${prefix}/`
+        return {
+          domain: extra.domain ?? domain,
+          name: extra.name,
+          repositoryEndpoint: endpoint,
+          indexUrl: `${endpoint}simple/`,
+          uploadUrl: endpoint,
+          pypiserver: server,
+          index: proxy
+        }
+      })
+    )
     const codeartifact = await track(
       startCodeArtifactFixture({
         domain,
         domainOwner,
         region,
         token,
-        repositories: [{ name: repository, endpoint: repositoryEndpoint, packagesDir: pypiserver.packagesDir }],
+        repositories: [
+          { name: repository, endpoint: repositoryEndpoint, packagesDir: pypiserver.packagesDir },
+          ...extras.map((r) => ({
+            name: r.name,
+            domain: r.domain,
+            endpoint: r.repositoryEndpoint,
+            packagesDir: r.pypiserver.packagesDir
+          }))
+        ],
         credentials: () => moto.sessionCredentials(),
         denyOperations: options.denyOperations
       })
@@ -175,6 +221,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       oidc,
       index,
       stsGate,
+      repositories: new Map(extras.map((r) => [`${r.domain}/${r.name}`, r])),
       startupMs: Date.now() - started,
       ambientCredentials: () => assumeRole(moto.url, region, roleArn),
       stop() {

@@ -37,9 +37,9 @@ export interface AccessOptions extends RepositoryRef {
 }
 
 // Loaded on first use, like the STS client (see credentials.ts).
-const loadCodeArtifact = () => import('@aws-sdk/client-codeartifact')
+export const loadCodeArtifact = () => import('@aws-sdk/client-codeartifact')
 
-async function createClient(session: AwsSession): Promise<CodeartifactClient> {
+export async function createClient(session: AwsSession): Promise<CodeartifactClient> {
   const { CodeartifactClient } = await loadCodeArtifact()
   return new CodeartifactClient(clientConfig(session))
 }
@@ -173,10 +173,20 @@ const PERMISSION_HINTS: Record<string, (arn: { domain: string; repository: strin
     `the role needs \`codeartifact:GetAuthorizationToken\` on ${domain} and \`sts:GetServiceBearerToken\` (condition \`sts:AWSServiceName\` = codeartifact.amazonaws.com)`,
   GetRepositoryEndpoint: ({ repository }) => `the role needs \`codeartifact:GetRepositoryEndpoint\` on ${repository}`,
   ListPackageVersions: ({ repository }) =>
-    `the role needs \`codeartifact:ListPackageVersions\` on the packages of ${repository}`
+    `the role needs \`codeartifact:ListPackageVersions\` on the packages of ${repository}`,
+  ListPackageVersionAssets: ({ repository }) =>
+    `the role needs \`codeartifact:ListPackageVersionAssets\` on the packages of ${repository}`,
+  GetPackageVersionAsset: ({ repository }) =>
+    `the role needs \`codeartifact:GetPackageVersionAsset\` on the packages of ${repository}`,
+  DescribePackageVersion: ({ repository }) =>
+    `the role needs \`codeartifact:DescribePackageVersion\` on the packages of ${repository}`,
+  UpdatePackageVersionsStatus: ({ repository }) =>
+    `the role needs \`codeartifact:UpdatePackageVersionsStatus\` on the packages of ${repository}`,
+  DisposePackageVersions: ({ repository }) =>
+    `the role needs \`codeartifact:DisposePackageVersions\` on the packages of ${repository}`
 }
 
-function explainCodeArtifactError(
+export function explainCodeArtifactError(
   error: unknown,
   operation: string,
   ref: RepositoryRef,
