@@ -93,19 +93,23 @@ export async function setupPodman(): Promise<Podman> {
       await rm(dir, { recursive: true, force: true })
     }
   }
-  await importBusyboxBase(podman)
+  await importBusyboxBase((args) => podman.run(args), dir)
   return podman
 }
 
 /**
  * The base image of every test build: a static busybox and its applet links, imported from a
  * tarball (`FROM scratch` + COPY + RUN --install would cost a build; an import is one command).
+ * `importer` runs the builder's CLI (`podman ...` or `docker ...`); `dir` is scratch space.
  */
-async function importBusyboxBase(podman: Podman): Promise<void> {
+export async function importBusyboxBase(
+  importer: (args: readonly string[]) => Promise<RunResult>,
+  dir: string
+): Promise<void> {
   const busybox = '/bin/busybox'
   if (!existsSync(busybox))
     throw new Error('/bin/busybox is missing: run `bash scripts/install-system.sh` (Debian package busybox-static)')
-  const rootfs = join(podman.dir, 'rootfs')
+  const rootfs = join(dir, 'rootfs')
   await mkdir(join(rootfs, 'bin'), { recursive: true })
   await mkdir(join(rootfs, 'tmp'))
   await copyFile(busybox, join(rootfs, 'bin', 'busybox'))
@@ -113,11 +117,11 @@ async function importBusyboxBase(podman: Podman): Promise<void> {
     .split('\n')
     .filter((name) => /^[\w.[-]+$/.test(name) && name !== 'busybox')
   await Promise.all(applets.map((applet) => symlink('busybox', join(rootfs, 'bin', applet))))
-  const tarball = join(podman.dir, 'rootfs.tar')
+  const tarball = join(dir, 'rootfs.tar')
   const tar = await run('tar', ['-C', rootfs, '-cf', tarball, '.'])
   if (tar.code !== 0) throw new Error(`tar failed: ${tar.stderr}`)
-  const imported = await podman.run(['import', '--quiet', tarball, BASE_IMAGE])
-  if (imported.code !== 0) throw new Error(`podman import failed: ${imported.stderr}`)
+  const imported = await importer(['import', tarball, BASE_IMAGE])
+  if (imported.code !== 0) throw new Error(`import of the busybox base failed: ${imported.stderr}`)
   await rm(rootfs, { recursive: true, force: true })
   await rm(tarball)
 }
@@ -305,6 +309,24 @@ export async function searchTree(
   return findings
 }
 
+/** Searches a saved image (docker-archive tar) for the needles; also lists every file it holds, layers opened. */
+export async function searchSavedArchive(
+  path: string,
+  needles: readonly string[]
+): Promise<{ findings: Finding[]; files: string[] }> {
+  const data = await readFile(path)
+  const files: string[] = []
+  const walk = (buffer: Buffer, prefix: string): void => {
+    if (!isTar(buffer)) return
+    for (const entry of tarEntries(buffer)) {
+      files.push(`${prefix}${entry.name}`)
+      walk(entry.body, `${prefix}${entry.name}!`)
+    }
+  }
+  walk(data, '')
+  return { findings: searchArchive(data, 'image.tar', needles), files }
+}
+
 /** `podman save`s the image and searches every file inside (config, manifest, history, layers). */
 export async function searchSavedImage(
   podman: Podman,
@@ -315,17 +337,7 @@ export async function searchSavedImage(
   const saved = await podman.run(['save', '--format', 'docker-archive', '-o', out, image])
   if (saved.code !== 0) throw new Error(`podman save failed: ${saved.stderr}`)
   try {
-    const data = await readFile(out)
-    const files: string[] = []
-    const walk = (buffer: Buffer, prefix: string): void => {
-      if (!isTar(buffer)) return
-      for (const entry of tarEntries(buffer)) {
-        files.push(`${prefix}${entry.name}`)
-        walk(entry.body, `${prefix}${entry.name}!`)
-      }
-    }
-    walk(data, '')
-    return { findings: searchArchive(data, 'image.tar', needles), files }
+    return await searchSavedArchive(out, needles)
   } finally {
     await rm(out, { force: true })
   }
