@@ -50,6 +50,11 @@ describe.each(actions)('actions/%s', (name) => {
         hasDefault: true
       })
       expect(input).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+      // The runner (and act) evaluate `${{ }}` only in defaults; in a description it fails the step.
+      expect({ input, description: spec.description }).not.toEqual({
+        input,
+        description: expect.stringContaining('${{')
+      })
     }
   })
 

@@ -40,7 +40,25 @@ export interface Inputs {
   ecrRegistries: string[]
   /** Set when CodeArtifact or ECR is reached (then `aws-region` or AWS_REGION is required). */
   credentials?: CredentialOptions
+  /** `--network` for RUN steps; undefined: the builder's default. */
+  network?: Network
+  /** `false`, `true`, `mode=min` or `mode=max`; undefined: buildx's default. */
+  provenance?: string
+  /** `true` or `false`; undefined: buildx's default (none). */
+  sbom?: string
+  cacheFrom: string[]
+  cacheTo: string[]
+  noCache: boolean
+  pull: boolean
+  /** More build secrets beside the index one, their values masked at once. */
+  secrets: { id: string; value: string }[]
+  /** More build secrets from files (relative to the workspace). */
+  secretFiles: { id: string; path: string }[]
 }
+
+export const NETWORKS = ['default', 'host', 'none'] as const
+export type Network = (typeof NETWORKS)[number]
+const PROVENANCE = ['true', 'false', 'mode=min', 'mode=max'] as const
 
 const ARG_NAME = {
   regex: /^[A-Za-z_][A-Za-z0-9_]*$/,
@@ -153,6 +171,46 @@ function getIndexSource(): IndexSource {
   return { kind: 'index-url', url: indexUrl, username, password }
 }
 
+/** `id=value` lines (`secrets`) or `id=path` lines (`secret-files`), ids unique and not the index secret's. */
+function getSecretPairs(name: 'secrets' | 'secret-files', taken: string): { id: string; rest: string }[] {
+  const seen = new Set([taken])
+  return getList(name, { linesOnly: true }).map((line) => {
+    const at = line.indexOf('=')
+    const id = at < 0 ? '' : line.slice(0, at).trim()
+    const rest = at < 0 ? '' : line.slice(at + 1)
+    // The value is a secret: masked before any check below could echo the line.
+    if (name === 'secrets' && rest) registerSecret(rest)
+    if (!SECRET_ID.regex.test(id) || !rest)
+      throw new InputError(
+        name,
+        `a line is not \`id=${name === 'secrets' ? 'value' : 'path'}\`${SECRET_ID.regex.test(id) ? ` (${id})` : ''}`,
+        `write one id=${name === 'secrets' ? 'value' : 'path'} per line, the id being ${SECRET_ID.accepted}`
+      )
+    if (seen.has(id))
+      throw new InputError(
+        name,
+        `the id ${id} is used twice (or is \`secret-id\`'s)`,
+        'give each build secret its own id'
+      )
+    seen.add(id)
+    return { id, rest }
+  })
+}
+
+function getProvenance(mode: Mode): string | undefined {
+  const value = getOptionalString('provenance')
+  if (value === undefined) return undefined
+  if (!(PROVENANCE as readonly string[]).includes(value))
+    throw new InputError('provenance', `"${value}" is not accepted`, `use one of ${PROVENANCE.join(', ')}`)
+  if (mode === 'build-arg' && value !== 'false')
+    throw new InputError(
+      'provenance',
+      `is ${value} while \`mode: build-arg\` passes the index token as a build argument, which the provenance attestation records`,
+      'set `provenance: false`, or use the default `mode: secret`'
+    )
+  return value
+}
+
 export function getInputs(): Inputs {
   const context = getString('context', { default: '.' })
   const tags = getTags()
@@ -176,6 +234,30 @@ export function getInputs(): Inputs {
       'is set but `ecr-login` is false',
       'set `ecr-login: true` (the hosts are where the ECR token logs in)'
     )
+  const mode = getEnum('mode', MODES, 'secret')
+  const secretId = getString('secret-id', { default: 'pip_index_url', pattern: SECRET_ID })
+  const cacheTo = getList('cache-to', { linesOnly: true })
+  if (mode === 'build-arg' && cacheTo.length > 0)
+    throw new InputError(
+      'cache-to',
+      'is set while `mode: build-arg` passes the index token as a build argument, which the exported cache would keep',
+      'use the default `mode: secret`, or leave `cache-to` empty'
+    )
+  const sbom = getOptionalString('sbom')
+  if (sbom !== undefined && sbom !== 'true' && sbom !== 'false')
+    throw new InputError('sbom', `"${sbom}" is not accepted`, 'use true or false')
+  const network = getOptionalString('network')
+  if (network !== undefined && !(NETWORKS as readonly string[]).includes(network))
+    throw new InputError('network', `"${network}" is not accepted`, `use one of ${NETWORKS.join(', ')}`)
+  const secrets = getSecretPairs('secrets', secretId)
+  const secretFiles = getSecretPairs('secret-files', secretId)
+  const twice = secretFiles.find((file) => secrets.some((secret) => secret.id === file.id))
+  if (twice)
+    throw new InputError(
+      'secret-files',
+      `the id ${twice.id} is also in \`secrets\``,
+      'give each build secret its own id'
+    )
   return {
     context,
     file: getString('file') || `${context.replace(/\/+$/, '') || '.'}/Dockerfile`,
@@ -190,12 +272,21 @@ export function getInputs(): Inputs {
     push,
     load: getBoolean('load', false),
     index,
-    secretId: getString('secret-id', { default: 'pip_index_url', pattern: SECRET_ID }),
-    mode: getEnum('mode', MODES, 'secret'),
+    secretId,
+    mode,
     buildArgName: getString('build-arg-name', { default: 'PIP_INDEX_URL', pattern: ARG_NAME }),
     builder: getEnum('builder', BUILDER_CHOICES, 'auto'),
     ecrLogin,
     ecrRegistries,
-    credentials: index.kind === 'codeartifact' || ecrLogin ? getCredentialInputs() : undefined
+    credentials: index.kind === 'codeartifact' || ecrLogin ? getCredentialInputs() : undefined,
+    network: network as Network | undefined,
+    provenance: getProvenance(mode),
+    sbom,
+    cacheFrom: getList('cache-from', { linesOnly: true }),
+    cacheTo,
+    noCache: getBoolean('no-cache', false),
+    pull: getBoolean('pull', false),
+    secrets: secrets.map(({ id, rest }) => ({ id, value: rest })),
+    secretFiles: secretFiles.map(({ id, rest }) => ({ id, path: rest.trim() }))
   }
 }

@@ -1,14 +1,23 @@
+import { existsSync, statSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AwsSession } from '@release/shared/aws/client-config'
 import { describeSession, resolveAwsSession } from '@release/shared/aws/credentials'
-import { type BuildSpec, buildArgs, loginArgs, pushArgs, unsupportedReason } from '@release/shared/container/build-argv'
+import {
+  type BuildSpec,
+  type SecretSource,
+  buildArgs,
+  loginArgs,
+  pushArgs,
+  unsupportedReason
+} from '@release/shared/container/build-argv'
 import { type Builder, detectBuilder } from '@release/shared/container/builder'
 import { type DockerfileInfo, mountsOf } from '@release/shared/container/dockerfile'
 import { getEcrAuthorization } from '@release/shared/container/ecr'
 import { ecrLoginRegistries } from '@release/shared/container/image-ref'
 import { ActionError, InputError } from '@release/shared/errors'
 import { errorLine, runCommand } from '@release/shared/exec'
+import { inputFile } from '@release/shared/paths'
 import { createPrivateDir, removePrivateDir, writeSecretFile } from '@release/shared/private-files'
 import { containsSecret } from '@release/shared/secrets'
 import * as log from '@release/shared/workflow-commands'
@@ -23,13 +32,14 @@ const BUILD_ARG_WARNING = (name: string): string =>
 
 export async function run(inputs: Inputs): Promise<void> {
   // Everything that can fail without credentials fails before any exist.
-  const { dockerfile, builder } = await log.group('Check the build', async () => {
+  const { dockerfile, builder, secretFiles } = await log.group('Check the build', async () => {
+    const files = secretFilesOf(inputs)
     const [info, found] = await Promise.all([readDockerfile(inputs), detectBuilder(inputs.builder)])
     const unsupported = unsupportedReason(found.kind, inputs)
     if (unsupported) throw new ActionError(`${found.version} cannot run this build: ${unsupported}.`)
-    log.info(`Builder: ${found.version}`)
+    log.info(`Builder: ${found.version}${found.why ? ` (${found.why})` : ''}`)
     log.info(`Dockerfile: ${inputs.file} (context ${inputs.context}); ${describeMounts(info, inputs)}`)
-    return { dockerfile: info, builder: found }
+    return { dockerfile: info, builder: found, secretFiles: files }
   })
   if (inputs.mode === 'build-arg') log.warning(BUILD_ARG_WARNING(inputs.buildArgName))
 
@@ -47,7 +57,7 @@ export async function run(inputs: Inputs): Promise<void> {
   log.saveState(STATE.secretDir, dir)
   try {
     if (inputs.ecrLogin) await log.group('ECR login', () => ecrLogin(inputs, builder, session as AwsSession))
-    const result = await build(inputs, builder, dockerfile, index, dir)
+    const result = await build(inputs, builder, dockerfile, index, dir, secretFiles)
     if (inputs.push && builder.kind === 'podman')
       result.digest = await log.group('Push', () => pushWithPodman(inputs.tags, dir))
     const metadata = result.metadata ?? podmanMetadata(result, inputs.tags)
@@ -111,15 +121,40 @@ async function ecrLogin(inputs: Inputs, builder: Builder, session: AwsSession): 
   )
 }
 
+/** The `secret-files`, confined to the workspace (or RUNNER_TEMP) and present, before any credential exists. */
+function secretFilesOf(inputs: Inputs): SecretSource[] {
+  return inputs.secretFiles.map(({ id, path }) => {
+    const src = inputFile('secret-files', path, { runnerTemp: true })
+    if (!existsSync(src) || !statSync(src).isFile())
+      throw new InputError(
+        'secret-files',
+        `${id}: "${path}" is not a file`,
+        'write it in an earlier step, or fix the path'
+      )
+    return { id, src }
+  })
+}
+
 async function build(
   inputs: Inputs,
   builder: Builder,
   dockerfile: DockerfileInfo,
   index: IndexAccess,
-  dir: string
+  dir: string,
+  secretFiles: readonly SecretSource[]
 ): Promise<BuildResult> {
   refuseSecretBuildArgs(inputs.buildArgs)
-  const secretFile = inputs.mode === 'secret' ? await writeSecretFile(dir, inputs.secretId, index.url) : undefined
+  // Every secret value the build reads goes into a 0600 file of the private directory, removed
+  // once the builder has read it; files the workflow already has are passed by path.
+  const written = [...(inputs.mode === 'secret' ? [{ id: inputs.secretId, value: index.url }] : []), ...inputs.secrets]
+  const secretSources = [
+    ...(await Promise.all(written.map(async ({ id, value }) => ({ id, src: await writeSecretFile(dir, id, value) })))),
+    ...secretFiles
+  ]
+  // Provenance records the build arguments, and in build-arg mode one of them is the token.
+  const provenance = inputs.mode === 'build-arg' && builder.kind === 'docker' ? 'false' : inputs.provenance
+  if (provenance !== inputs.provenance)
+    log.info('mode: build-arg: provenance is off (`--provenance=false`), since the attestation would record the token')
   const spec: BuildSpec = {
     context: inputs.context,
     file: inputs.file,
@@ -129,11 +164,18 @@ async function build(
     labels: inputs.labels,
     target: inputs.target,
     platforms: inputs.platforms,
-    secrets: secretFile ? [{ id: inputs.secretId, src: secretFile }] : [],
+    secrets: secretSources,
     iidFile: join(dir, 'image-id'),
     metadataFile: builder.kind === 'docker' ? join(dir, 'metadata.json') : undefined,
     push: inputs.push,
-    load: inputs.load
+    load: inputs.load,
+    network: inputs.network,
+    cacheFrom: inputs.cacheFrom,
+    cacheTo: inputs.cacheTo,
+    noCache: inputs.noCache,
+    pull: inputs.pull,
+    provenance,
+    sbom: inputs.sbom
   }
   if (builder.kind === 'podman' && inputs.load)
     log.info('podman keeps every image in its local storage: `load` changes nothing')
@@ -144,8 +186,8 @@ async function build(
       const env = inputs.mode === 'build-arg' ? { [inputs.buildArgName]: index.url } : undefined
       return await runCommand(builder.command, buildArgs(builder.kind, spec), { env, ignoreReturnCode: true })
     } finally {
-      // The builder has read it; nothing needs it any more.
-      if (secretFile) await rm(secretFile, { force: true })
+      // The builder has read them; nothing needs them any more.
+      await Promise.all(secretSources.slice(0, written.length).map((secret) => rm(secret.src, { force: true })))
     }
   })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)

@@ -100,7 +100,7 @@ describe('docker buildx detection', () => {
   // A stand-in `docker` on PATH: answers `buildx version` like the plugin (or fails like a
   // CLI without it) and, for `buildx build`, records its argv and the secret file it was given,
   // then writes the files buildx writes. Real buildx needs a daemon this machine does not have.
-  function fakeDocker(withBuildx: boolean): string {
+  function fakeDocker(withBuildx: boolean, withDaemon = true): string {
     const bin = mkdtempSync(join(tmpdir(), 'fake-docker-'))
     scratch.push(bin)
     const script = [
@@ -109,9 +109,12 @@ describe('docker buildx detection', () => {
       withBuildx
         ? '[ "$1 $2" = "buildx version" ] && { echo "github.com/docker/buildx v0.24.0 d0e5e86"; exit 0; }'
         : '[ "$1" = "buildx" ] && { echo "docker: unknown command: docker buildx" >&2; exit 1; }',
+      withDaemon
+        ? '[ "$1" = "version" ] && { echo "20.10.24+dfsg1"; exit 0; }'
+        : '[ "$1" = "version" ] && { echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1; }',
       'while [ $# -gt 0 ]; do',
       '  case "$1" in',
-      `    --secret) src="\${2#*src=}"; stat -c '%a' "$src" > '${bin}/secret-mode'; cp "$src" '${bin}/secret-copy'; shift ;;`,
+      `    --secret) id="\${2%%,*}"; id="\${id#id=}"; src="\${2#*src=}"; stat -c '%a' "$src" > "${bin}/secret-mode-$id"; cp "$src" "${bin}/secret-copy-$id"; shift ;;`,
       '    --iidfile) echo "sha256:1111111111111111111111111111111111111111111111111111111111111111" > "$2"; shift ;;',
       `    --metadata-file) printf '{"containerimage.config.digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","containerimage.digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","image.name":"registry.example.com/acme/service:1"}' > "$2"; shift ;;`,
       '  esac',
@@ -167,8 +170,8 @@ describe('docker buildx detection', () => {
       '--push',
       context
     ])
-    expect(readFileSync(join(bin, 'secret-mode'), 'utf8').trim()).toBe('600')
-    expect(readFileSync(join(bin, 'secret-copy'), 'utf8')).toBe(
+    expect(readFileSync(join(bin, 'secret-mode-pip_index_url'), 'utf8').trim()).toBe('600')
+    expect(readFileSync(join(bin, 'secret-copy-pip_index_url'), 'utf8')).toBe(
       `http://aws:${encodeURIComponent(TOKEN)}@127.0.0.1:9/pypi/python-internal/simple/`
     )
     expect(result.outputs['digest']).toBe('sha256:2222222222222222222222222222222222222222222222222222222222222222')
@@ -177,6 +180,105 @@ describe('docker buildx detection', () => {
     })
     expect(existsSync(dir)).toBe(false)
     expectTokenNowhere(result)
+  })
+
+  it('`auto` with buildx installed but no Docker daemon builds with podman, and says why', async () => {
+    const bin = fakeDocker(true, false)
+    const result = await runAction(indexInputs('no-mount', { tags: 'localhost/auto-podman:test' }), {
+      env: { PATH: `${bin}:${process.env['PATH']}` }
+    })
+    expect(result.errors).toEqual([])
+    expect(result.stdout).toMatch(
+      /^Builder: podman version \S+ \(auto: docker buildx is installed, but no Docker daemon answers\)$/m
+    )
+    expect(result.spawned.some((argv) => argv[1] === 'buildx' && argv[2] === 'build')).toBe(false)
+  })
+
+  it('the build options reach buildx exactly: network, caches, pull, provenance, SBOM, and more secrets as 0600 files', async () => {
+    const bin = fakeDocker(true)
+    const context = join(FIXTURES, 'service')
+    // A file an earlier step wrote to RUNNER_TEMP (secret-files may come from there).
+    const job = newJob()
+    const netrc = join(job.runnerTemp, 'netrc')
+    writeFileSync(netrc, 'machine example.com\n')
+    const extraValue = 'npm-token.KNOWN/extra=42'
+    const result = await runAction(
+      indexInputs('service', {
+        tags: 'registry.example.com/acme/service:2',
+        network: 'host',
+        'cache-from': 'type=registry,ref=registry.example.com/acme/service:cache',
+        'cache-to': 'type=registry,ref=registry.example.com/acme/service:cache,mode=max',
+        'no-cache': 'true',
+        pull: 'true',
+        provenance: 'mode=max',
+        sbom: 'true',
+        secrets: `npm_token=${extraValue}`,
+        'secret-files': `netrc=${netrc}`
+      }),
+      { job, env: { PATH: `${bin}:${process.env['PATH']}` } }
+    )
+    expect(result.errors).toEqual([])
+    const build = result.spawned.find((argv) => argv[1] === 'buildx' && argv[2] === 'build') as string[]
+    const dir = /src=(.*)\/pip_index_url$/.exec(build[build.indexOf('--secret') + 1] as string)?.[1] as string
+    expect(build.slice(1)).toEqual([
+      'buildx',
+      'build',
+      '--file',
+      `${context}/Dockerfile`,
+      '--tag',
+      'registry.example.com/acme/service:2',
+      '--secret',
+      `id=pip_index_url,src=${dir}/pip_index_url`,
+      '--secret',
+      `id=npm_token,src=${dir}/npm_token`,
+      '--secret',
+      `id=netrc,src=${netrc}`,
+      '--network',
+      'host',
+      '--cache-from',
+      'type=registry,ref=registry.example.com/acme/service:cache',
+      '--cache-to',
+      'type=registry,ref=registry.example.com/acme/service:cache,mode=max',
+      '--no-cache',
+      '--iidfile',
+      `${dir}/image-id`,
+      '--allow',
+      'network.host',
+      '--pull',
+      '--provenance=mode=max',
+      '--sbom=true',
+      '--metadata-file',
+      `${dir}/metadata.json`,
+      context
+    ])
+    expect(readFileSync(join(bin, 'secret-mode-npm_token'), 'utf8').trim()).toBe('600')
+    expect(readFileSync(join(bin, 'secret-copy-npm_token'), 'utf8')).toBe(extraValue)
+    expect(readFileSync(join(bin, 'secret-copy-netrc'), 'utf8')).toBe('machine example.com\n')
+    // The extra secret is masked (registered before anything else is printed) and its file
+    // gone, like the index's.
+    expect(result.stdout.split('\n').findIndex((line) => line.includes(extraValue))).toBe(
+      result.stdout.split('\n').indexOf(`::add-mask::${extraValue}`)
+    )
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n')
+    ).not.toContain(extraValue)
+    expect(existsSync(dir)).toBe(false)
+    expectTokenNowhere(result)
+  })
+
+  it('mode: build-arg turns provenance off on buildx, and says why', async () => {
+    const bin = fakeDocker(true)
+    const result = await runAction(indexInputs('build-arg', { mode: 'build-arg' }), {
+      env: { PATH: `${bin}:${process.env['PATH']}` }
+    })
+    const build = result.spawned.find((argv) => argv[1] === 'buildx' && argv[2] === 'build') as string[]
+    expect(build).toContain('--provenance=false')
+    expect(result.stdout).toContain(
+      'mode: build-arg: provenance is off (`--provenance=false`), since the attestation would record the token'
+    )
   })
 
   it('`builder: docker` without the buildx plugin fails in one line', async () => {

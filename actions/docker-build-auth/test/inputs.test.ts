@@ -35,8 +35,76 @@ describe('getInputs', () => {
       builder: 'auto',
       ecrLogin: false,
       ecrRegistries: [],
-      credentials: undefined
+      credentials: undefined,
+      network: undefined,
+      provenance: undefined,
+      sbom: undefined,
+      cacheFrom: [],
+      cacheTo: [],
+      noCache: false,
+      pull: false,
+      secrets: [],
+      secretFiles: []
     })
+  })
+
+  it('reads the build options: caches by line (values keep their commas), secrets masked at once', () => {
+    setInputs({
+      network: 'host',
+      provenance: 'mode=min',
+      sbom: 'true',
+      'cache-from': 'type=gha\ntype=registry,ref=ghcr.io/acme/api:cache',
+      'cache-to': 'type=gha,mode=max',
+      'no-cache': 'true',
+      pull: 'true',
+      secrets: 'npm_token=s3cret=with=equals\ngh_token=ghp_x',
+      'secret-files': 'netrc=.netrc'
+    })
+    const inputs = getInputs()
+    expect(inputs).toMatchObject({
+      network: 'host',
+      provenance: 'mode=min',
+      sbom: 'true',
+      cacheFrom: ['type=gha', 'type=registry,ref=ghcr.io/acme/api:cache'],
+      cacheTo: ['type=gha,mode=max'],
+      noCache: true,
+      pull: true,
+      secrets: [
+        { id: 'npm_token', value: 's3cret=with=equals' },
+        { id: 'gh_token', value: 'ghp_x' }
+      ],
+      secretFiles: [{ id: 'netrc', path: '.netrc' }]
+    })
+    expect(registeredSecrets()).toEqual(expect.arrayContaining(['s3cret=with=equals', 'ghp_x']))
+  })
+
+  it.each<[Record<string, string>, string]>([
+    [{ network: 'bridge' }, 'Input `network`: "bridge" is not accepted; use one of default, host, none.'],
+    [{ provenance: 'max' }, 'Input `provenance`: "max" is not accepted; use one of true, false, mode=min, mode=max.'],
+    [
+      { mode: 'build-arg', provenance: 'mode=max' },
+      'Input `provenance`: is mode=max while `mode: build-arg` passes the index token as a build argument, which the provenance attestation records; set `provenance: false`, or use the default `mode: secret`.'
+    ],
+    [
+      { mode: 'build-arg', 'cache-to': 'type=gha' },
+      'Input `cache-to`: is set while `mode: build-arg` passes the index token as a build argument, which the exported cache would keep; use the default `mode: secret`, or leave `cache-to` empty.'
+    ],
+    [{ sbom: 'yes' }, 'Input `sbom`: "yes" is not accepted; use true or false.'],
+    [
+      { secrets: 'just-a-value-no-id' },
+      'Input `secrets`: a line is not `id=value`; write one id=value per line, the id being letters, digits, `_`, `.` and `-`, e.g. pip_index_url.'
+    ],
+    [
+      { secrets: 'pip_index_url=x' },
+      "Input `secrets`: the id pip_index_url is used twice (or is `secret-id`'s); give each build secret its own id."
+    ],
+    [
+      { secrets: 'a=1', 'secret-files': 'a=f' },
+      'Input `secret-files`: the id a is also in `secrets`; give each build secret its own id.'
+    ]
+  ])('refuses %j in one line', (inputs, message) => {
+    setInputs(inputs)
+    expect(() => getInputs()).toThrow(message)
   })
 
   it('reads lists: tags by comma or line, build args and labels by line (values keep their commas)', () => {

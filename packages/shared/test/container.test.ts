@@ -108,6 +108,51 @@ describe('buildArgs', () => {
       ]
     ],
     [
+      'podman: network, caches as repositories, no-cache and pull=always; no attestation flags',
+      'podman',
+      {
+        network: 'host',
+        cacheFrom: ['ghcr.io/acme/svc-cache'],
+        cacheTo: ['ghcr.io/acme/svc-cache'],
+        noCache: true,
+        pull: true,
+        provenance: 'false'
+      },
+      [
+        'build',
+        '--file',
+        './Dockerfile',
+        '--network',
+        'host',
+        '--cache-from',
+        'ghcr.io/acme/svc-cache',
+        '--cache-to',
+        'ghcr.io/acme/svc-cache',
+        '--no-cache',
+        '--iidfile',
+        '/tmp/d/image-id',
+        '--pull=always',
+        '.'
+      ]
+    ],
+    [
+      'docker buildx, network none needs no entitlement',
+      'docker',
+      { network: 'none', sbom: 'false' },
+      [
+        'buildx',
+        'build',
+        '--file',
+        './Dockerfile',
+        '--network',
+        'none',
+        '--iidfile',
+        '/tmp/d/image-id',
+        '--sbom=false',
+        '.'
+      ]
+    ],
+    [
       'docker buildx, loaded',
       'docker',
       { load: true },
@@ -115,6 +160,15 @@ describe('buildArgs', () => {
     ]
   ])('%s', (_name, kind, spec, expected) => {
     expect(buildArgs(kind, { ...base, ...spec })).toEqual(expected)
+  })
+
+  it.each<[string, Partial<BuildSpec>, string]>([
+    ['provenance', { provenance: 'mode=max' }, 'podman writes no provenance or SBOM attestations'],
+    ['sbom', { sbom: 'true' }, 'podman writes no provenance or SBOM attestations'],
+    ['a BuildKit cache form', { cacheTo: ['type=registry,ref=x'] }, 'podman takes image repositories']
+  ])('podman refuses %s', (_name, spec, reason) => {
+    expect(unsupportedReason('podman', { ...base, ...spec })).toContain(reason)
+    expect(unsupportedReason('docker', { ...base, ...spec })).toBeUndefined()
   })
 
   it('puts the legacy build arg in argv by name only', () => {

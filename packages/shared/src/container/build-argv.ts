@@ -35,6 +35,18 @@ export interface BuildSpec {
   metadataFile?: string
   push: boolean
   load: boolean
+  /** `--network` for RUN steps (`host`, `none`, `default`); undefined: the builder's default. */
+  network?: string
+  /** Registries or BuildKit cache backends (`type=registry,ref=...`), as the builder takes them. */
+  cacheFrom?: readonly string[]
+  cacheTo?: readonly string[]
+  noCache?: boolean
+  /** Pull the base images even when a copy is local. */
+  pull?: boolean
+  /** docker buildx only: `--provenance` (`false`, `true`, `mode=min`, `mode=max`). */
+  provenance?: string
+  /** docker buildx only: `--sbom` (`true`, `false`). */
+  sbom?: string
 }
 
 const repeat = (flag: string, values: readonly string[] | undefined): string[] =>
@@ -51,6 +63,10 @@ function commonFlags(spec: BuildSpec): string[] {
     ...(spec.target ? ['--target', spec.target] : []),
     ...(spec.platforms.length > 0 ? ['--platform', spec.platforms.join(',')] : []),
     ...spec.secrets.flatMap((secret) => ['--secret', `id=${secret.id},src=${secret.src}`]),
+    ...(spec.network ? ['--network', spec.network] : []),
+    ...repeat('--cache-from', spec.cacheFrom),
+    ...repeat('--cache-to', spec.cacheTo),
+    ...(spec.noCache ? ['--no-cache'] : []),
     '--iidfile',
     spec.iidFile
   ]
@@ -63,6 +79,11 @@ export function buildArgs(kind: BuilderKind, spec: BuildSpec): string[] {
       'buildx',
       'build',
       ...commonFlags(spec),
+      // BuildKit grants host networking to a RUN step only as an entitlement the build asks for.
+      ...(spec.network === 'host' ? ['--allow', 'network.host'] : []),
+      ...(spec.pull ? ['--pull'] : []),
+      ...(spec.provenance ? [`--provenance=${spec.provenance}`] : []),
+      ...(spec.sbom ? [`--sbom=${spec.sbom}`] : []),
       ...(spec.metadataFile ? ['--metadata-file', spec.metadataFile] : []),
       ...(spec.push ? ['--push'] : []),
       ...(spec.load ? ['--load'] : []),
@@ -71,16 +92,22 @@ export function buildArgs(kind: BuilderKind, spec: BuildSpec): string[] {
   }
   // podman keeps every build in its local storage (there is nothing to load) and pushes in a
   // separate step, one `podman push` per tag.
-  return ['build', ...commonFlags(spec), spec.context]
+  return ['build', ...commonFlags(spec), ...(spec.pull ? ['--pull=always'] : []), spec.context]
 }
 
 /** Why the builder cannot run this spec, or undefined when it can. */
 export function unsupportedReason(
   kind: BuilderKind,
-  spec: Pick<BuildSpec, 'platforms' | 'tags' | 'push'>
+  spec: Pick<BuildSpec, 'platforms' | 'tags' | 'push' | 'provenance' | 'sbom' | 'cacheFrom' | 'cacheTo'>
 ): string | undefined {
   if (kind === 'podman' && spec.platforms.length > 1) {
     return 'podman builds several platforms only into a manifest list, which this action does not assemble; build one platform per step, or use `builder: docker` (buildx)'
+  }
+  if (kind === 'podman' && ((spec.provenance && spec.provenance !== 'false') || spec.sbom === 'true')) {
+    return 'podman writes no provenance or SBOM attestations; use `builder: docker` (buildx), or leave `provenance` and `sbom` empty'
+  }
+  if (kind === 'podman' && [...(spec.cacheFrom ?? []), ...(spec.cacheTo ?? [])].some((cache) => cache.includes('='))) {
+    return "podman takes image repositories for `cache-from` and `cache-to` (e.g. ghcr.io/acme/svc-cache), not BuildKit's `type=...` form; use such a repository, or `builder: docker` (buildx)"
   }
   if (spec.push && spec.tags.length === 0) return '`push: true` needs at least one entry in `tags`'
   return undefined

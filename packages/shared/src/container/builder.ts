@@ -4,8 +4,9 @@ import { which } from '../which.ts'
 import type { BuilderChoice, BuilderKind } from './build-argv.ts'
 
 // Which docker-compatible builder runs the build. `auto` prefers docker buildx (BuildKit:
-// what GitHub's hosted runners and docker/setup-buildx-action provide) and falls back to
-// podman (preinstalled on the ubuntu images, and the builder where no Docker engine runs).
+// what GitHub's hosted runners and docker/setup-buildx-action provide) when a Docker daemon
+// answers, and falls back to podman (preinstalled on the ubuntu images, and the builder where
+// no Docker engine runs).
 
 export interface Builder {
   kind: BuilderKind
@@ -13,6 +14,8 @@ export interface Builder {
   command: string
   /** One line for logs and the summary, e.g. "podman version 4.3.1". */
   version: string
+  /** Why `builder: auto` chose it, for the log. */
+  why?: string
 }
 
 async function probe(command: string, args: string[]): Promise<string | undefined> {
@@ -57,10 +60,24 @@ export async function detectBuilder(choice: BuilderChoice): Promise<Builder> {
       hint: 'install podman (it is preinstalled on ubuntu-latest runners), or set `builder: docker`'
     })
   }
-  // auto: both probes at once; buildx wins when both answer.
-  const [docker, pod] = await Promise.all([dockerBuildx(), podman()])
-  const found = docker ?? pod
-  if (found) return found
+  // auto: the probes at once. buildx wins when a Docker daemon answers too: the CLI and its
+  // plugin are often installed where no daemon runs (a container job, a machine with podman
+  // only), and a build there would fail only after the credentials were fetched.
+  const [docker, daemon, pod] = await Promise.all([
+    dockerBuildx(),
+    probe('docker', ['version', '--format', '{{.Server.Version}}']),
+    podman()
+  ])
+  if (docker && daemon) return { ...docker, why: `auto: a Docker daemon (${daemon}) answers` }
+  if (pod)
+    return {
+      ...pod,
+      why: docker
+        ? 'auto: docker buildx is installed, but no Docker daemon answers'
+        : 'auto: docker buildx is not installed'
+    }
+  // No podman either: buildx may still reach a remote builder.
+  if (docker) return { ...docker, why: 'auto: no Docker daemon answers and podman is not installed' }
   throw new ActionError('No image builder found: neither `docker buildx` nor `podman` is available on this runner.', {
     hint: 'run docker/setup-buildx-action before this step, or install podman'
   })
