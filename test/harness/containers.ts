@@ -51,7 +51,7 @@ function registriesConf(insecure: readonly string[]): string {
  * (the OCI runtime cannot create cgroups on this kernel setup). BUILDAH_ISOLATION reaches
  * `podman build` through the environment, so the action under test needs no extra flags.
  */
-export async function setupPodman(): Promise<Podman> {
+export async function setupPodman(options: { storageDriver?: 'vfs' | 'overlay' } = {}): Promise<Podman> {
   const dir = await mkdtemp(join(tmpdir(), 'podman-test-'))
   const graphRoot = join(dir, 'storage')
   const runRoot = join(dir, 'run')
@@ -59,7 +59,10 @@ export async function setupPodman(): Promise<Podman> {
   const storageConf = join(dir, 'storage.conf')
   const registriesFile = join(dir, 'registries.conf')
   const containersConf = join(dir, 'containers.conf')
-  await writeFile(storageConf, `[storage]\ndriver = "vfs"\ngraphroot = "${graphRoot}"\nrunroot = "${runRoot}"\n`)
+  await writeFile(
+    storageConf,
+    `[storage]\ndriver = "${options.storageDriver ?? 'vfs'}"\ngraphroot = "${graphRoot}"\nrunroot = "${runRoot}"\n`
+  )
   await writeFile(registriesFile, registriesConf([]))
   await writeFile(
     containersConf,
@@ -89,12 +92,25 @@ export async function setupPodman(): Promise<Podman> {
       }),
     allowInsecureRegistries: (hosts) => writeFile(registriesFile, registriesConf(hosts)),
     async cleanup() {
-      // vfs layers are plain directories; nothing is mounted once builds have finished.
+      // vfs layers are plain directories; the overlay driver keeps its storage directory
+      // bind-mounted (and any layer still in use), which must go before the files do.
+      await unmountUnder(dir)
       await rm(dir, { recursive: true, force: true })
     }
   }
   await importBusyboxBase((args) => podman.run(args), dir)
   return podman
+}
+
+/** Unmounts whatever is mounted at or below `dir`, deepest first. */
+export async function unmountUnder(dir: string): Promise<void> {
+  const table = await readFile('/proc/self/mountinfo', 'utf8')
+  const points = table
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length)
+  for (const point of points) await run('umount', ['-l', point])
 }
 
 /**
@@ -340,5 +356,46 @@ export async function searchSavedImage(
     return await searchSavedArchive(out, needles)
   } finally {
     await rm(out, { force: true })
+  }
+}
+
+/**
+ * Runs an image's program as `podman run` would: its entrypoint and CMD, in its WORKDIR, as its
+ * USER, with its ENV. `podman run` cannot start a container on machines whose kernel refuses the
+ * OCI runtime's setrlimit calls ("crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted", as
+ * on the VMs these tests run in), so the image's filesystem is mounted and entered with chroot.
+ */
+export async function runPodmanImage(podman: Podman, image: string): Promise<RunResult> {
+  const inspected = await podman.run(['image', 'inspect', image])
+  if (inspected.code !== 0) throw new Error(`podman image inspect failed: ${inspected.stderr}`)
+  const config = (
+    JSON.parse(inspected.stdout) as Array<{
+      Config: { Env?: string[]; Cmd?: string[]; Entrypoint?: string[]; WorkingDir?: string; User?: string }
+    }>
+  )[0]?.Config
+  if (!config) throw new Error(`no config in podman image inspect ${image}`)
+  const mounted = await podman.run(['image', 'mount', image])
+  if (mounted.code !== 0) throw new Error(`podman image mount failed: ${mounted.stderr}`)
+  try {
+    const env = Object.fromEntries(
+      (config.Env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])
+    )
+    const program = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])]
+    return await run(
+      'chroot',
+      [
+        `--userspec=${config.User || 'root'}`,
+        mounted.stdout.trim(),
+        '/bin/sh',
+        '-c',
+        'cd "$1" && shift && exec "$@"',
+        'sh',
+        config.WorkingDir || '/',
+        ...program
+      ],
+      { env: { HOME: '/', ...env } }
+    )
+  } finally {
+    await podman.run(['image', 'unmount', image])
   }
 }
