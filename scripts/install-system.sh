@@ -4,8 +4,11 @@
 #   docker.io       the Docker engine (dockerd 20.10 with BuildKit, containerd, runc), which the
 #                   tests start themselves on a private socket and data root; the buildx plugin
 #                   comes from scripts/install-go-tools.sh
+#                   (skipped where a dockerd is installed already: GitHub's ubuntu runners ship
+#                   Docker's packages, which conflict with docker.io's containerd and runc)
 #   debootstrap     builds the offline Debian rootfs with python3 that the example Dockerfiles
-#                   are built FROM (test/harness/python-base.ts)
+#                   are built FROM (test/harness/python-base.ts), checked with Debian's keys
+#                   (debian-archive-keyring, which Ubuntu does not install by default)
 #   docker-registry a real registry v2 for push/pull over loopback (htpasswd auth)
 #   apache2-utils   htpasswd -B, the bcrypt entries docker-registry requires
 #   busybox-static  a static /bin/busybox: the `FROM scratch` base image of the test builds,
@@ -14,7 +17,10 @@
 # only when something is missing. Non-interactive, so it runs unattended in CI (CI=true, no stdin).
 set -euo pipefail
 
-packages=(podman docker.io debootstrap docker-registry apache2-utils busybox-static)
+packages=(podman debootstrap debian-archive-keyring docker-registry apache2-utils busybox-static)
+if ! command -v dockerd >/dev/null 2>&1; then
+  packages+=(docker.io)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

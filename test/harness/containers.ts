@@ -360,12 +360,15 @@ export async function searchSavedImage(
 }
 
 /**
- * Runs an image's program as `podman run` would: its entrypoint and CMD, in its WORKDIR, as its
- * USER, with its ENV. `podman run` cannot start a container on machines whose kernel refuses the
- * OCI runtime's setrlimit calls ("crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted", as
- * on the VMs these tests run in), so the image's filesystem is mounted and entered with chroot.
+ * Runs an image's program (its entrypoint and CMD, in its WORKDIR, as its USER, with its ENV)
+ * with `podman run`. Where the kernel refuses the OCI runtime's setrlimit calls ("crun:
+ * setrlimit `RLIMIT_NOFILE`: Operation not permitted", as on the VMs these tests run in), podman
+ * cannot start any container; as root the same program then runs in the image's filesystem,
+ * mounted and entered with chroot.
  */
 export async function runPodmanImage(podman: Podman, image: string): Promise<RunResult> {
+  const ran = await podman.run(['run', '--rm', '--network', 'none', image])
+  if (ran.code !== 126 || !/rlimit/i.test(ran.stderr) || process.getuid?.() !== 0) return ran
   const inspected = await podman.run(['image', 'inspect', image])
   if (inspected.code !== 0) throw new Error(`podman image inspect failed: ${inspected.stderr}`)
   const config = (

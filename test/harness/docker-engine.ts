@@ -34,30 +34,26 @@ export interface DockerEngine {
   readonly version: string
   /** Runs the docker CLI against this engine. */
   run(args: readonly string[], options?: { input?: string; timeoutMs?: number }): Promise<RunResult>
+  /** When the tests are not root: lets them read every file of dockerd's data root (for the leak scans). */
+  makeReadable(): Promise<void>
   /** Stops dockerd (and the containerd it started), removes the bridge and every file. */
   stop(): Promise<void>
 }
 
-// Stops dockerd when the test process's end closes the pipe, however it ends, with SIGTERM so
-// that it unmounts its layers and stops its containerd; then ends a containerd left by a dockerd
-// that had to be killed (only if its command line names this engine's exec root), unmounts
-// what is still mounted under the engine's directory, deletes the bridge and the directory.
-// Cleanup lives here rather than in the test process so that a crashed jest leaves nothing.
+// dockerd needs root: as root the guard runs directly, otherwise through `sudo -n` (GitHub's
+// runners allow it), and everything privileged happens in it. It makes a private bridge for the
+// default network (two engines, e.g. parallel test files, would otherwise share docker0 and hand
+// out the same addresses; no NAT, so dockerd runs with iptables off and the host's firewall is
+// left alone), starts dockerd, and stops it when the test asks (a `stop` file in the engine's
+// directory) or when the test process is gone however it ended: SIGTERM, so dockerd unmounts
+// its layers and stops its containerd; then it ends a containerd left by a dockerd that had to
+// be killed (only if its command line names this engine's exec root), unmounts what is still
+// mounted under the engine's directory, deletes the bridge and the directory.
 const GUARD = `
-import os, shutil, signal, subprocess, sys, threading
-root, bridge = sys.argv[1], sys.argv[2]
+import os, shutil, signal, subprocess, sys, time
+root, bridge, cidr, watched = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 exec_root = os.path.join(root, 'exec')
-child = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL)
-lock = threading.Lock()
-def stop(*_):
-    lock.acquire()
-    if child.poll() is None:
-        child.terminate()
-        try:
-            child.wait(20)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+def cleanup():
     try:
         pid = int(open(os.path.join(exec_root, 'containerd', 'containerd.pid')).read().strip())
         if exec_root.encode() in open('/proc/%d/cmdline' % pid, 'rb').read():
@@ -69,18 +65,36 @@ def stop(*_):
         subprocess.call(['umount', '-l', point])
     subprocess.call(['ip', 'link', 'delete', bridge], stderr=subprocess.DEVNULL)
     shutil.rmtree(root, ignore_errors=True)
-    os._exit(0)
-def watch():
+for args in (['link', 'add', 'name', bridge, 'type', 'bridge'], ['addr', 'add', cidr, 'dev', bridge], ['link', 'set', bridge, 'up']):
+    if subprocess.call(['ip'] + args) != 0:
+        cleanup()
+        sys.exit('ip %s failed' % ' '.join(args))
+child = subprocess.Popen(sys.argv[5:], stdin=subprocess.DEVNULL)
+def alive(pid):
     try:
-        while os.read(0, 65536):
-            pass
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+signal.signal(signal.SIGTERM, lambda *_: os.path.exists(root) and open(os.path.join(root, 'stop'), 'w').close())
+while child.poll() is None and alive(watched) and not os.path.exists(os.path.join(root, 'stop')):
+    time.sleep(0.1)
+if child.poll() is None:
+    child.terminate()
+    try:
+        child.wait(20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+cleanup()
+# The log beside the directory is the test's to read, unless the test is gone.
+if not alive(watched):
+    try:
+        os.remove(root + '.log')
     except OSError:
         pass
-    stop()
-signal.signal(signal.SIGTERM, stop)
-threading.Thread(target=watch, daemon=True).start()
-child.wait()
-stop()
 `
 
 function ping(socket: string): Promise<boolean> {
@@ -95,28 +109,11 @@ function ping(socket: string): Promise<boolean> {
   })
 }
 
-/**
- * A private bridge for the default network: two engines (parallel test files, another
- * checkout) would otherwise share docker0 and hand out the same addresses. Containers reach
- * each other and the host over it; there is no NAT (no internet to reach anyway), so dockerd
- * runs with iptables off and the host's firewall is left alone.
- */
-async function createBridge(): Promise<{ name: string; cidr: string }> {
-  const name = `dkt${randomBytes(4).toString('hex')}`
-  const [a, b] = randomBytes(2)
-  const cidr = `10.${64 + ((a as number) % 64)}.${b as number}.1/24`
-  for (const args of [
-    ['link', 'add', 'name', name, 'type', 'bridge'],
-    ['addr', 'add', cidr, 'dev', name],
-    ['link', 'set', name, 'up']
-  ]) {
-    const result = await run('ip', args)
-    if (result.code !== 0) {
-      await run('ip', ['link', 'delete', name])
-      throw new Error(`ip ${args.join(' ')} failed: ${result.stderr}`)
-    }
-  }
-  return { name, cidr }
+const AS_ROOT = process.getuid?.() === 0
+
+/** Runs a command as root: directly when the tests are root, else through `sudo -n`. */
+function runAsRoot(command: string, args: readonly string[]): Promise<RunResult> {
+  return AS_ROOT ? run(command, args) : run('sudo', ['-n', command, ...args])
 }
 
 export async function startDockerEngine(options: { storageDriver?: string } = {}): Promise<DockerEngine> {
@@ -134,68 +131,67 @@ export async function startDockerEngine(options: { storageDriver?: string } = {}
   await writeFile(join(dir, 'daemon.json'), '{}\n')
   const env = { DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: configDir }
   const id = randomBytes(4).toString('hex')
-  const bridge = await createBridge()
+  const [a, b] = randomBytes(2)
+  const bridge = { name: `dkt${id}`, cidr: `10.${64 + ((a as number) % 64)}.${b as number}.1/24` }
   // Beside the directory, which the guard removes as dockerd ends: a failed start's log survives it.
   const logFile = `${dir}.log`
   const log = openSync(logFile, 'a')
   const started = Date.now()
   let child: ChildProcess
   try {
-    child = spawn(
+    const guard = [
       'python3',
-      [
-        '-c',
-        GUARD,
-        dir,
-        bridge.name,
-        'dockerd',
-        '--config-file',
-        join(dir, 'daemon.json'),
-        '--host',
-        env.DOCKER_HOST,
-        '--data-root',
-        dataRoot,
-        '--exec-root',
-        execRoot,
-        '--pidfile',
-        join(dir, 'dockerd.pid'),
-        '--storage-driver',
-        options.storageDriver ?? process.env['DOCKER_TEST_STORAGE_DRIVER'] ?? 'overlay2',
-        '--bridge',
-        bridge.name,
-        '--iptables=false',
-        '--ip-forward=false',
-        '--ip-masq=false',
-        // A containerd already running on the machine (as on GitHub's runners) is shared:
-        // namespaces of their own keep this engine's containers and plugins apart.
-        '--containerd-namespace',
-        `moby-test-${id}`,
-        '--containerd-plugins-namespace',
-        `plugins-test-${id}`,
-        '--log-level',
-        'warn'
-      ],
-      { stdio: ['pipe', log, log] }
-    )
+      '-c',
+      GUARD,
+      dir,
+      bridge.name,
+      bridge.cidr,
+      String(process.pid),
+      'dockerd',
+      // The socket's group: the tests' own, when they are not root.
+      ...(AS_ROOT ? [] : ['--group', String(process.getgid?.())]),
+      '--config-file',
+      join(dir, 'daemon.json'),
+      '--host',
+      env.DOCKER_HOST,
+      '--data-root',
+      dataRoot,
+      '--exec-root',
+      execRoot,
+      '--pidfile',
+      join(dir, 'dockerd.pid'),
+      '--storage-driver',
+      options.storageDriver ?? process.env['DOCKER_TEST_STORAGE_DRIVER'] ?? 'overlay2',
+      '--bridge',
+      bridge.name,
+      '--iptables=false',
+      '--ip-forward=false',
+      '--ip-masq=false',
+      // A containerd already running on the machine (as on GitHub's runners) is shared:
+      // namespaces of their own keep this engine's containers and plugins apart.
+      '--containerd-namespace',
+      `moby-test-${id}`,
+      '--containerd-plugins-namespace',
+      `plugins-test-${id}`,
+      '--log-level',
+      'warn'
+    ]
+    child = spawn(AS_ROOT ? 'python3' : 'sudo', AS_ROOT ? guard.slice(1) : ['-n', ...guard], {
+      stdio: ['ignore', log, log]
+    })
   } finally {
     closeSync(log)
   }
-  child.stdin?.on('error', () => {})
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   let gone = false
   void exited.then(() => (gone = true))
 
   const stop = async (): Promise<void> => {
     if (!gone) {
-      // EOF on stdin: the guard stops dockerd (SIGTERM, SIGKILL after 20 s) and cleans up.
-      child.stdin?.end()
-      const timer = setTimeout(() => child.kill('SIGKILL'), 40_000)
+      // The guard stops dockerd (SIGTERM, SIGKILL after 20 s) and cleans up.
+      await writeFile(join(dir, 'stop'), '')
       await exited
-      clearTimeout(timer)
     }
-    // Only left when the guard itself was killed.
-    await run('ip', ['link', 'delete', bridge.name])
-    await rm(dir, { recursive: true, force: true })
     await rm(logFile, { force: true })
   }
 
@@ -215,7 +211,11 @@ export async function startDockerEngine(options: { storageDriver?: string } = {}
       timeoutMs: runOptions.timeoutMs
     })
   const version = (await run('dockerd', ['--version'])).stdout.trim()
-  return { dir, dataRoot, configDir, env, startSeconds, version, run: runDocker, stop }
+  // dockerd's files are root's, most of them private: the leak scans read them all.
+  const makeReadable = async (): Promise<void> => {
+    if (!AS_ROOT) await runAsRoot('chmod', ['-R', 'a+rX', dataRoot])
+  }
+  return { dir, dataRoot, configDir, env, startSeconds, version, run: runDocker, makeReadable, stop }
 }
 
 /** `docker save`s the image (every layer, config, manifest) and searches every file inside. */

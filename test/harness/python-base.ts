@@ -7,7 +7,7 @@
 // went into it; a change to the recipe or to uv makes a new one.
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { VENV_BIN } from './action-runner.ts'
@@ -21,7 +21,7 @@ const RECIPE = {
   variant: 'minbase',
   packages: ['python3', 'python3-pip', 'python3-venv', 'python-is-python3'],
   // Bump when the steps below change what lands in the tarball.
-  steps: 2
+  steps: 3
 }
 
 // What `docker import` / `podman import` set, as the official python images do.
@@ -60,31 +60,35 @@ export async function pythonBaseTarball(): Promise<PythonBase> {
 
   await mkdir(dir, { recursive: true })
   const work = await mkdtemp(join(dir, 'build-'))
+  const partial = join(work, 'rootfs.tar')
   try {
-    const rootfs = join(work, 'rootfs')
-    await runOrThrow(
-      'debootstrap',
-      [`--variant=${RECIPE.variant}`, `--include=${RECIPE.packages.join(',')}`, RECIPE.suite, rootfs, RECIPE.mirror],
-      { timeoutMs: 15 * 60_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }
-    )
-    // uv is one self-contained binary (glibc only), as the uv image's /uv is.
-    await copyFile(uv, join(rootfs, 'usr', 'local', 'bin', 'uv'))
-    await chmod(join(rootfs, 'usr', 'local', 'bin', 'uv'), 0o755)
-    // python:3.12-slim's interpreter is not Debian-managed: pip and `uv pip install --system`
-    // install into it. Debian marks its python3 as externally managed (PEP 668); drop the
-    // marker so the examples run unchanged.
-    await runOrThrow('sh', ['-c', 'rm -f "$1"/usr/lib/python3*/EXTERNALLY-MANAGED', 'sh', rootfs])
-    // apt's downloaded packages and lists are half the size and no use in an image.
-    await runOrThrow('sh', [
-      '-c',
-      'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/* "$1"/usr/share/doc "$1"/usr/share/man',
-      'sh',
-      rootfs
-    ])
-    const partial = join(work, 'rootfs.tar')
-    await runOrThrow('tar', ['--numeric-owner', '-C', rootfs, '-cf', partial, '.'], { timeoutMs: 5 * 60_000 })
+    // One script, run as root (debootstrap must be; through `sudo -n` when the tests are not):
+    //  - uv is one self-contained binary (glibc only), as the uv image's /uv is;
+    //  - python:3.12-slim's interpreter is not Debian-managed, and pip and `uv pip install
+    //    --system` install into it, so Debian's PEP 668 marker goes;
+    //  - apt's downloaded packages, lists and the docs are half the size and no use in an image.
+    const script = [
+      'set -eu',
+      'rootfs="$1/rootfs"',
+      `debootstrap --variant=${RECIPE.variant} --include=${RECIPE.packages.join(',')} ${RECIPE.suite} "$rootfs" "$2"`,
+      'install -m 755 "$3" "$rootfs/usr/local/bin/uv"',
+      'rm -f "$rootfs"/usr/lib/python3*/EXTERNALLY-MANAGED',
+      'rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc "$rootfs"/usr/share/man',
+      'tar --numeric-owner -C "$rootfs" -cf "$1/rootfs.tar" .',
+      'chown "$4" "$1/rootfs.tar"',
+      'rm -rf "$rootfs"'
+    ].join('\n')
+    const args = ['-c', script, 'sh', work, RECIPE.mirror, uv, `${process.getuid?.() ?? 0}`]
+    const asRoot = process.getuid?.() === 0
+    await runOrThrow(asRoot ? 'sh' : 'sudo', asRoot ? args : ['-n', 'sh', ...args], {
+      timeoutMs: 15 * 60_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    })
     // Atomic: a concurrent or interrupted run never sees half a tarball under the final name.
     await rename(partial, tarball)
+    // Older recipes' tarballs are 200 MB each and never read again.
+    for (const name of await readdir(dir))
+      if (name.startsWith('python-base-') && join(dir, name) !== tarball) await rm(join(dir, name), { force: true })
   } finally {
     await rm(work, { recursive: true, force: true })
   }

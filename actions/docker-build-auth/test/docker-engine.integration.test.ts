@@ -211,6 +211,7 @@ describe('builder: docker (buildx on dockerd), secret mode, pushed to a registry
     expect(post.exitCode).toBe(0)
     // The data root holds the image store, the overlay2 layers and BuildKit's cache
     // (data/buildkit): the secret mount's content must be in none of them.
+    await engine.makeReadable()
     expect(existsSync(join(engine.dataRoot, 'buildkit'))).toBe(true)
     const findings = [
       ...(await searchTree(job.dir, secretForms(TOKEN))),
@@ -292,6 +293,7 @@ describe('builder: docker, mode: build-arg (legacy)', () => {
     const history = await engine.run(['history', '--no-trunc', tag])
     expect(history.stdout).toContain(encodeURIComponent(TOKEN))
     // And the disk scan that finds nothing after the secret-mode builds sees the engine's files.
+    await engine.makeReadable()
     expect((await searchTree(engine.dataRoot, [encodeURIComponent(TOKEN)])).length).toBeGreaterThan(0)
   }, 180_000)
 })
