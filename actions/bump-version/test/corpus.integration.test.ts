@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs'
 import type { ActionRunResult } from '../../../test/harness/action-runner.ts'
-import { type Sandbox, failureOf, git, limited, originLog, succeeded } from './helpers.ts'
+import { jest } from '@jest/globals'
+import { type Sandbox, failureOf, git, limiter, originLog, succeeded } from './helpers.ts'
 import { REFUSED, RELEASED } from './corpus/projects.ts'
 import { type Outcome, bumpProject, releaseProject } from './corpus/release.ts'
 
@@ -16,27 +17,26 @@ import { type Outcome, bumpProject, releaseProject } from './corpus/release.ts'
 const outcomes = new Map<string, Promise<Outcome>>()
 const key = (project: { name: string; version: string }): string => `${project.name} ${project.version}`
 
+// The corpus takes minutes on a cold cache (downloads from PyPI, isolated builds); each test
+// waits only for its own project, and no longer than this.
+jest.setTimeout(600_000)
+
 beforeAll(() => {
-  const tasks = [
-    ...RELEASED.map((project) => () => releaseProject(project)),
-    ...REFUSED.map((project) => () => bumpProject(project))
-  ]
   // Two projects at a time: CI has two cores, and most of the time is builds and downloads. A
-  // project that cannot be unpacked or bumped fails its own tests, not every project's.
-  const all = limited(
-    2,
-    tasks.map((task) => () => task().catch((error: unknown) => error as Error))
-  )
-  ;[...RELEASED, ...REFUSED].forEach((project, i) =>
+  // project that cannot be unpacked or bumped fails its own tests, not every project's; each
+  // project's tests start as soon as its own release is done.
+  const slot = limiter(2)
+  for (const project of RELEASED)
     outcomes.set(
       key(project),
-      all.then((results) => {
-        const result = results[i]
-        if (result instanceof Error) throw result
-        return result
-      })
+      slot(() => releaseProject(project))
     )
-  )
+  for (const project of REFUSED)
+    outcomes.set(
+      key(project),
+      slot(() => bumpProject(project))
+    )
+  for (const outcome of outcomes.values()) outcome.catch(() => undefined)
 })
 
 afterAll(async () => {

@@ -150,6 +150,22 @@ export async function originFile(box: Sandbox, ref: string, path: string): Promi
   return git(box.origin, 'show', `${ref}:${path}`)
 }
 
+/** A gate that runs what it is given at most `limit` at a time, each promise settling on its own. */
+export function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve))
+    running++
+    try {
+      return await task()
+    } finally {
+      running--
+      waiting.shift()?.()
+    }
+  }
+}
+
 /** Runs `tasks` at most `limit` at a time, results in order. */
 export async function limited<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
   const results: T[] = new Array(tasks.length)

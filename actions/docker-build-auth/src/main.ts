@@ -183,7 +183,10 @@ async function build(
   const result = await log.group(`Build with ${builder.command}`, async () => {
     try {
       // build-arg mode: `--build-arg NAME` without a value makes the builder read it from here.
-      const env = inputs.mode === 'build-arg' ? { [inputs.buildArgName]: index.url } : undefined
+      const env = {
+        ...(inputs.mode === 'build-arg' ? { [inputs.buildArgName]: index.url } : {}),
+        ...gitHubCacheEnv(builder, inputs)
+      }
       return await runCommand(builder.command, buildArgs(builder.kind, spec), { env, ignoreReturnCode: true })
     } finally {
       // The builder has read them; nothing needs them any more.
@@ -207,6 +210,18 @@ async function build(
       : undefined
   log.info(`Built ${imageId} in ${seconds} s`)
   return { imageId, digest, metadata, seconds: Number(seconds) }
+}
+
+/**
+ * buildx's `type=gha` cache talks to the runner's cache service with the runner's token. Children
+ * do not inherit it (they may run third-party code); buildx gets it by name, and hands it to
+ * BuildKit as a cache attribute, out of reach of the RUN steps.
+ */
+function gitHubCacheEnv(builder: Builder, inputs: Inputs): Record<string, string> {
+  const caches = [...inputs.cacheFrom, ...inputs.cacheTo]
+  if (builder.kind !== 'docker' || !caches.some((cache) => /(^|,)type=gha(,|$)/.test(cache))) return {}
+  const names = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_SERVICE_V2']
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])))
 }
 
 async function readMetadata(path: string): Promise<Record<string, unknown> | undefined> {

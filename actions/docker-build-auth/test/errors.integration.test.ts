@@ -269,6 +269,25 @@ describe('docker buildx detection', () => {
     expectTokenNowhere(result)
   })
 
+  it("buildx alone gets the runner's cache token, and only for a type=gha cache", async () => {
+    const bin = fakeDocker(true)
+    const runner = { ACTIONS_RUNTIME_TOKEN: 'runtime-token-KNOWN-0123', ACTIONS_CACHE_URL: 'https://cache.example/' }
+    const buildEnv = async (cache: string): Promise<Record<string, string>> => {
+      const result = await runAction(indexInputs('service', { 'cache-to': cache }), {
+        env: { PATH: `${bin}:${process.env['PATH']}`, ...runner }
+      })
+      expect(result.errors).toEqual([])
+      return (result.spawnedEnvs.find(({ argv }) => argv[1] === 'buildx' && argv[2] === 'build')?.env ?? {}) as Record<
+        string,
+        string
+      >
+    }
+    expect(await buildEnv('type=gha,mode=max')).toMatchObject(runner)
+    const registryCache = await buildEnv('type=registry,ref=registry.example.com/acme/service:cache')
+    expect(registryCache['ACTIONS_RUNTIME_TOKEN']).toBeUndefined()
+    expect(registryCache['ACTIONS_CACHE_URL']).toBeUndefined()
+  })
+
   it('mode: build-arg turns provenance off on buildx, and says why', async () => {
     const bin = fakeDocker(true)
     const result = await runAction(indexInputs('build-arg', { mode: 'build-arg' }), {
