@@ -298,25 +298,43 @@ describe('builder: docker, mode: build-arg (legacy)', () => {
   }, 180_000)
 })
 
-describe('builder: docker, provenance on the docker driver of dockerd 20.10', () => {
-  it('fails before building: BuildKit 0.8 inside dockerd cannot write attestations, and buildx says so', async () => {
+describe('builder: docker, what BuildKit 0.8 inside dockerd 20.10 refuses: the build fails at once with its reason', () => {
+  async function failedBuild(extra: Record<string, string>): Promise<ActionRunResult> {
     stack.index.clearLog()
     const result = await runBundledAction('docker-build-auth', {
-      inputs: dockerInputs({
-        context: contextOf('service'),
-        tags: 'localhost/acme/provenance:docker',
-        provenance: 'mode=max'
-      }),
+      inputs: dockerInputs({ tags: 'localhost/acme/refused:docker', ...extra }),
       env: { ...stack.env, ...engine.env, ...TEMP_WORKSPACE_ENV },
       recordArgvOf: ['docker']
     })
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)
+    // Nothing ran: no RUN step fetched from the index, and the secret file is gone.
+    expect(stack.index.log.filter((entry) => entry.status === 200)).toEqual([])
+    expect(await readdir(result.job.runnerTemp)).toEqual([])
+    for (const form of secretForms(TOKEN)) expect(argvText(result)).not.toContain(form)
+    expectMaskedBeforePrinted(result.stdout, secretForms(TOKEN))
+    return result
+  }
+
+  it('provenance: the docker driver cannot write attestations (containerd image store or another driver needed)', async () => {
+    const result = await failedBuild({ context: contextOf('service'), provenance: 'mode=max' })
     expect(result.errors[0]).toMatch(
       /^The image build failed after [\d.]+ s: .*Attestation is not supported for the docker driver/
     )
-    // Nothing ran: no RUN step fetched from the index.
-    expect(stack.index.log.filter((entry) => entry.status === 200)).toEqual([])
-    expect(await readdir(result.job.runnerTemp)).toEqual([])
+  }, 120_000)
+
+  it('a secret mount with `env=` (Dockerfile frontend 1.10+) is a parse error of its built-in frontend', async () => {
+    const result = await failedBuild({ context: contextOf('env-mount') })
+    expect(result.errors[0]).toMatch(/dockerfile parse error line 4: unexpected key 'env' in 'env=PIP_INDEX_URL'/)
+  }, 120_000)
+
+  it('push and load together: two outputs, which BuildKit before 0.13 does not take', async () => {
+    const result = await failedBuild({
+      context: contextOf('service'),
+      tags: `${registry.host}/acme/service:both`,
+      push: 'true',
+      load: 'true'
+    })
+    expect(result.errors[0]).toMatch(/multiple outputs currently unsupported by the current BuildKit daemon/)
   }, 120_000)
 })
