@@ -51,7 +51,7 @@ function registriesConf(insecure: readonly string[]): string {
  * (the OCI runtime cannot create cgroups on this kernel setup). BUILDAH_ISOLATION reaches
  * `podman build` through the environment, so the action under test needs no extra flags.
  */
-export async function setupPodman(): Promise<Podman> {
+export async function setupPodman(options: { storageDriver?: 'vfs' | 'overlay' } = {}): Promise<Podman> {
   const dir = await mkdtemp(join(tmpdir(), 'podman-test-'))
   const graphRoot = join(dir, 'storage')
   const runRoot = join(dir, 'run')
@@ -59,7 +59,10 @@ export async function setupPodman(): Promise<Podman> {
   const storageConf = join(dir, 'storage.conf')
   const registriesFile = join(dir, 'registries.conf')
   const containersConf = join(dir, 'containers.conf')
-  await writeFile(storageConf, `[storage]\ndriver = "vfs"\ngraphroot = "${graphRoot}"\nrunroot = "${runRoot}"\n`)
+  await writeFile(
+    storageConf,
+    `[storage]\ndriver = "${options.storageDriver ?? 'vfs'}"\ngraphroot = "${graphRoot}"\nrunroot = "${runRoot}"\n`
+  )
   await writeFile(registriesFile, registriesConf([]))
   await writeFile(
     containersConf,
@@ -89,23 +92,40 @@ export async function setupPodman(): Promise<Podman> {
       }),
     allowInsecureRegistries: (hosts) => writeFile(registriesFile, registriesConf(hosts)),
     async cleanup() {
-      // vfs layers are plain directories; nothing is mounted once builds have finished.
+      // vfs layers are plain directories; the overlay driver keeps its storage directory
+      // bind-mounted (and any layer still in use), which must go before the files do.
+      await unmountUnder(dir)
       await rm(dir, { recursive: true, force: true })
     }
   }
-  await importBusyboxBase(podman)
+  await importBusyboxBase((args) => podman.run(args), dir)
   return podman
+}
+
+/** Unmounts whatever is mounted at or below `dir`, deepest first. */
+export async function unmountUnder(dir: string): Promise<void> {
+  const table = await readFile('/proc/self/mountinfo', 'utf8')
+  const points = table
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length)
+  for (const point of points) await run('umount', ['-l', point])
 }
 
 /**
  * The base image of every test build: a static busybox and its applet links, imported from a
  * tarball (`FROM scratch` + COPY + RUN --install would cost a build; an import is one command).
+ * `importer` runs the builder's CLI (`podman ...` or `docker ...`); `dir` is scratch space.
  */
-async function importBusyboxBase(podman: Podman): Promise<void> {
+export async function importBusyboxBase(
+  importer: (args: readonly string[]) => Promise<RunResult>,
+  dir: string
+): Promise<void> {
   const busybox = '/bin/busybox'
   if (!existsSync(busybox))
     throw new Error('/bin/busybox is missing: run `bash scripts/install-system.sh` (Debian package busybox-static)')
-  const rootfs = join(podman.dir, 'rootfs')
+  const rootfs = join(dir, 'rootfs')
   await mkdir(join(rootfs, 'bin'), { recursive: true })
   await mkdir(join(rootfs, 'tmp'))
   await copyFile(busybox, join(rootfs, 'bin', 'busybox'))
@@ -113,11 +133,11 @@ async function importBusyboxBase(podman: Podman): Promise<void> {
     .split('\n')
     .filter((name) => /^[\w.[-]+$/.test(name) && name !== 'busybox')
   await Promise.all(applets.map((applet) => symlink('busybox', join(rootfs, 'bin', applet))))
-  const tarball = join(podman.dir, 'rootfs.tar')
+  const tarball = join(dir, 'rootfs.tar')
   const tar = await run('tar', ['-C', rootfs, '-cf', tarball, '.'])
   if (tar.code !== 0) throw new Error(`tar failed: ${tar.stderr}`)
-  const imported = await podman.run(['import', '--quiet', tarball, BASE_IMAGE])
-  if (imported.code !== 0) throw new Error(`podman import failed: ${imported.stderr}`)
+  const imported = await importer(['import', tarball, BASE_IMAGE])
+  if (imported.code !== 0) throw new Error(`import of the busybox base failed: ${imported.stderr}`)
   await rm(rootfs, { recursive: true, force: true })
   await rm(tarball)
 }
@@ -305,6 +325,24 @@ export async function searchTree(
   return findings
 }
 
+/** Searches a saved image (docker-archive tar) for the needles; also lists every file it holds, layers opened. */
+export async function searchSavedArchive(
+  path: string,
+  needles: readonly string[]
+): Promise<{ findings: Finding[]; files: string[] }> {
+  const data = await readFile(path)
+  const files: string[] = []
+  const walk = (buffer: Buffer, prefix: string): void => {
+    if (!isTar(buffer)) return
+    for (const entry of tarEntries(buffer)) {
+      files.push(`${prefix}${entry.name}`)
+      walk(entry.body, `${prefix}${entry.name}!`)
+    }
+  }
+  walk(data, '')
+  return { findings: searchArchive(data, 'image.tar', needles), files }
+}
+
 /** `podman save`s the image and searches every file inside (config, manifest, history, layers). */
 export async function searchSavedImage(
   podman: Podman,
@@ -315,18 +353,52 @@ export async function searchSavedImage(
   const saved = await podman.run(['save', '--format', 'docker-archive', '-o', out, image])
   if (saved.code !== 0) throw new Error(`podman save failed: ${saved.stderr}`)
   try {
-    const data = await readFile(out)
-    const files: string[] = []
-    const walk = (buffer: Buffer, prefix: string): void => {
-      if (!isTar(buffer)) return
-      for (const entry of tarEntries(buffer)) {
-        files.push(`${prefix}${entry.name}`)
-        walk(entry.body, `${prefix}${entry.name}!`)
-      }
-    }
-    walk(data, '')
-    return { findings: searchArchive(data, 'image.tar', needles), files }
+    return await searchSavedArchive(out, needles)
   } finally {
     await rm(out, { force: true })
+  }
+}
+
+/**
+ * Runs an image's program (its entrypoint and CMD, in its WORKDIR, as its USER, with its ENV)
+ * with `podman run`. Where the kernel refuses the OCI runtime's setrlimit calls ("crun:
+ * setrlimit `RLIMIT_NOFILE`: Operation not permitted", as on the VMs these tests run in), podman
+ * cannot start any container; as root the same program then runs in the image's filesystem,
+ * mounted and entered with chroot.
+ */
+export async function runPodmanImage(podman: Podman, image: string): Promise<RunResult> {
+  const ran = await podman.run(['run', '--rm', '--network', 'none', image])
+  if (ran.code !== 126 || !/rlimit/i.test(ran.stderr) || process.getuid?.() !== 0) return ran
+  const inspected = await podman.run(['image', 'inspect', image])
+  if (inspected.code !== 0) throw new Error(`podman image inspect failed: ${inspected.stderr}`)
+  const config = (
+    JSON.parse(inspected.stdout) as Array<{
+      Config: { Env?: string[]; Cmd?: string[]; Entrypoint?: string[]; WorkingDir?: string; User?: string }
+    }>
+  )[0]?.Config
+  if (!config) throw new Error(`no config in podman image inspect ${image}`)
+  const mounted = await podman.run(['image', 'mount', image])
+  if (mounted.code !== 0) throw new Error(`podman image mount failed: ${mounted.stderr}`)
+  try {
+    const env = Object.fromEntries(
+      (config.Env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])
+    )
+    const program = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])]
+    return await run(
+      'chroot',
+      [
+        `--userspec=${config.User || 'root'}`,
+        mounted.stdout.trim(),
+        '/bin/sh',
+        '-c',
+        'cd "$1" && shift && exec "$@"',
+        'sh',
+        config.WorkingDir || '/',
+        ...program
+      ],
+      { env: { HOME: '/', ...env } }
+    )
+  } finally {
+    await podman.run(['image', 'unmount', image])
   }
 }
