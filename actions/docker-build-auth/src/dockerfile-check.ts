@@ -56,19 +56,31 @@ export function unusedCredentials(
   )
 }
 
-/** The fix to suggest when the build failed, from what the Dockerfile does. */
+/**
+ * The fix to suggest when the build failed: from what the builder said it cannot do (an older
+ * BuildKit, such as the one inside dockerd 20.10, refuses some requests at once), then from what
+ * the Dockerfile does.
+ */
 export function buildFailureHint(
   info: DockerfileInfo,
   inputs: Pick<Inputs, 'mode' | 'secretId' | 'buildArgName' | 'file'>,
-  builder: BuilderKind
+  builder: BuilderKind,
+  output = ''
 ): string {
+  if (/Attestation is not supported/i.test(output))
+    return "this builder (buildx's docker driver) writes no attestations: leave `provenance` empty or `false` and `sbom` empty, or build with a docker-container builder (docker/setup-buildx-action) or a daemon with the containerd image store"
+  if (/multiple outputs currently unsupported/i.test(output))
+    return 'this BuildKit (before 0.13) takes one output: drop `load: true` when pushing (with the docker driver a pushed image is in the daemon already), or upgrade the daemon'
   if (unusedCredentials(info, inputs)) {
     return inputs.mode === 'build-arg'
       ? `the Dockerfile never declares \`ARG ${inputs.buildArgName}\`, so no step saw the index credentials`
       : `the Dockerfile never mounts the secret \`${inputs.secretId}\`, so no step could fetch private packages: \`${mountExample(inputs)}\``
   }
-  if (inputs.mode === 'secret' && builder === 'podman' && mountsOf(info, inputs.secretId).some((mount) => mount.env)) {
-    return `podman does not support \`env=\` on secret mounts (a BuildKit Dockerfile 1.10 feature); read the file instead: \`${mountExample(inputs)}\``
+  if (inputs.mode === 'secret' && mountsOf(info, inputs.secretId).some((mount) => mount.env)) {
+    if (builder === 'podman')
+      return `podman does not support \`env=\` on secret mounts (a BuildKit Dockerfile 1.10 feature); read the file instead: \`${mountExample(inputs)}\``
+    if (/unexpected key 'env'/.test(output))
+      return `this builder's Dockerfile frontend is older than 1.10, which added \`env=\` on secret mounts: read the file instead (\`${mountExample(inputs)}\`), or add \`# syntax=docker/dockerfile:1.10\` as the Dockerfile's first line where the builder can pull that frontend`
   }
   return 'the build output above names the step that failed'
 }

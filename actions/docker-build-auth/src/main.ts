@@ -198,7 +198,7 @@ async function build(
     throw new ActionError(
       `The image build failed after ${seconds} s: ${errorLine(`${result.stdout}\n${result.stderr}`)}`,
       {
-        hint: buildFailureHint(dockerfile, inputs, builder.kind)
+        hint: buildFailureHint(dockerfile, inputs, builder.kind, `${result.stdout}\n${result.stderr}`)
       }
     )
   }

@@ -224,6 +224,28 @@ describe('what the Dockerfile does with the credentials', () => {
     const info = analyseDockerfile('FROM x\nRUN --mount=type=secret,id=pip_index_url,env=PIP_INDEX_URL pip install a\n')
     expect(buildFailureHint(info, inputs, 'podman')).toMatch(/^podman does not support `env=` on secret mounts/)
     expect(buildFailureHint(info, inputs, 'docker')).toBe('the build output above names the step that failed')
+    expect(
+      buildFailureHint(
+        info,
+        inputs,
+        'docker',
+        "dockerfile parse error line 4: unexpected key 'env' in 'env=PIP_INDEX_URL'"
+      )
+    ).toMatch(/^this builder's Dockerfile frontend is older than 1\.10, which added `env=` on secret mounts/)
+  })
+
+  it.each([
+    [
+      'ERROR: Attestation is not supported for the docker driver.',
+      /^this builder \(buildx's docker driver\) writes no attestations: leave `provenance` empty or `false`/
+    ],
+    [
+      'ERROR: multiple outputs currently unsupported by the current BuildKit daemon, please upgrade to version v0.13+',
+      /^this BuildKit \(before 0\.13\) takes one output: drop `load: true` when pushing/
+    ]
+  ])('reads what the builder refused: %s', (output, hint) => {
+    const info = analyseDockerfile('FROM x\nRUN --mount=type=secret,id=pip_index_url pip install a\n')
+    expect(buildFailureHint(info, inputs, 'docker', output)).toMatch(hint)
   })
 })
 
