@@ -107,9 +107,22 @@ export interface CodeArtifactFixture {
   readonly denyOperations: Set<string>
   /** Faults for one operation (or '*' for any), consumed one per request in order. */
   injectFaults(operation: Operation | '*', faults: CodeArtifactFault[]): void
+  /**
+   * Runs once, inside the next status change (UpdatePackageVersionsStatus or
+   * DisposePackageVersions), before the versions are read: another run changing a status in
+   * between, for the `expectedStatus` race guard.
+   */
+  beforeNextStatusChange(hook: (change: StatusChange) => Promise<void>): void
   clearFaults(): void
   clearLog(): void
   stop(): Promise<void>
+}
+
+export interface StatusChange {
+  name: string
+  versions: string[]
+  /** Sets a version's status in the repository being changed, as another caller would. */
+  setStatus(version: string, status: VersionStatus): Promise<void>
 }
 
 class ApiError extends Error {
@@ -155,6 +168,7 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
   )
   const storeOf = (repository: CodeArtifactRepository): PackageStore => stores.get(repository) as PackageStore
   const denyOperations = new Set<string>(options.denyOperations ?? [])
+  let statusChangeHook: ((change: StatusChange) => Promise<void>) | undefined
   const log: CodeArtifactLogEntry[] = []
   const faults = new Map<string, CodeArtifactFault[]>()
   let known = new Map<string, SessionCredentials>()
@@ -530,6 +544,9 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
       )
     const repository = authorize(operation, params, caller, true, name).repository!
     const store = storeOf(repository)
+    const hook = statusChangeHook
+    statusChangeHook = undefined
+    if (hook) await hook({ name, versions, setStatus: (version, status) => store.setStatus(name, version, status) })
     const all = await store.versions(name)
     if (all.length === 0) throw packageNotFound(name, repository)
     const successfulVersions: Record<string, unknown> = {}
@@ -569,6 +586,9 @@ export async function startCodeArtifactFixture(options: CodeArtifactFixtureOptio
     },
     clearFaults() {
       faults.clear()
+    },
+    beforeNextStatusChange(hook) {
+      statusChangeHook = hook
     },
     clearLog() {
       log.length = 0

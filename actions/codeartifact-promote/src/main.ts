@@ -86,6 +86,27 @@ export async function run(inputs: Inputs): Promise<void> {
       before.conflicting.map((c) => c.asset.name)
     )
 
+  /** Downloads `missing` from the source (GetPackageVersionAsset) and uploads them with twine. */
+  const uploadMissing = async (missing: typeof assets): Promise<void> => {
+    const toolchain = await resolveToolchain(inputs.python, { twine: true })
+    for (const note of toolchain.notes) log.info(note)
+    await transferAssets(
+      session,
+      source,
+      missing,
+      toolchain.twine!,
+      { registryUrl: access.registryUrl, username: CODEARTIFACT_USERNAME, token: access.token },
+      deadlineMs
+    )
+  }
+
+  // A version retired in the destination is not on its index, so its files look missing; copying
+  // or uploading them again would put it back on sale. Its status is asked before anything moves.
+  if (before.missing.length > 0) {
+    const status = await describeVersionStatus(session, destination, deadlineMs)
+    if (status !== undefined && status !== 'Published') throw retiredThere(inputs, destination, status)
+  }
+
   const promoted = await log.group('Promote', async () => {
     if (before.missing.length === 0) {
       log.info(`Already on ${where(destination)} with the same sha256: ${names(before.identical)}`)
@@ -98,27 +119,26 @@ export async function run(inputs: Inputs): Promise<void> {
       // The destination has the version (perhaps not Published, or only some of its files):
       // compare what it holds, so an identical one still counts as promoted.
       if (outcome.errorCode === 'ALREADY_EXISTS') {
-        const held = await listVersionAssets(session, destination, deadlineMs).catch(() => [])
+        const held = await listVersionAssets(session, destination, deadlineMs)
         const comparison = compareAssets(
           assets,
           held.map((a) => ({ filename: a.name, url: '', sha256: a.sha256 }))
         )
-        if (comparison.conflicting.length > 0 || comparison.missing.length > 0)
-          throw conflict(inputs, destination, [
-            ...comparison.conflicting.map((c) => c.asset.name),
-            ...comparison.missing.map((a) => a.name)
-          ])
-        // Same files, but not on the index: the destination's version was retired there.
-        const status = await describeVersionStatus(session, destination, deadlineMs)
-        if (status !== 'Published')
-          throw new ActionError(
-            `${where(destination)} holds ${inputs.packageName} ${inputs.version} with the same files, but ${status ?? 'without a status'}, so package managers do not see it.`,
-            {
-              hint: 'if it was retired on purpose, promote the version that replaced it; otherwise restore it with codeartifact-retire (`status: published`)'
-            }
+        if (comparison.conflicting.length > 0)
+          throw conflict(
+            inputs,
+            destination,
+            comparison.conflicting.map((c) => c.asset.name)
           )
-        log.info(`${where(destination)} already holds ${inputs.packageName} ${inputs.version} with the same files`)
-        return false
+        if (comparison.missing.length === 0) {
+          log.info(`${where(destination)} already holds ${inputs.packageName} ${inputs.version} with the same files`)
+          return false
+        }
+        // Some of the files are there (uploaded one by one, or a promotion cut short):
+        // CopyPackageVersions copies whole versions only, so the rest goes file by file.
+        log.info(`${where(destination)} holds some of the files; uploading ${names(comparison.missing)}`)
+        await uploadMissing(comparison.missing)
+        return true
       }
       throw new ActionError(
         `CodeArtifact did not copy ${inputs.packageName} ${inputs.version} to ${where(destination)}: ${outcome.errorCode}: ${outcome.errorMessage}`,
@@ -128,16 +148,7 @@ export async function run(inputs: Inputs): Promise<void> {
     log.info(
       `${where(source)} and ${where(destination)} are in different domains: downloading and uploading ${names(before.missing)}`
     )
-    const toolchain = await resolveToolchain(inputs.python, { twine: true })
-    for (const note of toolchain.notes) log.info(note)
-    await transferAssets(
-      session,
-      source,
-      before.missing,
-      toolchain.twine!,
-      { registryUrl: access.registryUrl, username: CODEARTIFACT_USERNAME, token: access.token },
-      deadlineMs
-    )
+    await uploadMissing(before.missing)
     return true
   })
 
@@ -192,6 +203,15 @@ export async function run(inputs: Inputs): Promise<void> {
     { heading: 'Verified', list: verified },
     { heading: 'Install', code: { lang: 'sh', lines: [`pip install '${inputs.packageName}==${inputs.version}'`] } }
   ])
+}
+
+function retiredThere(inputs: Inputs, destination: PackageVersionRef, status: string): ActionError {
+  return new ActionError(
+    `${destination.domain}/${destination.repository} holds ${inputs.packageName} ${inputs.version} as ${status}, so promoting it again would put a retired version back on sale.`,
+    {
+      hint: 'if it was retired on purpose, promote the version that replaced it; otherwise restore it there first with codeartifact-retire (`status: published`)'
+    }
+  )
 }
 
 function conflict(inputs: Inputs, destination: PackageVersionRef, files: readonly string[]): ActionError {

@@ -119,8 +119,9 @@ export async function deleteTag(target: GitHubTarget, tag: string): Promise<bool
     log.info(`Deleted the tag ${tag}`)
     return true
   } catch (error) {
-    // GitHub answers 422 "Reference does not exist" for a tag that is gone.
-    if (error instanceof GitHubHttpError && (error.status === 422 || error.status === 404)) {
+    // GitHub answers 422 "Reference does not exist" for a tag that is gone; a 404 means the token
+    // cannot see the repository (or it is another one), which must not pass for "deleted".
+    if (error instanceof GitHubHttpError && error.status === 422) {
       log.info(`The tag ${tag} does not exist (already deleted)`)
       return false
     }

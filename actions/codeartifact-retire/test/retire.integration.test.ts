@@ -129,6 +129,21 @@ it('expected-status that no longer holds fails and changes nothing', async () =>
   expect(await statusOf('1.2.0')).toBe('Published')
 }, 60_000)
 
+it('a status changed by someone else between the read and the change is not overwritten (expectedStatus)', async () => {
+  // Another run unlists 1.2.0 after this run read it as Published and before its change lands.
+  stack.codeartifact.beforeNextStatusChange(async (change) => {
+    for (const version of change.versions) await change.setStatus(version, 'Unlisted')
+  })
+  const result = await retire('1.2.0', { status: 'archived' })
+  expect(result.exitCode).not.toBe(0)
+  expect(result.errors).toHaveLength(1)
+  expect(result.errors[0]).toMatch(/^acme-retire-sample 1\.2\.0 in acme\/python-internal .*Unlisted/)
+  // The other run's change stands.
+  expect(await statusOf('1.2.0')).toBe('Unlisted')
+  const restored = await retire('1.2.0', { status: 'published' })
+  expect(restored.errors).toEqual([])
+}, 60_000)
+
 it('disposed needs the exact confirmation, then deletes the files for good', async () => {
   const refused = await retire('1.3.0', { status: 'disposed', 'confirm-dispose': 'acme-retire-sample==1.2.0' })
   expect(refused.errors).toEqual([
@@ -176,40 +191,50 @@ it('promotion refuses a retired version', async () => {
   ])
 }, 60_000)
 
-it('promotion to a destination that archived the same version says so at once', async () => {
-  // A stack of its own: a dev and a prod repository in which 1.2.0 is promoted, then archived in prod.
-  const prod = await startStack({ token: KNOWN_TOKEN, extraRepositories: [{ name: 'python-prod' }] })
-  try {
-    const files = (await readdir(stack.pypiserver.packagesDir)).filter((f) => f.includes('-1.2.0'))
-    for (const file of files)
-      await copyFile(join(stack.pypiserver.packagesDir, file), join(prod.pypiserver.packagesDir, file))
-    const inputs = {
-      'aws-region': prod.region,
-      'role-to-assume': prod.roleArn,
-      package: PACKAGE,
-      version: '1.2.0',
-      domain: prod.domain,
-      'source-repository': prod.repository,
-      'destination-repository': 'python-prod',
-      'retry-timeout-seconds': '10'
+it.each([
+  ['in the same domain', undefined],
+  ['in another domain (download and upload)', 'acme-prod']
+])(
+  'promotion to a destination that archived the same version, %s, refuses at once and uploads nothing',
+  async (_label, domain) => {
+    // A stack of its own: a dev and a prod repository in which 1.2.0 is promoted, then archived in prod.
+    const prod = await startStack({ token: KNOWN_TOKEN, extraRepositories: [{ name: 'python-prod', domain }] })
+    try {
+      const files = (await readdir(stack.pypiserver.packagesDir)).filter((f) => f.includes('-1.2.0'))
+      for (const file of files)
+        await copyFile(join(stack.pypiserver.packagesDir, file), join(prod.pypiserver.packagesDir, file))
+      const inputs = {
+        'aws-region': prod.region,
+        'role-to-assume': prod.roleArn,
+        package: PACKAGE,
+        version: '1.2.0',
+        domain: prod.domain,
+        'source-repository': prod.repository,
+        'destination-repository': 'python-prod',
+        ...(domain ? { 'destination-domain': domain } : {}),
+        'retry-timeout-seconds': '10'
+      }
+      const env = { ...prod.env, ...WORKSPACE_ENV }
+      expectSuccess(await runBundledAction('codeartifact-promote', { inputs: { ...inputs, verify: 'index' }, env }))
+      const archived = await runBundledAction('codeartifact-retire', {
+        inputs: { ...inputs, domain: domain ?? prod.domain, repository: 'python-prod' },
+        env
+      })
+      expectSuccess(archived)
+      const started = Date.now()
+      const result = await runBundledAction('codeartifact-promote', { inputs, env, recordArgvOf: ['twine'] })
+      expect(result.errors).toEqual([
+        `${domain ?? 'acme'}/python-prod holds acme-retire-sample 1.2.0 as Archived, so promoting it again would put a retired version back on sale. Fix: if it was retired on purpose, promote the version that replaced it; otherwise restore it there first with codeartifact-retire (\`status: published\`)`
+      ])
+      // Nothing was copied or uploaded: the version stays retired.
+      expect(result.spawned.some((argv) => argv.includes('upload'))).toBe(false)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      await prod.stop()
     }
-    const env = { ...prod.env, ...WORKSPACE_ENV }
-    expectSuccess(await runBundledAction('codeartifact-promote', { inputs: { ...inputs, verify: 'index' }, env }))
-    const archived = await runBundledAction('codeartifact-retire', {
-      inputs: { ...inputs, repository: 'python-prod' },
-      env
-    })
-    expectSuccess(archived)
-    const started = Date.now()
-    const result = await runBundledAction('codeartifact-promote', { inputs, env })
-    expect(result.errors).toEqual([
-      'acme/python-prod holds acme-retire-sample 1.2.0 with the same files, but Archived, so package managers do not see it. Fix: if it was retired on purpose, promote the version that replaced it; otherwise restore it with codeartifact-retire (`status: published`)'
-    ])
-    expect(Date.now() - started).toBeLessThan(10_000)
-  } finally {
-    await prod.stop()
-  }
-}, 120_000)
+  },
+  120_000
+)
 
 describe('the GitHub release and the tag', () => {
   const env = () => ({ ...stack.env, ...WORKSPACE_ENV, GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/widgets' })
