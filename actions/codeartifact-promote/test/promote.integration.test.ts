@@ -104,6 +104,22 @@ afterEach(() => {
 })
 
 describe('same domain: CopyPackageVersions', () => {
+  it('a destination holding only some of the files (a promotion cut short) gets the rest uploaded', async () => {
+    // Only the wheel of 1.4.0 reached prod before the run stopped.
+    const wheel = (built.get('1.4.0') ?? []).find((file) => file.endsWith('.whl')) as string
+    await copyFile(wheel, join(sameDomain.pypiserver.packagesDir, wheel.split('/').pop() as string))
+    const result = await promote('1.4.0', { verify: 'index' })
+    expectSuccess(result)
+    expect(result.outputs['promoted']).toBe('true')
+    expect(result.stdout).toContain(
+      'acme/python-prod holds some of the files; uploading acme_promote_sample-1.4.0.tar.gz'
+    )
+    expect(await hashes(sameDomain.pypiserver.packagesDir, '1.4.0')).toEqual(
+      await hashes(stack.pypiserver.packagesDir, '1.4.0')
+    )
+    expectNoLeaks(result)
+  })
+
   it('copies every file, checks the sha256 on the destination index, installs from it; a re-run changes nothing', async () => {
     const result = await promote('1.0.0')
     expectSuccess(result)
