@@ -8,8 +8,7 @@ import {
   getInteger,
   getList,
   getOptionalString,
-  getString,
-  getVerbatimString
+  getString
 } from '@release/shared/inputs'
 import {
   type CodeArtifactInputs,
@@ -23,8 +22,8 @@ import { CODEARTIFACT_USERNAME } from '@release/shared/aws/names'
 import { normalizeVersionInput } from '@release/shared/pep440'
 import { registerSecret } from '@release/shared/secrets'
 import { checkCredentialTransport } from '@release/shared/transport'
-import { refNameProblem } from '@release/shared/git-refs'
 import { tagTemplateProblem } from '@release/shared/tag-template'
+import { getTagPrefix } from '@release/shared/released-version'
 
 export const BUILDERS = ['auto', 'uv', 'build'] as const
 export type Builder = (typeof BUILDERS)[number]
@@ -205,19 +204,6 @@ function getTarget(dryRun: boolean): Target {
     'is empty and no other target is set',
     `publish to CodeArtifact with \`domain\` and \`repository\` (or run codeartifact-login earlier in the job, which sets ${HANDOFF_ENV.token}), to another index with \`repository-url\` and \`password\`, or to PyPI with \`trusted-publishing: true\``
   )
-}
-
-/** An explicit empty value means something here (tags are bare versions), so it is kept. */
-function getTagPrefix(): string {
-  const value = getVerbatimString('tag-prefix', 'v')
-  const problem = value ? refNameProblem(`${value}1.0.0`) : undefined
-  if (problem)
-    throw new InputError(
-      'tag-prefix',
-      `"${value}" cannot start a tag: it ${problem}`,
-      'use the text before the version in your tags, e.g. v or shared-v'
-    )
-  return value
 }
 
 /**

@@ -14,17 +14,23 @@ export interface ReleasedVersion {
   tag: string
 }
 
-/** `version`, else the tag in GITHUB_REF without `tag-prefix`. */
-export function getReleasedVersion(): ReleasedVersion {
-  const raw = getOptionalString('version')
+/** `tag-prefix`: an explicit empty value means something (tags are bare versions), so it is kept. */
+export function getTagPrefix(): string {
   const prefix = getVerbatimString('tag-prefix', 'v')
   const problem = prefix ? refNameProblem(`${prefix}1.0.0`) : undefined
   if (problem)
     throw new InputError(
       'tag-prefix',
       `"${prefix}" cannot start a tag: it ${problem}`,
-      'use the text before the version in your tags, e.g. v'
+      'use the text before the version in your tags, e.g. v or shared-v'
     )
+  return prefix
+}
+
+/** `version`, else the tag in GITHUB_REF without `tag-prefix`. */
+export function getReleasedVersion(): ReleasedVersion {
+  const raw = getOptionalString('version')
+  const prefix = getTagPrefix()
   if (raw !== undefined) {
     const version = normalizeVersionInput(
       'version',
