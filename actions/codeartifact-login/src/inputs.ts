@@ -3,7 +3,7 @@ import { type CodeArtifactInputs, getCodeArtifactInputs, getCredentialInputs } f
 import type { CredentialOptions } from '@release/shared/aws/credentials'
 import { getEnum, getEnumList, getString } from '@release/shared/inputs'
 
-export const TOOLS = ['pip', 'uv', 'twine', 'poetry'] as const
+export const TOOLS = ['pip', 'uv', 'twine', 'poetry', 'pipenv'] as const
 export type Tool = (typeof TOOLS)[number]
 
 export const INDEX_MODES = ['replace', 'extra'] as const
@@ -14,7 +14,7 @@ export interface Inputs {
   repository: CodeArtifactInputs
   tools: Tool[]
   indexMode: IndexMode
-  /** The source/index name uv and poetry see; also the stem of their credential variables. */
+  /** The source/index name uv and poetry see; also the stem of their (and pipenv's) variables. */
   indexName: string
 }
 

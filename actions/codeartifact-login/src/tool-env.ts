@@ -13,12 +13,21 @@ export function envNameStem(indexName: string): string {
   return indexName.toUpperCase().replace(/[^A-Z0-9]/g, '_')
 }
 
+/** The variable a Pipfile `[[source]]` names as `url = "${...}"`. */
+export function pipenvUrlVariable(indexName: string): string {
+  return `PIPENV_${envNameStem(indexName)}_URL`
+}
+
 // The variable names come from each tool's documentation:
 // pip: PIP_<OPTION> for every command-line option (pip "Configuration: Environment Variables");
 // uv: UV_DEFAULT_INDEX / UV_INDEX take `name=url`, credentials in UV_INDEX_<NAME>_USERNAME /
 //     _PASSWORD, uploads in UV_PUBLISH_URL / _USERNAME / _PASSWORD ("Environment variables");
 // twine: TWINE_REPOSITORY_URL / TWINE_USERNAME / TWINE_PASSWORD;
-// poetry: POETRY_REPOSITORIES_<NAME>_URL and POETRY_HTTP_BASIC_<NAME>_USERNAME / _PASSWORD.
+// poetry: POETRY_REPOSITORIES_<NAME>_URL and POETRY_HTTP_BASIC_<NAME>_USERNAME / _PASSWORD;
+// pipenv: no credential variables of its own, but it expands `${VAR}` in a Pipfile `[[source]]`
+//     url and writes the unexpanded form into Pipfile.lock ("Credentials" in pipenv's docs), so
+//     PIPENV_<NAME>_URL holds the whole index URL with the token inside (URL-encoded) for
+//     `url = "${PIPENV_<NAME>_URL}"`.
 export function toolEnvironment(
   tools: readonly Tool[],
   access: IndexAccess,
@@ -54,6 +63,9 @@ export function toolEnvironment(
         env[`POETRY_REPOSITORIES_${stem}_URL`] = access.registryUrl
         env[`POETRY_HTTP_BASIC_${stem}_USERNAME`] = access.username
         env[`POETRY_HTTP_BASIC_${stem}_PASSWORD`] = access.token
+        break
+      case 'pipenv':
+        env[pipenvUrlVariable(indexName)] = authenticatedUrl(access.indexUrl, access.username, access.token)
         break
     }
   }

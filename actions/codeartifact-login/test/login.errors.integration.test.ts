@@ -43,7 +43,7 @@ async function expectOneError(run: Promise<Awaited<ReturnType<typeof runBundledA
 
 describe('bad inputs fail before any AWS call', () => {
   it.each([
-    [{ tools: 'pip, npm' }, 'Input `tools`: "npm" is not accepted; use any of pip, uv, twine, poetry.'],
+    [{ tools: 'pip, npm' }, 'Input `tools`: "npm" is not accepted; use any of pip, uv, twine, poetry, pipenv.'],
     [
       { 'duration-seconds': '60' },
       'Input `duration-seconds`: 60 is out of range; use 0 or a whole number from 900 to 43200.'

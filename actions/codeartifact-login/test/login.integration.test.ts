@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, VENV_BIN, baseEnv, firstUnmaskedUse, runBundledAction } from '../../../test/harness/action-runner.ts'
@@ -21,7 +22,7 @@ function loginInputs(extra: Record<string, string> = {}): Record<string, string>
     'role-to-assume': stack.roleArn,
     domain: stack.domain,
     repository: stack.repository,
-    tools: 'pip, uv, twine, poetry',
+    tools: 'pip, uv, twine, poetry, pipenv',
     ...extra
   }
 }
@@ -41,12 +42,19 @@ async function runWithExportedEnv(command: string, args: string[], exported: Rec
     UV_NO_CONFIG: '1',
     POETRY_CACHE_DIR: join(home, 'poetry-cache'),
     POETRY_CONFIG_DIR: join(home, 'poetry-config'),
+    PIPENV_CACHE_DIR: join(home, 'pipenv-cache'),
+    // No update checks or downloads: the private index is the only network pipenv may use.
+    VIRTUALENV_NO_PERIODIC_UPDATE: '1',
+    VIRTUALENV_OVERRIDE_APP_DATA: join(home, 'virtualenv'),
+    PIPENV_NOSPIN: '1',
+    PIPENV_YES: '1',
+    PIPENV_IGNORE_VIRTUALENVS: '1',
     ...exported
   }
   const result = await run(command, args, { env, cwd })
   const status = result.code
   const output = `${result.stdout}\n${result.stderr}`
-  return { status, output }
+  return { status, output, home }
 }
 
 beforeAll(async () => {
@@ -75,6 +83,17 @@ describe('with GitHub OIDC (role-to-assume)', () => {
       env: { ...stack.env, RUNNER_DEBUG: '1' }
     })
   }, 60_000)
+
+  // twine uploads the sample once, with only the exported variables; the install tests share it.
+  let upload: ReturnType<typeof runWithExportedEnv> | undefined
+  function uploadSample(): ReturnType<typeof runWithExportedEnv> {
+    upload ??= runWithExportedEnv(
+      join(VENV_BIN, 'twine'),
+      ['upload', '--non-interactive', ...readdirSync(dists).map((f) => join(dists, f))],
+      result.exportedEnv
+    )
+    return upload
+  }
 
   it('succeeds and sets the declared outputs', () => {
     expect(result.errors).toEqual([])
@@ -111,6 +130,7 @@ describe('with GitHub OIDC (role-to-assume)', () => {
       POETRY_REPOSITORIES_CODEARTIFACT_URL: stack.uploadUrl,
       POETRY_HTTP_BASIC_CODEARTIFACT_USERNAME: 'aws',
       POETRY_HTTP_BASIC_CODEARTIFACT_PASSWORD: KNOWN_TOKEN,
+      PIPENV_CODEARTIFACT_URL: authenticatedIndex.toString(),
       CODEARTIFACT_AUTH_TOKEN: KNOWN_TOKEN,
       CODEARTIFACT_INDEX_URL: stack.indexUrl
     })
@@ -128,7 +148,12 @@ describe('with GitHub OIDC (role-to-assume)', () => {
 
   // The run has RUNNER_DEBUG=1, so anything that logs at debug level would print here too.
   it('masks the token before it is ever printed, even with debug logging on', () => {
-    for (const form of [KNOWN_TOKEN, encodeURIComponent(KNOWN_TOKEN), result.exportedEnv['PIP_INDEX_URL'] as string]) {
+    for (const form of [
+      KNOWN_TOKEN,
+      encodeURIComponent(KNOWN_TOKEN),
+      result.exportedEnv['PIP_INDEX_URL'] as string,
+      result.exportedEnv['PIPENV_CODEARTIFACT_URL'] as string
+    ]) {
       const { maskedAt, firstPrintedAt } = firstUnmaskedUse(result.stdout, form)
       expect(maskedAt).toBeGreaterThanOrEqual(0)
       expect(firstPrintedAt).toBe(-1)
@@ -148,11 +173,7 @@ describe('with GitHub OIDC (role-to-assume)', () => {
   })
 
   it('lets twine upload, then pip, uv and poetry install, using only the exported variables', async () => {
-    const upload = await runWithExportedEnv(
-      join(VENV_BIN, 'twine'),
-      ['upload', '--non-interactive', ...readdirSync(dists).map((f) => join(dists, f))],
-      result.exportedEnv
-    )
+    const upload = await uploadSample()
     expect(upload.output).not.toContain(KNOWN_TOKEN)
     expect(upload.status).toBe(0)
 
@@ -207,6 +228,92 @@ describe('with GitHub OIDC (role-to-assume)', () => {
     expect(lock).toContain(`url = "${stack.indexUrl.replace(/\/$/, '')}"\nreference = "codeartifact"`)
     expect(lock).not.toContain(KNOWN_TOKEN)
   }, 180_000)
+  // pipenv expands `${VAR}` in a Pipfile source URL and keeps the unexpanded form in the lock. Two
+  // Pipfiles: the whole URL from `tools: pipenv`'s variable, and the form of AWS's examples (and
+  // the seed plans), the host spelled out and the always-exported CODEARTIFACT_AUTH_TOKEN as the
+  // password (pipenv URL-encodes it; this token holds `/`, `+` and `=`). Each source is the only
+  // one, and anything but loopback goes to a dead proxy: no PyPI to fall back on.
+  it.each([
+    ['PIPENV_CODEARTIFACT_URL', () => '${PIPENV_CODEARTIFACT_URL}'],
+    ['CODEARTIFACT_AUTH_TOKEN', () => stack.indexUrl.replace('http://', 'http://aws:${CODEARTIFACT_AUTH_TOKEN}@')]
+  ])(
+    'lets pipenv lock and install from a Pipfile source URL that names %s',
+    async (variable, sourceUrl) => {
+      expect((await uploadSample()).status).toBe(0)
+      const url = sourceUrl()
+      const project = mkdtempSync(join(tmpdir(), 'pipenv-project-'))
+      writeFileSync(
+        join(project, 'Pipfile'),
+        [
+          '[[source]]',
+          'name = "codeartifact"',
+          `url = "${url}"`,
+          'verify_ssl = true',
+          '',
+          '[packages]',
+          'acme-widgets = "==0.1.0"',
+          ''
+        ].join('\n')
+      )
+      const offline = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' }
+      const pipenvArgs = ['install', '--python', join(VENV_BIN, 'python')]
+      // Without the variable login exported the source is unusable: what follows works because of it.
+      const { [variable]: exported, ...others } = result.exportedEnv
+      expect(exported).toBeTruthy()
+      const without = await runWithExportedEnv(
+        join(VENV_BIN, 'pipenv'),
+        pipenvArgs,
+        { ...others, ...offline, PIPENV_VENV_IN_PROJECT: '1' },
+        project
+      )
+      expect(without.status).not.toBe(0)
+      rmSync(join(project, '.venv'), { recursive: true, force: true })
+      rmSync(join(project, 'Pipfile.lock'), { force: true })
+
+      const pipenv = await runWithExportedEnv(
+        join(VENV_BIN, 'pipenv'),
+        pipenvArgs,
+        { ...result.exportedEnv, ...offline, PIPENV_VENV_IN_PROJECT: '1' },
+        project
+      )
+      expect(pipenv.output).not.toContain(KNOWN_TOKEN)
+      expect(pipenv.output).not.toContain(encodeURIComponent(KNOWN_TOKEN))
+      expect(pipenv.status).toBe(0)
+      const lockText = readFileSync(join(project, 'Pipfile.lock'), 'utf8')
+      const lock = JSON.parse(lockText)
+      expect(lock._meta.sources).toEqual([{ name: 'codeartifact', url, verify_ssl: true }])
+      expect(lock.default['acme-widgets']).toMatchObject({ index: 'codeartifact', version: '==0.1.0' })
+      // The hashes are those of the files twine uploaded to the stack's index.
+      const uploaded = readdirSync(dists).map(
+        (file) =>
+          `sha256:${createHash('sha256')
+            .update(readFileSync(join(dists, file)))
+            .digest('hex')}`
+      )
+      expect([...lock.default['acme-widgets'].hashes].sort()).toEqual(uploaded.sort())
+      expect(lockText).not.toContain(KNOWN_TOKEN)
+      expect(lockText).not.toContain(encodeURIComponent(KNOWN_TOKEN))
+      // Installed for real into the project's virtualenv, and importable from it.
+      const imported = await runWithExportedEnv(
+        join(project, '.venv', 'bin', 'python'),
+        ['-c', 'import acme_widgets, importlib.metadata as m; print(m.version("acme-widgets"))'],
+        {},
+        project
+      )
+      expect(imported.output.trim()).toBe('0.1.0')
+      expect(imported.status).toBe(0)
+      // Nothing pipenv left holds the token: the project (virtualenv included), nor the caches and
+      // virtualenv's app data in its HOME.
+      const leaks = await run(
+        'grep',
+        ['-rlF', '-e', KNOWN_TOKEN, '-e', encodeURIComponent(KNOWN_TOKEN), project, pipenv.home],
+        {}
+      )
+      expect(leaks.stderr).toBe('')
+      expect(leaks.stdout).toBe('')
+    },
+    180_000
+  )
 })
 
 describe('with ambient credentials (no role-to-assume)', () => {

@@ -58,6 +58,12 @@ describe('toolEnvironment', () => {
         POETRY_HTTP_BASIC_CODEARTIFACT_USERNAME: 'aws',
         POETRY_HTTP_BASIC_CODEARTIFACT_PASSWORD: 'tok/en+1'
       }
+    ],
+    [
+      'pipenv',
+      'replace',
+      // The token is URL-encoded inside the URL, so a Pipfile can use it whole.
+      { PIPENV_CODEARTIFACT_URL: access.indexUrl.replace('https://', 'https://aws:tok%2Fen%2B1@') }
     ]
   ] as const)('%s in %s mode', (tool, mode, expected) => {
     expect(toolEnvironment([tool], access, mode, 'codeartifact')).toEqual(expected)
@@ -65,7 +71,7 @@ describe('toolEnvironment', () => {
 
   it('derives the credential variable names from the index name', () => {
     expect(envNameStem('private-py.index')).toBe('PRIVATE_PY_INDEX')
-    expect(Object.keys(toolEnvironment(['uv', 'poetry'], access, 'replace', 'corp-pypi'))).toEqual([
+    expect(Object.keys(toolEnvironment(['uv', 'poetry', 'pipenv'], access, 'replace', 'corp-pypi'))).toEqual([
       'UV_DEFAULT_INDEX',
       'UV_INDEX_CORP_PYPI_USERNAME',
       'UV_INDEX_CORP_PYPI_PASSWORD',
@@ -74,7 +80,8 @@ describe('toolEnvironment', () => {
       'UV_PUBLISH_PASSWORD',
       'POETRY_REPOSITORIES_CORP_PYPI_URL',
       'POETRY_HTTP_BASIC_CORP_PYPI_USERNAME',
-      'POETRY_HTTP_BASIC_CORP_PYPI_PASSWORD'
+      'POETRY_HTTP_BASIC_CORP_PYPI_PASSWORD',
+      'PIPENV_CORP_PYPI_URL'
     ])
   })
 })
