@@ -70,7 +70,8 @@ function explainS3Error(error: unknown, label: string, location: ArchiveLocation
     })
   if (statusOf(error) === 403 || name === 'AccessDenied')
     return new ActionError(`S3 archive: ${label} was refused (${name ?? 'HTTP 403'}).`, {
-      hint: `the role (or the credentials in the environment) needs s3:GetObject and s3:PutObject on arn:aws:s3:::${location.bucket}/${location.prefix}*`,
+      // Without s3:ListBucket, S3 answers 403 (not 404) for a key that does not exist yet.
+      hint: `the role (or the credentials in the environment) needs s3:GetObject and s3:PutObject on arn:aws:s3:::${location.bucket}/${location.prefix}* and s3:ListBucket on arn:aws:s3:::${location.bucket}`,
       cause: error
     })
   return explainCredentialError(error)

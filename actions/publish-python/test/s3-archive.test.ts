@@ -146,7 +146,7 @@ describe('S3Archiver', () => {
       Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })
     )
     expect(describeError(await archive().catch((e: unknown) => e))).toBe(
-      `S3 archive: S3 HeadObject ${KEY} was refused (AccessDenied). Fix: the role (or the credentials in the environment) needs s3:GetObject and s3:PutObject on arn:aws:s3:::acme-releases/py/*`
+      `S3 archive: S3 HeadObject ${KEY} was refused (AccessDenied). Fix: the role (or the credentials in the environment) needs s3:GetObject and s3:PutObject on arn:aws:s3:::acme-releases/py/* and s3:ListBucket on arn:aws:s3:::acme-releases`
     )
   })
 })
