@@ -1,6 +1,6 @@
 // The whole local stand-in for AWS + GitHub, wired the way a workflow run sees it:
 //
-//   OIDC fixture --jwt--> STS gate (trust policy) --> moto (STS, ECR)
+//   OIDC fixture --jwt--> STS gate (trust policy) --> moto (STS, ECR, S3)
 //   CodeArtifact fixture (SigV4 against moto's sessions) --endpoint--> fault proxy --> pypiserver
 //
 // Usage in a test file:
@@ -69,6 +69,7 @@ export type StackEnv = {
   AWS_ENDPOINT_URL_STS: string
   AWS_ENDPOINT_URL_CODEARTIFACT: string
   AWS_ENDPOINT_URL_ECR: string
+  AWS_ENDPOINT_URL_S3: string
   ACTIONS_ID_TOKEN_REQUEST_URL: string
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: string
   AWS_EC2_METADATA_DISABLED: 'true'
@@ -202,6 +203,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         AWS_ENDPOINT_URL_STS: stsGate.url,
         AWS_ENDPOINT_URL_CODEARTIFACT: codeartifact.url,
         AWS_ENDPOINT_URL_ECR: moto.url,
+        // moto serves S3 too (publish-python's s3-archive); path-style, as the endpoint is an IP.
+        AWS_ENDPOINT_URL_S3: moto.url,
         ...oidc.env,
         AWS_EC2_METADATA_DISABLED: 'true'
       },

@@ -81,6 +81,72 @@ export interface Inputs {
   retryTimeoutMs: number
   /** How long one upload attempt may run; undefined: from the size of what it sends. */
   uploadTimeoutMs?: number
+  /** `s3-archive`: copy the released files to S3 after they are uploaded and verified. */
+  s3Archive?: S3Archive
+}
+
+/** Where `s3-archive` puts the files, and with which AWS credentials. */
+export interface S3Archive {
+  bucket: string
+  /** Empty, or ends with `/`. */
+  prefix: string
+  /**
+   * The CodeArtifact target's credentials when publishing there (one session serves both),
+   * else read from the AWS inputs (`aws-region`, `role-to-assume`, ...) for the archive alone.
+   */
+  credentials?: CredentialOptions
+}
+
+// S3's rules for new buckets: 3-63 lower-case letters, digits, dots and hyphens, starting and
+// ending with a letter or digit, not an IP address.
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+const S3_ARCHIVE_ACCEPTED =
+  'use s3://bucket/ or s3://bucket/prefix/ (a bucket name as S3 accepts it, then an optional key prefix)'
+
+/** `s3://bucket/prefix/` -> bucket and a prefix that is empty or ends with `/`. */
+export function parseS3Uri(value: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]*)(?:\/(.*))?$/s.exec(value)
+  if (!match) {
+    // Not echoed whole: a pasted https:// URL may carry a signature or credentials.
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1]
+    throw new InputError(
+      's3-archive',
+      scheme ? `is a ${scheme}: URI, not an s3:// URI` : 'is not an s3:// URI',
+      S3_ARCHIVE_ACCEPTED
+    )
+  }
+  const bucket = match[1] as string
+  let prefix = match[2] ?? ''
+  if (!S3_BUCKET.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket))
+    throw new InputError('s3-archive', `"${bucket}" is not a valid S3 bucket name`, S3_ARCHIVE_ACCEPTED)
+  // Keys are printed and compared; control characters, `//`, `.` and `..` segments make keys
+  // that S3 keeps but that tools and people read differently.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(prefix))
+    throw new InputError('s3-archive', 'has a control character or a backslash in its key prefix', S3_ARCHIVE_ACCEPTED)
+  if (
+    prefix.startsWith('/') ||
+    prefix.includes('//') ||
+    prefix.split('/').some((part) => part === '.' || part === '..')
+  )
+    throw new InputError(
+      's3-archive',
+      `"${value}" has an empty, "." or ".." segment in its key prefix`,
+      S3_ARCHIVE_ACCEPTED
+    )
+  if (prefix && !prefix.endsWith('/')) prefix += '/'
+  if (prefix.length > 700)
+    throw new InputError('s3-archive', 'has a key prefix longer than 700 characters', S3_ARCHIVE_ACCEPTED)
+  return { bucket, prefix }
+}
+
+function getS3Archive(target: Target): S3Archive | undefined {
+  const value = getOptionalString('s3-archive')
+  if (value === undefined) return undefined
+  const location = parseS3Uri(value)
+  // With CodeArtifact the archive uses the same session; otherwise the AWS inputs are read
+  // now (`aws-region` or AWS_REGION is then required), for the archive alone.
+  return { ...location, credentials: target.kind === 'codeartifact' ? undefined : getCredentialInputs() }
 }
 
 const PYTHON_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
@@ -273,6 +339,7 @@ export function getInputs(): Inputs {
     )
   }
   const expectedVersion = getExpectedVersion()
+  const target = getTarget(dryRun)
   return {
     workingDirectory: getString('working-directory', { default: '.' }),
     packages: packages.length > 0 ? packages : ['.'],
@@ -286,7 +353,7 @@ export function getInputs(): Inputs {
     expectedVersion,
     ...getTagTemplate(expectedVersion),
     allowLocalVersion: getBoolean('allow-local-version', false),
-    target: getTarget(dryRun),
+    target,
     existing: getEnum('existing', EXISTING_MODES, 'skip-identical'),
     verify,
     importNames: getImportNames(),
@@ -295,6 +362,7 @@ export function getInputs(): Inputs {
     retryTimeoutMs: getRetryTimeoutMs(),
     // 0 (the default) means automatic.
     uploadTimeoutMs:
-      getInteger('upload-timeout-seconds', { default: 0, min: 1, max: 21_600, also: [0] }) * 1000 || undefined
+      getInteger('upload-timeout-seconds', { default: 0, min: 1, max: 21_600, also: [0] }) * 1000 || undefined,
+    s3Archive: getS3Archive(target)
   }
 }

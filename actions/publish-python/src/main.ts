@@ -184,13 +184,26 @@ async function publishSteps(inputs: Inputs, outcome: Outcome, signal: AbortSigna
     })
     if (verification) listed.push(verification)
   }
-  if (inputs.dryRun) return
+  if (inputs.dryRun) {
+    if (inputs.s3Archive) log.info('Dry run: nothing archived to S3.')
+    return
+  }
   const fresh = releases.filter((release) => !outcome.alreadyReleased.includes(release))
   if (inputs.verify === 'install' && fresh.length > 0)
     outcome.verification = await phase('Verify: install', () =>
       verifyInstall(fresh, target, toolchain, inputs.importNames, inputs.retryTimeoutMs)
     )
   else if (listed.length > 0) outcome.verification = listed.join(' ')
+  const archive = inputs.s3Archive
+  if (archive && fresh.length > 0) {
+    // Only now: what is archived is what the index holds and verify passed.
+    outcome.archived = await phase(`Archive to s3://${archive.bucket}/${archive.prefix}`, async () => {
+      const { archiveReleases } = await import('./s3-archive.ts')
+      const session = archive.credentials ?? target.codeartifact?.session
+      if (!session) throw new Error('s3-archive has neither credentials nor a CodeArtifact session')
+      return archiveReleases(fresh, archive, session, { deadlineMs: inputs.retryTimeoutMs, signal })
+    })
+  }
   // Only now: a caller that tags after publishing (publish-on-change.yml) tags a verified release.
   outcome.published = fresh.length === releases.length
 }

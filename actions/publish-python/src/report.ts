@@ -33,6 +33,8 @@ export interface Outcome {
   /** The releases `existing: skip-released` found released from other files: nothing uploaded for them. */
   alreadyReleased: Release[]
   tools: readonly string[]
+  /** `s3-archive`: the s3:// URIs written by this run and those already there (same sha256). */
+  archived?: { written: string[]; skipped: string[] }
   error?: unknown
 }
 
@@ -81,6 +83,10 @@ export function setOutputs(outcome: Outcome): void {
   log.setOutput('index-url', outcome.target?.indexUrl ?? '')
   log.setOutput('published', String(outcome.published === true && outcome.error === undefined))
   log.setOutput('already-released', String(outcome.alreadyReleased.length > 0))
+  log.setOutput(
+    'archived',
+    JSON.stringify(outcome.archived ? [...outcome.archived.written, ...outcome.archived.skipped].sort() : [])
+  )
 }
 
 /** `project version` of each release, or the projects built when none was gated. */
@@ -123,6 +129,12 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
     })
   }
   if (outcome.verification) sections.push({ text: `**Verified:** ${outcome.verification}` })
+  if (outcome.archived) {
+    const { written, skipped } = outcome.archived
+    sections.push({
+      text: `**Archived to S3:** ${written.length} written, ${skipped.length} already there with the same sha256${written.length + skipped.length > 0 ? ` (${[...written, ...skipped].map((uri) => `\`${uri}\``).join(', ')})` : ''}`
+    })
+  }
   if (outcome.target && fresh.length > 0 && outcome.error === undefined && !outcome.dryRun) {
     const privateIndex = outcome.target.indexUrl !== PYPI_INDEX
     sections.push({
