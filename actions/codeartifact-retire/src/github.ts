@@ -6,6 +6,7 @@ import { ActionError } from '@release/shared/errors'
 import { retryAfterMs, withRetry } from '@release/shared/retry'
 import { checkCredentialTransport } from '@release/shared/transport'
 import * as log from '@release/shared/workflow-commands'
+import { proxiedFetch } from '@release/shared/proxy'
 
 export interface GitHubTarget {
   token: string
@@ -42,7 +43,7 @@ export function gitHubTarget(token: string, deadlineMs: number): GitHubTarget {
 async function call(target: GitHubTarget, method: string, path: string, body?: unknown): Promise<unknown> {
   return withRetry(
     async (_attempt, signal) => {
-      const response = await fetch(`${target.apiUrl}${path}`, {
+      const response = await proxiedFetch(`${target.apiUrl}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${target.token}`,

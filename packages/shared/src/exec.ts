@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { constants } from 'node:os'
 import { isAbsolute } from 'node:path'
 import { ActionError } from './errors.ts'
+import { PROXY_VARIABLE_NAMES } from './proxy-env.ts'
 import { containsSecret } from './secrets.ts'
 import { which } from './which.ts'
 import { defuseLegacyCommands } from './workflow-commands.ts'
@@ -104,6 +105,7 @@ const URL_WITH_PASSWORD = /:\/\/[^/@\s:]*:[^/@\s]+@/
  * The environment a child starts with: this process's, less WITHHELD_VARIABLES, any variable
  * whose value holds a secret this process registered, and any URL carrying a password (an index
  * URL an earlier codeartifact-login step exported, whose token this process never saw), plus
+ * the proxy variables (HTTPS_PROXY and the like) whatever they hold, plus
  * `extra` as given.
  */
 export function childEnvironment(
@@ -112,8 +114,11 @@ export function childEnvironment(
 ): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(inherited)) {
-    if (value === undefined || WITHHELD_VARIABLES.test(key) || containsSecret(value) || URL_WITH_PASSWORD.test(value))
-      continue
+    if (value === undefined || WITHHELD_VARIABLES.test(key)) continue
+    // The proxy variables pass as they are, a proxy password included: pip, uv, twine and git
+    // need them to reach anything, they are the runner's own settings (not a credential this
+    // action minted or an index URL), and run-action.ts masked their credentials at start.
+    if (!PROXY_VARIABLE_NAMES.includes(key) && (containsSecret(value) || URL_WITH_PASSWORD.test(value))) continue
     env[key] = value
   }
   for (const [key, value] of Object.entries(extra)) {

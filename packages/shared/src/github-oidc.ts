@@ -1,6 +1,7 @@
 import { ActionError, messageOf } from './errors.ts'
 import { logRetry, retryAfterMs, withRetry } from './retry.ts'
 import { registerSecret } from './secrets.ts'
+import { proxiedFetch } from './proxy.ts'
 
 // The job's GitHub OIDC token, the one credential both the AWS role (STS) and PyPI trusted
 // publishing start from. Requested with fetch rather than the toolkit's getIDToken: each
@@ -77,7 +78,7 @@ class IdTokenHttpError extends Error {
 }
 
 async function fetchIdToken(url: URL, requestToken: string, signal: AbortSignal): Promise<string> {
-  const response = await fetch(url, {
+  const response = await proxiedFetch(url, {
     headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
     // The bearer token goes to the URL the runner gave, nowhere else.
     redirect: 'error',

@@ -1,4 +1,5 @@
 import { describeError } from './errors.ts'
+import { maskProxyCredentials } from './proxy-env.ts'
 import { getState, saveState, setFailed } from './workflow-commands.ts'
 
 // The entry every action's index.ts calls. Inputs are parsed before the action's main module
@@ -19,6 +20,8 @@ export interface ActionModules<I> {
 
 export async function runAction<I>(modules: ActionModules<I>): Promise<void> {
   try {
+    // Before anything can print: a proxy URL's user:password@ never reaches the log.
+    maskProxyCredentials()
     if (modules.loadPost) {
       if (getState(POST_FLAG) === 'true') {
         await (await modules.loadPost()).post()

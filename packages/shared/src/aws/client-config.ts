@@ -4,6 +4,8 @@
 // classifies errors and bounds the whole loop by a deadline; callAws (call.ts) also aborts the
 // attempt in flight at that deadline.
 
+import { proxyAgent } from '../proxy.ts'
+
 export interface AwsCredentials {
   accessKeyId: string
   secretAccessKey: string
@@ -31,6 +33,13 @@ export function clientConfig(session: Pick<AwsSession, 'region' | 'credentials'>
     // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and
     // keeps waiting. Thrown, it bounds every attempt (a TimeoutError, retried like a network
     // error), also for callers that do not pass an abort signal.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000, throwOnRequestTimeout: true }
+    // The agent picks the proxy per request from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (proxy.ts).
+    requestHandler: {
+      httpAgent: proxyAgent(),
+      httpsAgent: proxyAgent(),
+      connectionTimeout: 5_000,
+      requestTimeout: 20_000,
+      throwOnRequestTimeout: true
+    }
   }
 }

@@ -8,6 +8,7 @@ import { ActionError } from '../errors.ts'
 import { type RetryOptions, retryAfterMs, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
 import { normalizeProjectName } from './dist-files.ts'
+import { proxiedFetch } from '../proxy.ts'
 
 export interface IndexCredentials {
   username: string
@@ -83,7 +84,7 @@ async function get(
     const headers: Record<string, string> = {}
     if (accept) headers['accept'] = accept
     if (auth && sameOrigin) headers['authorization'] = auth
-    const response = await fetch(current, {
+    const response = await proxiedFetch(current, {
       headers,
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000)

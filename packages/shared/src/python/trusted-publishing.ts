@@ -9,6 +9,7 @@ import { jwtClaims, requestGitHubIdToken } from '../github-oidc.ts'
 import { retryAfterMs, withRetry } from '../retry.ts'
 import { registerSecret } from '../secrets.ts'
 import { IndexHttpError } from './simple-index.ts'
+import { proxiedFetch } from '../proxy.ts'
 
 export const TRUSTED_PUBLISHING_USERNAME = '__token__'
 
@@ -35,7 +36,7 @@ async function request(
     async (_attempt, deadline) => {
       // Each request ends after 30 s, and with the retry deadline if that comes first.
       const signal = AbortSignal.any([deadline, AbortSignal.timeout(30_000)])
-      const response = await fetch(url, { ...init, redirect: 'error', signal })
+      const response = await proxiedFetch(url, { ...init, redirect: 'error', signal })
       if (response.status === 429 || response.status >= 500) {
         await response.body?.cancel()
         throw new IndexHttpError(
