@@ -1,5 +1,5 @@
 import { CODEARTIFACT_USERNAME, getRepositoryAccess } from '@release/shared/aws/codeartifact'
-import { describeSession, resolveAwsSession } from '@release/shared/aws/credentials'
+import { resolveAwsSessionInGroup } from '@release/shared/aws/credentials'
 import { HANDOFF_ENV } from '@release/shared/aws/handoff'
 import { writeJobSummary } from '@release/shared/summary'
 import * as workflow from '@release/shared/workflow-commands'
@@ -10,11 +10,7 @@ const DEPENDENCY_CONFUSION_WARNING =
   'index-mode is `extra`: pip and uv also consult PyPI, so a public package that takes the name of a private one can be installed instead (dependency confusion). Prefer `replace`: CodeArtifact already serves PyPI packages through its upstream.'
 
 export async function run(inputs: Inputs): Promise<void> {
-  const session = await workflow.group('AWS credentials', async () => {
-    const resolved = await resolveAwsSession(inputs.credentials)
-    workflow.info(describeSession(resolved))
-    return resolved
-  })
+  const session = await resolveAwsSessionInGroup(inputs.credentials)
 
   const access = await workflow.group('CodeArtifact token and endpoint', async () => {
     const result = await getRepositoryAccess(session, {

@@ -1,5 +1,5 @@
 import { CODEARTIFACT_USERNAME, getRepositoryAccess } from '@release/shared/aws/codeartifact'
-import { describeSession, getAccountId, resolveAwsSession } from '@release/shared/aws/credentials'
+import { getAccountId, resolveAwsSessionInGroup } from '@release/shared/aws/credentials'
 import {
   type PackageVersionRef,
   copyVersion,
@@ -18,11 +18,7 @@ import { verifyIndex, verifyInstall, verifyPublished } from './verify.ts'
 
 export async function run(inputs: Inputs): Promise<void> {
   const deadlineMs = inputs.credentials.deadlineMs ?? 60_000
-  const session = await log.group('AWS credentials', async () => {
-    const resolved = await resolveAwsSession(inputs.credentials)
-    log.info(describeSession(resolved))
-    return resolved
-  })
+  const session = await resolveAwsSessionInGroup(inputs.credentials)
   const callerAccount = async (): Promise<string> => getAccountId(session, deadlineMs)
   const sourceOwner = inputs.source.domainOwner ?? (await callerAccount())
   const source: PackageVersionRef = {

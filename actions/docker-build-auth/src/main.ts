@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AwsSession } from '@release/shared/aws/client-config'
-import { describeSession, resolveAwsSession } from '@release/shared/aws/credentials'
+import { resolveAwsSessionInGroup } from '@release/shared/aws/credentials'
 import {
   type BuildSpec,
   type SecretSource,
@@ -43,7 +43,7 @@ export async function run(inputs: Inputs): Promise<void> {
   })
   if (inputs.mode === 'build-arg') log.warning(BUILD_ARG_WARNING(inputs.buildArgName))
 
-  const session = inputs.credentials ? await log.group('AWS credentials', () => awsSession(inputs)) : undefined
+  const session = inputs.credentials ? await resolveAwsSessionInGroup(inputs.credentials) : undefined
   const index = await log.group('Index credentials', async () => {
     const access = await resolveIndexAccess(inputs.index, session, inputs.credentials?.deadlineMs)
     log.info(
@@ -72,12 +72,6 @@ export async function run(inputs: Inputs): Promise<void> {
   } finally {
     await removePrivateDir(dir)
   }
-}
-
-async function awsSession(inputs: Inputs): Promise<AwsSession> {
-  const session = await resolveAwsSession(inputs.credentials as NonNullable<Inputs['credentials']>)
-  log.info(describeSession(session))
-  return session
 }
 
 function describeMounts(info: DockerfileInfo, inputs: Inputs): string {

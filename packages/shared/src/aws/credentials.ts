@@ -1,6 +1,7 @@
 import { ActionError } from '../errors.ts'
 import { jwtClaims, requestGitHubIdToken } from '../github-oidc.ts'
 import { registerSecret } from '../secrets.ts'
+import * as log from '../workflow-commands.ts'
 import { AWS_ENDPOINT_HINT, callAws, explainEndpointError } from './call.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
 import { accountIdFromArn } from './names.ts'
@@ -27,6 +28,15 @@ export function describeSession(session: AwsSession): string {
   return session.source === 'oidc'
     ? `Assumed ${session.roleArn} with the GitHub OIDC token`
     : 'Using the credentials from the environment'
+}
+
+/** resolveAwsSession as the actions' first phase: a log group that says whose session it got. */
+export async function resolveAwsSessionInGroup(options: CredentialOptions): Promise<AwsSession> {
+  return log.group('AWS credentials', async () => {
+    const session = await resolveAwsSession(options)
+    log.info(describeSession(session))
+    return session
+  })
 }
 
 export async function resolveAwsSession(options: CredentialOptions): Promise<AwsSession> {
