@@ -17,7 +17,7 @@
 // build with the committed bundles without touching them.
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -137,17 +137,30 @@ async function build(args) {
     writeFileSync(path, readFileSync(cached))
   }
 
-  async function buildAction(name) {
-    const entry = join(buildDir, `${name}.ts`)
-    writeFileSync(entry, `import '../actions/${name}/src/index.ts'\n`)
-    const dist = outRoot ? join(outRoot, name, 'dist') : join(root, 'actions', name, 'dist')
+  /** One ncc bundle of `source` into `dist`, its split-off chunks minified. */
+  async function bundle(label, source, dist, { executable = false } = {}) {
+    const entry = join(buildDir, `${label.replace(/\//g, '-')}.ts`)
+    // A hashbang on the entry makes ncc start the bundle with one, so it runs as a command.
+    writeFileSync(entry, `${executable ? '#!/usr/bin/env node\n' : ''}import '../${source}'\n`)
     rmSync(dist, { recursive: true, force: true })
     await inSlot(() => runNcc(root, entry, dist))
     const chunks = readdirSync(dist).filter((file) => /^\d+\.index\.js$/.test(file))
     await Promise.all(chunks.map((file) => minifyChunk(join(dist, file))))
     // Runners execute dist/index.js as ESM only when the nearest package.json says so.
     writeFileSync(join(dist, 'package.json'), '{ "type": "module" }\n')
-    console.log(`built actions/${name}/dist`)
+    if (executable) chmodSync(join(dist, 'index.js'), 0o755)
+    console.log(`built ${label}`)
+  }
+
+  async function buildAction(name) {
+    const dist = outRoot ? join(outRoot, name, 'dist') : join(root, 'actions', name, 'dist')
+    await bundle(`actions/${name}/dist`, `actions/${name}/src/index.ts`, dist)
+    // An action with a command-line form (codeartifact-login's developer CLI) ships it in
+    // dist/cli/, committed with the action's bundle, so `npx` and a checkout can run it as is.
+    if (existsSync(join(root, 'actions', name, 'src', 'cli', 'index.ts')))
+      await bundle(`actions/${name}/dist/cli`, `actions/${name}/src/cli/index.ts`, join(dist, 'cli'), {
+        executable: true
+      })
   }
 
   // publish-python, the largest, first, so it does not start last.

@@ -2,7 +2,7 @@
 // runners execute dist/ directly, so a bundle that lags its sources ships old behaviour.
 // Builds into a temp dir (scripts/build.mjs --out-root) and compares file by file.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,13 +19,7 @@ try {
     if (!existsSync(join(root, 'actions', name, 'src', 'index.ts'))) continue
     const fresh = join(outRoot, name, 'dist')
     const committed = join(root, 'actions', name, 'dist')
-    const files = new Set([...readdirSync(fresh), ...(existsSync(committed) ? readdirSync(committed) : [])])
-    for (const file of [...files].sort()) {
-      const a = join(fresh, file)
-      const b = join(committed, file)
-      if (!existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b)))
-        stale.push(`actions/${name}/dist/${file}`)
-    }
+    for (const file of differingFiles(fresh, committed)) stale.push(`actions/${name}/dist/${file}`)
   }
   if (stale.length > 0) {
     console.log(
@@ -37,4 +31,17 @@ try {
   }
 } finally {
   rmSync(outRoot, { recursive: true, force: true })
+}
+
+/** Paths under the two directories (subdirectories such as dist/cli/ included) whose bytes differ. */
+function differingFiles(a, b, prefix = '') {
+  const list = (dir) => (existsSync(dir) ? readdirSync(dir) : [])
+  const differing = []
+  for (const name of [...new Set([...list(a), ...list(b)])].sort()) {
+    const [x, y] = [join(a, name), join(b, name)]
+    const isDir = (path) => existsSync(path) && statSync(path).isDirectory()
+    if (isDir(x) || isDir(y)) differing.push(...differingFiles(x, y, `${prefix}${name}/`))
+    else if (!existsSync(x) || !existsSync(y) || !readFileSync(x).equals(readFileSync(y))) differing.push(prefix + name)
+  }
+  return differing
 }

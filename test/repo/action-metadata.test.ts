@@ -65,8 +65,9 @@ describe.each(actions)('actions/%s', (name) => {
   })
 
   it('reads every declared input in its source', () => {
-    const sources = readdirSync(join(root, 'actions', name, 'src'))
-      .map((file) => readFileSync(join(root, 'actions', name, 'src', file), 'utf8'))
+    const sources = readdirSync(join(root, 'actions', name, 'src'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
       .join('\n')
     const shared = ['aws/inputs.ts', 'inputs.ts', 'released-version.ts']
       .map((file) => readFileSync(join(root, 'packages', 'shared', 'src', file), 'utf8'))

@@ -1,10 +1,9 @@
 import { CODEARTIFACT_USERNAME, getRepositoryAccess } from '@release/shared/aws/codeartifact'
 import { resolveAwsSessionInGroup } from '@release/shared/aws/credentials'
-import { HANDOFF_ENV } from '@release/shared/aws/handoff'
 import { writeJobSummary } from '@release/shared/summary'
 import * as workflow from '@release/shared/workflow-commands'
 import type { Inputs } from './inputs.ts'
-import { toolEnvironment } from './tool-env.ts'
+import { loginVariables } from './tool-env.ts'
 
 const DEPENDENCY_CONFUSION_WARNING =
   'index-mode is `extra`: pip and uv also consult PyPI, so a public package that takes the name of a private one can be installed instead (dependency confusion). Prefer `replace`: CodeArtifact already serves PyPI packages through its upstream.'
@@ -25,16 +24,12 @@ export async function run(inputs: Inputs): Promise<void> {
   })
 
   const env = await workflow.group('Configure tools', async () => {
-    const variables = toolEnvironment(
+    const variables = loginVariables(
       inputs.tools,
       { ...access, username: CODEARTIFACT_USERNAME },
       inputs.indexMode,
       inputs.indexName
     )
-    variables[HANDOFF_ENV.token] = access.token
-    variables[HANDOFF_ENV.registryUrl] = access.registryUrl
-    variables[HANDOFF_ENV.indexUrl] = access.indexUrl
-    variables[HANDOFF_ENV.expiration] = access.expiration.toISOString()
     for (const [name, value] of Object.entries(variables)) workflow.exportVariable(name, value)
     workflow.info(
       `Configured ${inputs.tools.join(', ')} (index mode ${inputs.indexMode}): ${Object.keys(variables).join(', ')}`

@@ -1,3 +1,4 @@
+import { HANDOFF_ENV } from '@release/shared/aws/handoff'
 import { authenticatedUrl } from '@release/shared/secrets'
 import type { IndexMode, Tool } from './inputs.ts'
 
@@ -70,4 +71,25 @@ export function toolEnvironment(
     }
   }
   return env
+}
+
+/**
+ * Everything a login sets: the tools' variables, and the token, endpoints and expiry under the
+ * HANDOFF_ENV names (CODEARTIFACT_AUTH_TOKEN, as the AWS documentation names it) that later
+ * steps of a job, and scripts written for `aws codeartifact get-authorization-token`, read.
+ * The action exports them for the job, the developer CLI prints them for a shell.
+ */
+export function loginVariables(
+  tools: readonly Tool[],
+  access: IndexAccess & { expiration: Date },
+  mode: IndexMode,
+  indexName: string
+): Record<string, string> {
+  return {
+    ...toolEnvironment(tools, access, mode, indexName),
+    [HANDOFF_ENV.token]: access.token,
+    [HANDOFF_ENV.registryUrl]: access.registryUrl,
+    [HANDOFF_ENV.indexUrl]: access.indexUrl,
+    [HANDOFF_ENV.expiration]: access.expiration.toISOString()
+  }
 }

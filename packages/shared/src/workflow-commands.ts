@@ -8,6 +8,18 @@ import { EOL } from 'node:os'
 // plain git) use these instead. Formats: "Workflow commands for GitHub Actions" in the GitHub docs
 // and @actions/core's command.ts / file-command.ts.
 
+// Outside a runner (the developer CLI) stdout carries the program's own output, which a shell
+// sources, so log lines go to stderr as plain text and commands nothing would obey (masks,
+// groups) are dropped.
+let terminal = false
+
+/** Log to stderr as plain text from now on, for a process a person runs (the CLI). */
+export function useTerminalOutput(): void {
+  terminal = true
+}
+
+const TERMINAL_PREFIX: Record<string, string> = { warning: 'warning: ', error: 'error: ', notice: '' }
+
 function escapeData(value: string): string {
   return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
@@ -21,6 +33,11 @@ export function issueCommand(command: string, properties: Record<string, string 
   const props = Object.entries(properties)
     .filter((entry): entry is [string, string] => Boolean(entry[1]))
     .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+  if (terminal) {
+    const prefix = TERMINAL_PREFIX[command]
+    if (prefix !== undefined) process.stderr.write(`${prefix}${message}${EOL}`)
+    return
+  }
   process.stdout.write(`::${command}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeData(message)}${EOL}`)
 }
 
@@ -43,7 +60,8 @@ export function info(message: string): void {
   const lines = message
     .split(/\r\n|\r|\n/)
     .map((line) => defuseLegacyCommands(line.replace(/^([\s\u0085]*)::/, '$1%3A:')))
-  process.stdout.write(lines.join(EOL) + EOL)
+  const stream = terminal ? process.stderr : process.stdout
+  stream.write(lines.join(EOL) + EOL)
 }
 
 export function warning(message: string): void {

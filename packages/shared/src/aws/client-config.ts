@@ -17,6 +17,8 @@ export interface AwsSession {
   region: string
   /** Undefined means the SDK's default provider chain (environment, profile, IMDS, ...). */
   credentials?: AwsCredentials
+  /** A named profile of ~/.aws/config (SSO included) for the default chain: the developer CLI. */
+  profile?: string
   /** How the credentials were obtained, for logs and summaries. */
   source: 'oidc' | 'ambient'
   /** The assumed role, when `source` is oidc. */
@@ -25,10 +27,11 @@ export interface AwsSession {
   accountId?: string
 }
 
-export function clientConfig(session: Pick<AwsSession, 'region' | 'credentials'>) {
+export function clientConfig(session: Pick<AwsSession, 'region' | 'credentials' | 'profile'>) {
   return {
     region: session.region,
     credentials: session.credentials,
+    profile: session.profile,
     maxAttempts: 1,
     // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and
     // keeps waiting. Thrown, it bounds every attempt (a TimeoutError, retried like a network

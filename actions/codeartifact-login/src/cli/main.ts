@@ -1,0 +1,95 @@
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { CODEARTIFACT_USERNAME, getRepositoryAccess } from '@release/shared/aws/codeartifact'
+import type { AwsSession } from '@release/shared/aws/client-config'
+import { INDEX_MODES } from '../inputs.ts'
+import { loginVariables } from '../tool-env.ts'
+import { explainForDeveloper } from './explain.ts'
+import { type CliOptions, USAGE, UsageError, parseCommandLine } from './options.ts'
+import { chooseProfile, resolveRegion } from './region.ts'
+import { assignments, removals } from './shell.ts'
+
+export interface Io {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  env: NodeJS.ProcessEnv
+}
+
+/** The CLI's data flow; returns the exit status. Nothing but shell commands reaches stdout. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const command = parseCommandLine(argv, io.env)
+  if (command.help) {
+    io.stdout(USAGE)
+    return 0
+  }
+  if (command.unset) {
+    io.stdout(removals(command.shell, variableNames(command)))
+    return 0
+  }
+
+  const profile = await chooseProfile(command.profile, io.env)
+  const session: AwsSession = {
+    region: resolveRegion(command.region, profile, io.env),
+    // Passed on only when named: unnamed, the SDK's chain also tries the environment's keys.
+    profile: profile.named ? profile.name : undefined,
+    source: 'ambient'
+  }
+  const access = await getRepositoryAccess(session, { ...command, deadlineMs: 30_000 }).catch((error: unknown) => {
+    throw explainForDeveloper(error, { profile: session.profile })
+  })
+  const variables = loginVariables(
+    command.tools,
+    { ...access, username: CODEARTIFACT_USERNAME },
+    command.indexMode,
+    command.indexName
+  )
+  const script = assignments(command.shell, variables)
+
+  const where = `${command.domain}/${command.repository} (owner ${access.domainOwner}, ${session.region})`
+  if (command.output) {
+    writePrivateFile(command.output, script)
+    io.stderr(`Wrote ${Object.keys(variables).length} variables for ${where} to ${command.output} (mode 0600)\n`)
+  } else {
+    io.stdout(script)
+  }
+  io.stderr(
+    `CodeArtifact ${where}: ${command.tools.join(', ')} configured (index mode ${command.indexMode}); the token is valid until ${access.expiration.toISOString()}\n`
+  )
+  return 0
+}
+
+/** What a login sets for these tools, in either index mode: what --unset removes. */
+function variableNames(options: CliOptions): string[] {
+  // The names do not depend on the token or the URLs, so placeholder access gives them.
+  const placeholder = {
+    token: 'x',
+    username: CODEARTIFACT_USERNAME,
+    registryUrl: 'https://invalid/',
+    indexUrl: 'https://invalid/simple/',
+    expiration: new Date(0)
+  }
+  const names = INDEX_MODES.flatMap((mode) =>
+    Object.keys(loginVariables(options.tools, placeholder, mode, options.indexName))
+  )
+  return [...new Set(names)]
+}
+
+/**
+ * Written beside the target with mode 0600 from its first byte, then renamed over it, so the
+ * token is never readable by others, not even for a moment, and a reader never sees half a file.
+ */
+function writePrivateFile(path: string, content: string): void {
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`)
+  try {
+    writeFileSync(partial, content, { mode: 0o600, flag: 'wx' })
+    chmodSync(partial, 0o600) // the umask cannot widen it, but a restrictive one must not matter
+    renameSync(partial, path)
+  } catch (error) {
+    rmSync(partial, { force: true })
+    throw new UsageError(
+      '--output',
+      `cannot write ${path}: ${(error as Error).message}`,
+      'pass a file in a directory you can write to'
+    )
+  }
+}
