@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, VENV_BIN, baseEnv } from '../../../test/harness/action-runner.ts'
 import { run } from '../../../test/harness/process.ts'
+import { startForwardProxy } from '../../../test/stack/forward-proxy.ts'
 import type { AmbientCredentials } from '../../../test/stack/stack.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
 
@@ -297,6 +298,29 @@ describe('with an SSO profile (aws configure sso, aws sso login)', () => {
       bearer: SSO_ACCESS_TOKEN
     })
     expect(sso.requests.at(-1)?.url).toContain(`account_id=${stack.domainOwner}`)
+  })
+
+  it('sends the SSO, STS and CodeArtifact calls through HTTPS_PROXY / HTTP_PROXY', async () => {
+    const proxy = await startForwardProxy()
+    try {
+      const home = ssoProfileHome(new Date(Date.now() + 3_600_000))
+      const result = await cli(
+        ['--domain', stack.domain, '--repository', stack.repository, '--profile', 'corp-dev', '--tools', 'pip'],
+        shellEnv(home, { AWS_ENDPOINT_URL_SSO: sso.url, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url })
+      )
+      expect(result.stderr).not.toMatch(/error/i)
+      expect(result.code).toBe(0)
+      const carried = new Set(proxy.log.map((entry) => new URL(entry.target).origin))
+      expect(carried).toEqual(
+        new Set([
+          sso.url,
+          new URL(stack.env.AWS_ENDPOINT_URL_STS).origin,
+          new URL(stack.env.AWS_ENDPOINT_URL_CODEARTIFACT).origin
+        ])
+      )
+    } finally {
+      await proxy.stop()
+    }
   })
 
   it('says to run `aws sso login` when the SSO session has expired', async () => {

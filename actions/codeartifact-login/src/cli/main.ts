@@ -1,12 +1,12 @@
 import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { CODEARTIFACT_USERNAME, getRepositoryAccess } from '@release/shared/aws/codeartifact'
-import type { AwsSession } from '@release/shared/aws/client-config'
+import { type AwsCredentials, type AwsSession, requestHandlerConfig } from '@release/shared/aws/client-config'
 import { INDEX_MODES } from '../inputs.ts'
 import { loginVariables } from '../tool-env.ts'
 import { explainForDeveloper } from './explain.ts'
 import { type CliOptions, USAGE, UsageError, parseCommandLine } from './options.ts'
-import { chooseProfile, resolveRegion } from './region.ts'
+import { type ProfileChoice, chooseProfile, resolveRegion } from './region.ts'
 import { assignments, removals } from './shell.ts'
 
 export interface Io {
@@ -30,12 +30,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const profile = await chooseProfile(command.profile, io.env)
   const session: AwsSession = {
     region: resolveRegion(command.region, profile, io.env),
-    // Passed on only when named: unnamed, the SDK's chain also tries the environment's keys.
-    profile: profile.named ? profile.name : undefined,
+    credentials: await userCredentials(profile),
     source: 'ambient'
   }
   const access = await getRepositoryAccess(session, { ...command, deadlineMs: 30_000 }).catch((error: unknown) => {
-    throw explainForDeveloper(error, { profile: session.profile })
+    throw explainForDeveloper(error, { profile: profile.named ? profile.name : undefined })
   })
   const variables = loginVariables(
     command.tools,
@@ -56,6 +55,20 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     `CodeArtifact ${where}: ${command.tools.join(', ')} configured (index mode ${command.indexMode}); the token is valid until ${access.expiration.toISOString()}\n`
   )
   return 0
+}
+
+/**
+ * The SDK's default chain (environment keys, SSO, the profile's keys or role, credential_process,
+ * ...), with the proxy and timeouts of our clients also for the SSO and STS clients it makes
+ * itself, which would otherwise ignore HTTPS_PROXY.
+ */
+async function userCredentials(profile: ProfileChoice): Promise<AwsSession['credentials']> {
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
+  return defaultProvider({
+    // Passed on only when named: unnamed, the chain also tries the environment's keys first.
+    profile: profile.named ? profile.name : undefined,
+    clientConfig: { requestHandler: requestHandlerConfig() }
+  }) as () => Promise<AwsCredentials>
 }
 
 /** What a login sets for these tools, in either index mode: what --unset removes. */

@@ -15,10 +15,11 @@ export interface AwsCredentials {
 
 export interface AwsSession {
   region: string
-  /** Undefined means the SDK's default provider chain (environment, profile, IMDS, ...). */
-  credentials?: AwsCredentials
-  /** A named profile of ~/.aws/config (SSO included) for the default chain: the developer CLI. */
-  profile?: string
+  /**
+   * Undefined means the SDK's default provider chain (environment, profile, IMDS, ...); a
+   * function is a provider the SDK calls (and calls again when the credentials expire).
+   */
+  credentials?: AwsCredentials | (() => Promise<AwsCredentials>)
   /** How the credentials were obtained, for logs and summaries. */
   source: 'oidc' | 'ambient'
   /** The assumed role, when `source` is oidc. */
@@ -27,22 +28,29 @@ export interface AwsSession {
   accountId?: string
 }
 
-export function clientConfig(session: Pick<AwsSession, 'region' | 'credentials' | 'profile'>) {
+export function clientConfig(session: Pick<AwsSession, 'region' | 'credentials'>) {
   return {
     region: session.region,
     credentials: session.credentials,
-    profile: session.profile,
     maxAttempts: 1,
+    requestHandler: requestHandlerConfig()
+  }
+}
+
+/**
+ * Timeouts and the proxy agent of every SDK client, also for the clients a credential provider
+ * makes itself (SSO, STS for a profile's role), which do not inherit the caller's.
+ */
+export function requestHandlerConfig() {
+  return {
     // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and
     // keeps waiting. Thrown, it bounds every attempt (a TimeoutError, retried like a network
     // error), also for callers that do not pass an abort signal.
     // The agent picks the proxy per request from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (proxy.ts).
-    requestHandler: {
-      httpAgent: proxyAgent(),
-      httpsAgent: proxyAgent(),
-      connectionTimeout: 5_000,
-      requestTimeout: 20_000,
-      throwOnRequestTimeout: true
-    }
+    httpAgent: proxyAgent(),
+    httpsAgent: proxyAgent(),
+    connectionTimeout: 5_000,
+    requestTimeout: 20_000,
+    throwOnRequestTimeout: true
   }
 }
