@@ -266,6 +266,25 @@ describe('with a profile of static keys', () => {
     expect(result.stderr).not.toContain(KNOWN_TOKEN)
   })
 
+  it('says how to source its output when stdout is a terminal', async () => {
+    // util-linux `script` gives the CLI a pseudo-terminal as stdout.
+    const command = [
+      CLI,
+      '--domain',
+      stack.domain,
+      '--repository',
+      stack.repository,
+      '--profile',
+      'dev',
+      '--tools',
+      'pip'
+    ]
+    const result = await run('script', ['-qec', command.join(' '), '/dev/null'], { env: shellEnv(home) })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('are shown, not run: use `source <(codeartifact-login ...)`')
+    expect(result.stdout).toContain('export PIP_INDEX_URL=')
+  })
+
   it('writes the commands to a file of mode 0600 only when asked (--output)', async () => {
     const target = join(work, 'codeartifact.env')
     writeFileSync(target, 'old contents\n', { mode: 0o644 })

@@ -15,6 +15,7 @@ try {
   const { runCli } = await import('./main.ts')
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
+    stdoutIsTerminal: process.stdout.isTTY,
     stderr: (text) => process.stderr.write(text),
     env: process.env
   })

@@ -11,6 +11,8 @@ import { assignments, removals } from './shell.ts'
 
 export interface Io {
   stdout: (text: string) => void
+  /** Whether stdout is a terminal: then the token would be shown rather than sourced. */
+  stdoutIsTerminal?: boolean
   stderr: (text: string) => void
   env: NodeJS.ProcessEnv
 }
@@ -49,6 +51,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     writePrivateFile(command.output, script)
     io.stderr(`Wrote ${Object.keys(variables).length} variables for ${where} to ${command.output} (mode 0600)\n`)
   } else {
+    if (io.stdoutIsTerminal)
+      io.stderr(
+        'These commands hold the token and are shown, not run: use `source <(codeartifact-login ...)` (sh), `| source` (fish) or `| Invoke-Expression` (PowerShell)\n'
+      )
     io.stdout(script)
   }
   io.stderr(
