@@ -101,8 +101,9 @@ export function sizeText(bytes: number): string {
 
 // 1980-01-01 00:00:00, the earliest time a zip entry can hold. DOS timestamps are local time
 // and fflate reads the Date's local fields, so the Date is built from local fields too: every
-// entry then carries the same bits whatever the runner's time zone.
-const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0)
+// entry then carries the same bits whatever the runner's time zone. Made per zip, in the time
+// zone the zip is written in.
+const fixedMtime = (): Date => new Date(1980, 0, 1, 0, 0, 0)
 const UNIX = 3
 const REGULAR_FILE = 0o100000
 /** The classic zip format (fflate writes no ZIP64): at most 65535 entries. */
@@ -134,6 +135,7 @@ export async function writeLayerZip(
   let size = 0
   let failure: Error | null = null
   let finished = false
+  const mtime = fixedMtime()
   try {
     // The callbacks run synchronously inside push() and end(): writes go straight to the file
     // in order, without buffering the archive in memory.
@@ -149,7 +151,7 @@ export async function writeLayerZip(
     })
     for (const file of files) {
       const entry = new ZipDeflate(`${prefix}/${file.path}`, { level: 6 })
-      entry.mtime = FIXED_MTIME
+      entry.mtime = mtime
       entry.os = UNIX
       entry.attrs = (REGULAR_FILE | (file.executable ? 0o755 : 0o644)) << 16
       zip.add(entry)
