@@ -44,7 +44,8 @@ describe.each([
   'bump-and-release',
   'publish-on-change',
   'build-service-image',
-  'promote'
+  'promote',
+  'lambda-layer'
 ])('README section for %s', (name) => {
   const call = workflowCall(name)
 

@@ -63,6 +63,7 @@ describe('startStack', () => {
       'AWS_EC2_METADATA_DISABLED',
       'AWS_ENDPOINT_URL_CODEARTIFACT',
       'AWS_ENDPOINT_URL_ECR',
+      'AWS_ENDPOINT_URL_LAMBDA',
       'AWS_ENDPOINT_URL_S3',
       'AWS_ENDPOINT_URL_STS'
     ])

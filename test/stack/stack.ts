@@ -70,6 +70,7 @@ export type StackEnv = {
   AWS_ENDPOINT_URL_CODEARTIFACT: string
   AWS_ENDPOINT_URL_ECR: string
   AWS_ENDPOINT_URL_S3: string
+  AWS_ENDPOINT_URL_LAMBDA: string
   ACTIONS_ID_TOKEN_REQUEST_URL: string
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: string
   AWS_EC2_METADATA_DISABLED: 'true'
@@ -205,6 +206,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         AWS_ENDPOINT_URL_ECR: moto.url,
         // moto serves S3 too (publish-python's s3-archive); path-style, as the endpoint is an IP.
         AWS_ENDPOINT_URL_S3: moto.url,
+        // and Lambda layers (lambda-layer's PublishLayerVersion; layers need no Docker in moto).
+        AWS_ENDPOINT_URL_LAMBDA: moto.url,
         ...oidc.env,
         AWS_EC2_METADATA_DISABLED: 'true'
       },
