@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { ROOT, VENV_BIN, baseEnv } from '../../../test/harness/action-runner.ts'
 import { run } from '../../../test/harness/process.ts'
 import { startForwardProxy } from '../../../test/stack/forward-proxy.ts'
@@ -264,6 +264,25 @@ describe('with a profile of static keys', () => {
       )
     ])
     expect(result.stderr).not.toContain(KNOWN_TOKEN)
+  })
+
+  it("runs on the machine's own Node as well (Node 20 here; the tests' is 24)", async () => {
+    // The first node on PATH outside node_modules: what a laptop without this repository has.
+    const systemNode = (process.env['PATH'] ?? '')
+      .split(delimiter)
+      .filter((dir) => !dir.includes('node_modules'))
+      .map((dir) => join(dir, 'node'))
+      .find((path) => existsSync(path)) as string
+    const version = execFileSync(systemNode, ['--version'], { encoding: 'utf8' }).trim()
+    expect(Number(/^v(\d+)/.exec(version)?.[1])).toBeGreaterThanOrEqual(20)
+    const result = await run(
+      systemNode,
+      [CLI, '--domain', stack.domain, '--repository', stack.repository, '--profile', 'dev', '--tools', 'twine'],
+      { env: shellEnv(home) }
+    )
+    expect(result.stderr).not.toMatch(/error|warning/i)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`export TWINE_PASSWORD='${KNOWN_TOKEN}'`)
   })
 
   it('says how to source its output when stdout is a terminal', async () => {
