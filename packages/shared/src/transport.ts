@@ -1,4 +1,5 @@
 import { InputError } from './errors.ts'
+import { type Env, proxyForUrl } from './proxy-env.ts'
 
 // Credentials never travel over plain http except to this machine: on any other host the
 // network path (a proxy, a shared runner network, a hotel Wi-Fi for a self-hosted runner) can
@@ -20,9 +21,28 @@ export const ALLOW_INSECURE_HTTP_INPUT = 'allow-insecure-http'
  * Refuses, with one line naming `input`, to send credentials to `url` over plain http on a host
  * other than loopback, unless the workflow opted in with `allow-insecure-http: true`.
  */
-export function checkCredentialTransport(input: string, url: string | URL, allowInsecureHttp: boolean): void {
+export function checkCredentialTransport(
+  input: string,
+  url: string | URL,
+  allowInsecureHttp: boolean,
+  env: Env = process.env
+): void {
   const parsed = typeof url === 'string' ? new URL(url) : url
-  if (parsed.protocol !== 'http:' || allowInsecureHttp || isLoopbackHost(parsed.hostname)) return
+  if (parsed.protocol !== 'http:' || allowInsecureHttp) return
+  if (isLoopbackHost(parsed.hostname)) {
+    // Loopback is exempt only while the request stays on this machine. Through a proxy on
+    // another host (loopback is not exempt from HTTP_PROXY, as with curl) the request, its
+    // credentials included, crosses the network in plain text, and the proxy would reach its
+    // own loopback, not this machine's.
+    const proxy = proxyForUrl(parsed, env)
+    if (proxy && !isLoopbackHost(proxy.hostname))
+      throw new InputError(
+        input,
+        `would send credentials over plain http to ${parsed.host} through the proxy at ${proxy.host}`,
+        `add ${parsed.hostname} to NO_PROXY so the request stays on this machine, or use an https:// URL`
+      )
+    return
+  }
   throw new InputError(
     input,
     `would send credentials over plain http to ${parsed.host}`,

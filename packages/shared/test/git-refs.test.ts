@@ -67,6 +67,28 @@ describe('credentials over plain http', () => {
     expect(() => checkCredentialTransport('x', 'http://127.0.0.1:9/', false)).not.toThrow()
     expect(() => checkCredentialTransport('x', 'http://pypi.internal/', true)).not.toThrow()
   })
+
+  it('refuses loopback over http when a proxy on another host would carry it, unless NO_PROXY keeps it local', () => {
+    const remoteProxy = { HTTP_PROXY: 'http://user:pw@proxy.corp.example:3128' }
+    let message = ''
+    try {
+      checkCredentialTransport('index-url', 'http://127.0.0.1:8080/simple/', false, remoteProxy)
+    } catch (error) {
+      message = describeError(error)
+    }
+    expect(message).toBe(
+      'Input `index-url`: would send credentials over plain http to 127.0.0.1:8080 through the proxy at proxy.corp.example:3128; add 127.0.0.1 to NO_PROXY so the request stays on this machine, or use an https:// URL.'
+    )
+    const local = (env: Record<string, string>) => () =>
+      checkCredentialTransport('x', 'http://localhost:8080/', false, env)
+    expect(local({ ...remoteProxy, NO_PROXY: 'localhost,127.0.0.1' })).not.toThrow()
+    expect(local({ HTTP_PROXY: 'http://127.0.0.1:3128' })).not.toThrow()
+    // https targets use HTTPS_PROXY only, and TLS protects them end to end.
+    expect(() =>
+      checkCredentialTransport('x', 'https://127.0.0.1:8443/', false, { HTTPS_PROXY: remoteProxy.HTTP_PROXY })
+    ).not.toThrow()
+    expect(() => checkCredentialTransport('x', 'http://127.0.0.1:8080/', true, remoteProxy)).not.toThrow()
+  })
 })
 
 describe('globMatches (git describe --match)', () => {
