@@ -4,8 +4,8 @@
 // on a realistic layer (boto3 with botocore, pydantic with its compiled core, for python3.11 on
 // x86_64), from the local stack's index (pypiserver behind the CodeArtifact stand-in), the
 // wheels repacked from .venv's installed copies. Runs alternate so machine noise hits both
-// alike; pip's cache is off for both, so each run downloads what it installs. Also reports the
-// zip sizes and whether each side gives the same bytes twice.
+// alike; every run of either starts with an empty pip cache (XDG_CACHE_HOME), so each downloads
+// what it installs. Also reports the zip sizes and whether each side gives the same bytes twice.
 //
 //   node bench/lambda-layer.bench.ts [runs]   (Node 24: node_modules/.bin/node)
 import { createHash } from 'node:crypto'
@@ -42,7 +42,8 @@ try {
     const result = await runBundledAction('lambda-layer', {
       inputs: { requirements: 'requirements.txt', 'python-version': '3.11', output },
       cwd: work,
-      env: { ...handoff, GITHUB_WORKSPACE: work, PIP_NO_CACHE_DIR: '1' },
+      // A fresh, empty pip cache per run (the action drops PIP_* settings, so not PIP_NO_CACHE_DIR).
+      env: { ...handoff, GITHUB_WORKSPACE: work, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'bench-layer-cache-')) },
       timeoutMs: 600_000
     })
     return {
@@ -64,7 +65,14 @@ try {
         dir,
         zip
       ],
-      { cwd: work, env: { ...baseEnv(), PIP_INDEX_URL: index.toString(), PIP_NO_CACHE_DIR: '1' } }
+      {
+        cwd: work,
+        env: {
+          ...baseEnv(),
+          PIP_INDEX_URL: index.toString(),
+          XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'bench-layer-cache-'))
+        }
+      }
     )
     return { ...timed, zip }
   }

@@ -2,7 +2,7 @@
 // execute directly. Actions with a post step run the same bundle twice (see runAction in
 // packages/shared), so one entry per action is enough.
 //
-// Fast by design (`time npm run build`: about 10 s on 2 cores; 36-70 s when ncc type-checked):
+// Fast by design (`time npm run bundle`: about 10 s on 2 cores; 36-70 s when ncc type-checked):
 // - ncc only transpiles (--transpile-only); `npm run typecheck` checks the whole project once.
 //   ncc reads the tsconfig.json nearest to its entry, so each action is entered through a
 //   one-line file in .build/, beside a tsconfig.json that extends tsconfig.build.json (which

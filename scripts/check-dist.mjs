@@ -23,7 +23,7 @@ try {
   }
   if (stale.length > 0) {
     console.log(
-      `::error::${stale.length} bundle file(s) do not match their sources (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}): run \`npm run build\` and commit dist/`
+      `::error::${stale.length} bundle file(s) do not match their sources (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}): run \`npm run bundle\` and commit dist/`
     )
     process.exitCode = 1
   } else {

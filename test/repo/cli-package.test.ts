@@ -9,7 +9,18 @@ import { join } from 'node:path'
 const root = new URL('../..', import.meta.url).pathname
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   bin: Record<string, string>
+  scripts: Record<string, string>
+  dependencies?: Record<string, string>
 }
+
+it('gives npm nothing to install or run when npx fetches the repository from git', () => {
+  // npm prepares a git dependency (a full `npm install` of its devDependencies, install scripts
+  // and all, in the user's shell with their AWS variables) when its manifest has any of these
+  // scripts (pacote's git fetcher); and it installs `dependencies`, which the bundle does not need.
+  const preparing = ['build', 'prepare', 'prepack', 'preinstall', 'install', 'postinstall']
+  expect(Object.keys(manifest.scripts).filter((name) => preparing.includes(name))).toEqual([])
+  expect(manifest.dependencies ?? {}).toEqual({})
+})
 
 it('packs the CLI bundle that package.json names as the codeartifact-login command', () => {
   const cli = manifest.bin['codeartifact-login'] as string

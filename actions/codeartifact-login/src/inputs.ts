@@ -9,6 +9,12 @@ export type Tool = (typeof TOOLS)[number]
 export const INDEX_MODES = ['replace', 'extra'] as const
 export type IndexMode = (typeof INDEX_MODES)[number]
 
+/** The index name uv and poetry see, and the stem of their variables: a valid variable-name part. */
+export const INDEX_NAME_PATTERN = {
+  regex: /^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$/,
+  accepted: 'lowercase letters, digits, - and _, e.g. codeartifact'
+}
+
 export interface Inputs {
   credentials: CredentialOptions
   repository: CodeArtifactInputs
@@ -24,12 +30,6 @@ export function getInputs(): Inputs {
     repository: getCodeArtifactInputs({ required: true }) as CodeArtifactInputs,
     tools: getEnumList('tools', TOOLS, ['pip', 'uv', 'twine']),
     indexMode: getEnum('index-mode', INDEX_MODES, 'replace'),
-    indexName: getString('index-name', {
-      default: 'codeartifact',
-      pattern: {
-        regex: /^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$/,
-        accepted: 'lowercase letters, digits, - and _, e.g. codeartifact'
-      }
-    })
+    indexName: getString('index-name', { default: 'codeartifact', pattern: INDEX_NAME_PATTERN })
   }
 }

@@ -20,6 +20,8 @@ describe('assignments', () => {
   it('quotes for fish and PowerShell in their own single-quote rules', () => {
     expect(assignments('fish', { A: `it's a\\b` })).toBe(`set -gx A 'it\\'s a\\\\b'\n`)
     expect(assignments('powershell', { A: `it's $x` })).toBe(`$env:A = 'it''s $x'\n`)
+    // PowerShell ends a single-quoted string at typographic quotes too.
+    expect(assignments('powershell', { A: 'a\u2019b' })).toBe(`$env:A = 'a\u2019\u2019b'\n`)
   })
 
   it('removes variables in each shell', () => {
@@ -51,6 +53,13 @@ describe('parseCommandLine', () => {
     })
   })
 
+  it('reads no repository variable for --unset', () => {
+    expect(parseCommandLine(['--unset'], { CODEARTIFACT_DOMAIN_OWNER: 'not-an-account' })).toMatchObject({
+      unset: true,
+      domainOwner: undefined
+    })
+  })
+
   it('lets flags override the variables', () => {
     expect(
       parseCommandLine(['--domain', 'other', '--tools', 'uv, pip,uv', '--duration-seconds', '0', '--shell', 'fish'], {
@@ -65,7 +74,8 @@ describe('parseCommandLine', () => {
     [['--shell', 'cmd'], /--shell: "cmd" is not valid/],
     [['--index-mode', 'only'], /--index-mode: "only" is not valid/],
     [['--region', 'mars'], /--region: "mars" is not valid/],
-    [['positional'], /command line: Unexpected argument 'positional'/]
+    [['positional'], /command line: Unexpected argument 'positional'/],
+    [['--domain-owner', '12'], /--domain-owner: "12" is not valid/]
   ])('refuses %j', (args, expected) => {
     expect(() => parseCommandLine(['--domain', 'acme', '--repository', 'python', ...args], {})).toThrow(expected)
   })

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
-import { ROOT, VENV_BIN, baseEnv } from '../../../test/harness/action-runner.ts'
+import { ROOT, VENV_BIN, baseEnv, runBundledAction } from '../../../test/harness/action-runner.ts'
 import { run } from '../../../test/harness/process.ts'
 import { startForwardProxy } from '../../../test/stack/forward-proxy.ts'
 import type { AmbientCredentials } from '../../../test/stack/stack.ts'
@@ -200,33 +200,33 @@ describe('with a profile of static keys', () => {
     })
   })
 
-  it('exports the same variables as the action, for every tool', () => {
+  it('exports the same variables as the action, for every tool', async () => {
     const sourced = Object.fromEntries(
       readFileSync(join(work, 'sourced.env'), 'utf8')
         .trim()
         .split('\n')
         .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])
     )
+    // The action itself, run as the runner runs it, with every tool: the same names and values.
+    const action = await runBundledAction('codeartifact-login', {
+      inputs: {
+        'aws-region': stack.region,
+        'role-to-assume': stack.roleArn,
+        domain: stack.domain,
+        repository: stack.repository,
+        tools: 'pip, uv, twine, poetry, pipenv'
+      },
+      env: stack.env
+    })
+    expect(action.exitCode).toBe(0)
+    const { CODEARTIFACT_TOKEN_EXPIRATION: expiration, ...actionVariables } = action.exportedEnv
+    expect(expiration).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(sourced).toEqual({
-      PIP_INDEX_URL: authenticatedIndexUrl(),
-      UV_DEFAULT_INDEX: `codeartifact=${stack.indexUrl}`,
-      UV_INDEX_CODEARTIFACT_USERNAME: 'aws',
-      UV_INDEX_CODEARTIFACT_PASSWORD: KNOWN_TOKEN,
-      UV_PUBLISH_URL: stack.uploadUrl,
-      UV_PUBLISH_USERNAME: 'aws',
-      UV_PUBLISH_PASSWORD: KNOWN_TOKEN,
-      TWINE_REPOSITORY_URL: stack.uploadUrl,
-      TWINE_USERNAME: 'aws',
-      TWINE_PASSWORD: KNOWN_TOKEN,
-      POETRY_REPOSITORIES_CODEARTIFACT_URL: stack.uploadUrl,
-      POETRY_HTTP_BASIC_CODEARTIFACT_USERNAME: 'aws',
-      POETRY_HTTP_BASIC_CODEARTIFACT_PASSWORD: KNOWN_TOKEN,
-      PIPENV_CODEARTIFACT_URL: authenticatedIndexUrl(),
-      CODEARTIFACT_AUTH_TOKEN: KNOWN_TOKEN,
-      CODEARTIFACT_REGISTRY_URL: stack.uploadUrl,
-      CODEARTIFACT_INDEX_URL: stack.indexUrl,
+      ...actionVariables,
       CODEARTIFACT_TOKEN_EXPIRATION: expect.stringMatching(/^\d{4}-\d\d-\d\dT/)
     })
+    expect(Object.keys(sourced)).toHaveLength(18)
+    expect(sourced).toMatchObject({ PIP_INDEX_URL: authenticatedIndexUrl(), TWINE_PASSWORD: KNOWN_TOKEN })
   })
 
   it('leaves the token nowhere on disk but the file the test itself wrote', () => {
@@ -285,23 +285,16 @@ describe('with a profile of static keys', () => {
     expect(result.stdout).toContain(`export TWINE_PASSWORD='${KNOWN_TOKEN}'`)
   })
 
-  it('says how to source its output when stdout is a terminal', async () => {
-    // util-linux `script` gives the CLI a pseudo-terminal as stdout.
-    const command = [
-      CLI,
-      '--domain',
-      stack.domain,
-      '--repository',
-      stack.repository,
-      '--profile',
-      'dev',
-      '--tools',
-      'pip'
-    ]
-    const result = await run('script', ['-qec', command.join(' '), '/dev/null'], { env: shellEnv(home) })
+  it('says how to source its output when stdout is a terminal (on stderr)', async () => {
+    // util-linux `script` gives the CLI a pseudo-terminal as stdout; stderr goes to a file.
+    const errors = join(work, 'tty-stderr.txt')
+    const command = `"${CLI}" --domain ${stack.domain} --repository ${stack.repository} --profile dev --tools pip 2>"${errors}"`
+    const result = await run('script', ['-qec', command, '/dev/null'], { env: shellEnv(home) })
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('are shown, not run: use `source <(codeartifact-login ...)`')
     expect(result.stdout).toContain('export PIP_INDEX_URL=')
+    expect(result.stdout).not.toContain('shown, not run')
+    expect(readFileSync(errors, 'utf8')).toContain('are shown, not run: use `source <(codeartifact-login ...)`')
+    rmSync(errors)
   })
 
   it('writes the commands to a file of mode 0600 only when asked (--output)', async () => {
@@ -408,6 +401,14 @@ describe('failures: one line on stderr naming the cause and the fix, nothing on 
     expect(lines[0]).toMatch(expected)
   })
 
+  it('names the variable a bad value came from, not a flag the user never passed', async () => {
+    const result = await cli(['--repository', 'python'], shellEnv(staticProfileHome(), { CODEARTIFACT_DOMAIN: 'Acme' }))
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toMatch(
+      /^codeartifact-login: error: CODEARTIFACT_DOMAIN: "Acme" is not valid Fix: expected a CodeArtifact domain/
+    )
+  })
+
   it('names the missing credentials and how to sign in', async () => {
     const result = await cli(
       ['--domain', 'acme', '--repository', 'python', '--region', 'us-east-1'],
@@ -444,9 +445,10 @@ describe('--unset and --help (no AWS calls)', () => {
     expect(result.stdout.trim()).toBe('none left')
   })
 
-  it('prints its usage', async () => {
+  it('prints its usage on stderr, so that sourcing --help runs nothing', async () => {
     const result = await cli(['--help'], shellEnv(homeWith('')))
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('source <(codeartifact-login --domain')
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain('source <(codeartifact-login --domain')
   })
 })

@@ -2,9 +2,9 @@
 // loads, so a bad input fails in milliseconds with one line.
 import { getCredentialInputs } from '@release/shared/aws/inputs'
 import type { CredentialOptions } from '@release/shared/aws/credentials'
-import { InputError } from '@release/shared/errors'
+import { ActionError, InputError } from '@release/shared/errors'
 import { HANDOFF_ENV, readHandoff } from '@release/shared/aws/handoff'
-import { checkCredentialTransport } from '@release/shared/transport'
+import { credentialTransportFix, credentialTransportProblem } from '@release/shared/transport'
 import { getEnum, getInteger, getOptionalString, getString } from '@release/shared/inputs'
 
 /** The Python runtimes Lambda offers (python3.9 ... python3.14). */
@@ -191,7 +191,11 @@ function getIndex(): IndexSource {
         `is empty and no codeartifact-login ran earlier in the job (${HANDOFF_ENV.token} is not set)`,
         'run codeartifact-login before this step (the layer then resolves from its repository), or set `index-url` to an index that needs no credentials'
       )
-    checkCredentialTransport(HANDOFF_ENV.indexUrl, handoff.indexUrl, false)
+    const problem = credentialTransportProblem(handoff.indexUrl)
+    if (problem)
+      throw new ActionError(`The index codeartifact-login left in ${HANDOFF_ENV.indexUrl}: ${problem}.`, {
+        hint: credentialTransportFix(handoff.indexUrl)
+      })
     return { kind: 'codeartifact-login', indexUrl: handoff.indexUrl, token: handoff.token }
   }
   let url: URL

@@ -43,7 +43,7 @@ function dropped(path: string, isDirectory: boolean): boolean {
   return name.endsWith('.pyc') || name.endsWith('.pyo')
 }
 
-/** Every file under `dir`, sorted by path (byte order), with the dropped paths listed. */
+/** Every file under `dir`, sorted by path (UTF-16 code unit order, which is stable), with the dropped paths listed. */
 export async function scanLayer(dir: string): Promise<LayerContents> {
   const files: LayerFile[] = []
   const skipped: string[] = []
@@ -130,7 +130,10 @@ export async function writeLayerZip(
       }
     )
   const partial = `${output}.partial`
-  const fd = openSync(partial, 'w', 0o644)
+  // Created afresh ('wx' fails rather than follow anything already there): a `.partial` that a
+  // repository commits as a symlink must not be written through, nor then renamed into place.
+  await rm(partial, { force: true })
+  const fd = openSync(partial, 'wx', 0o644)
   const hash = createHash('sha256')
   let size = 0
   let failure: Error | null = null

@@ -99,7 +99,7 @@ export function pipFailure(
           ? ' The index lists no file of it.'
           : ` The index has: ${available.slice(0, 6).join(', ')}${available.length > 6 ? `, and ${available.length - 6} more` : ''}.`
     return new ActionError(
-      `No wheel of ${requirement} fits ${runtime} (a manylinux wheel for glibc ${glibc.minor === 34 ? '2.34' : '2.26'} or older on ${machine}, or a pure-Python wheel).${has} pip: ${last}`,
+      `No wheel of ${requirement} fits ${runtime} (a manylinux wheel for glibc 2.${glibc.minor} or older on ${machine}, or a pure-Python wheel).${has} pip: ${last}`,
       {
         hint: `pick a version of ${projectOf(requirement)} that publishes such a wheel, build one (e.g. cibuildwheel for ${machine}) and publish it to the index, or change \`python-version\` / \`architecture\`; sdists are never built here (a build would run third-party code beside the index token)`
       }

@@ -9,6 +9,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda'
 import { callAws } from '@release/shared/aws/call'
 import { type AwsSession, clientConfig } from '@release/shared/aws/client-config'
 import { explainCredentialError } from '@release/shared/aws/credentials'
+import { partitionOfRegion } from '@release/shared/aws/names'
 import { ActionError } from '@release/shared/errors'
 import * as log from '@release/shared/workflow-commands'
 import type { Architecture } from './inputs.ts'
@@ -41,12 +42,25 @@ function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode
 }
 
-function explainLambdaError(error: unknown, label: string, target: LayerTarget): unknown {
+/**
+ * ListLayerVersions and PublishLayerVersion are authorised on the layer's ARN, GetLayerVersion
+ * on the version's (`layer:NAME:N`), so both are named; with s3-bucket, Lambda reads the zip
+ * with the caller's own permissions (s3:GetObject) after the upload (s3:PutObject).
+ */
+function permissionHint(target: LayerTarget, region: string): string {
+  const layer = `arn:${partitionOfRegion(region)}:lambda:${region}:<account>:layer:${target.layerName}`
+  const s3 = target.s3Bucket
+    ? `, and s3:PutObject and s3:GetObject on arn:${partitionOfRegion(region)}:s3:::${target.s3Bucket}/${target.s3KeyPrefix}*`
+    : ''
+  return `the role (or the credentials in the environment) needs lambda:ListLayerVersions, lambda:GetLayerVersion and lambda:PublishLayerVersion on ${layer} and ${layer}:*${s3}`
+}
+
+function explainLambdaError(error: unknown, label: string, target: LayerTarget, region: string): unknown {
   if (error instanceof ActionError) return error
   const name = (error as Error)?.name
   if (statusOf(error) === 403 || name === 'AccessDeniedException' || name === 'AccessDenied')
     return new ActionError(`${label} was refused (${name ?? 'HTTP 403'}).`, {
-      hint: `the role (or the credentials in the environment) needs lambda:ListLayerVersions, lambda:GetLayerVersion and lambda:PublishLayerVersion on arn:aws:lambda:*:*:layer:${target.layerName}${target.s3Bucket ? `, and s3:PutObject on arn:aws:s3:::${target.s3Bucket}/${target.s3KeyPrefix}*` : ''}`,
+      hint: permissionHint(target, region),
       cause: error
     })
   if (name === 'NoSuchBucket')
@@ -85,7 +99,7 @@ export async function publishLayer(
     try {
       return await callAws(label, send, { deadlineMs })
     } catch (error) {
-      throw explainLambdaError(error, label, target)
+      throw explainLambdaError(error, label, target, session.region)
     }
   }
   try {

@@ -2,10 +2,9 @@
 // of a tag the runner could not build, a huge one, one that must never be built), a workspace
 // for each run, and the codeartifact-login run whose hand-off the action reads.
 import { execFile } from 'node:child_process'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type ActionRunResult, VENV_BIN, runBundledAction } from '../../../test/harness/action-runner.ts'
+import { copyFile, readdir } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { type ActionRunResult, ROOT, VENV_BIN, runBundledAction } from '../../../test/harness/action-runner.ts'
 import type { Stack } from '../../../test/stack/stack.ts'
 
 export const PYTHON = join(VENV_BIN, 'python')
@@ -31,17 +30,7 @@ async function python(script: string, args: string[]): Promise<string> {
   return result.stdout.trim()
 }
 
-const tempDirs: string[] = []
-
-export async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`))
-  tempDirs.push(dir)
-  return dir
-}
-
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
-}
+export { removeTempDirs, tempDir } from '../../../test/harness/temp-dirs.ts'
 
 /** A file of a hand-made wheel: text, or `size` bytes of zeros (compressible) or random bytes. */
 export type WheelFile = string | { zeros: number } | { random: number }
@@ -126,13 +115,28 @@ export async function unzip(zip: string, into: string): Promise<void> {
   await python('import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', [zip, into])
 }
 
-/** Every file under `dir`, relative, sorted. */
-export async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
-    .sort()
+/** Copies a wheel or sdist into the stack's index (pypiserver's directory, behind the stand-in). */
+export async function publishToIndex(stack: Stack, file: string): Promise<void> {
+  await copyFile(file, join(stack.pypiserver.packagesDir, basename(file)))
+}
+
+/** The example library's wheel, built as a release builds it, into `dir`; returns its path. */
+export async function buildExampleWheel(dir: string): Promise<string> {
+  const built = await exec(join(VENV_BIN, 'uv'), [
+    'build',
+    '-q',
+    '--wheel',
+    '--no-build-isolation',
+    '--python',
+    PYTHON,
+    '--out-dir',
+    dir,
+    join(ROOT, 'examples', 'acme-widgets')
+  ])
+  if (built.code !== 0) throw new Error(built.stderr)
+  const wheel = (await readdir(dir)).find((file) => file.endsWith('.whl'))
+  if (!wheel) throw new Error(`uv build left no wheel in ${dir}`)
+  return join(dir, wheel)
 }
 
 /** codeartifact-login run for real: the variables it exports are what the layer step reads. */

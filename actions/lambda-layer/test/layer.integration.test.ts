@@ -1,17 +1,19 @@
-import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { type ActionRunResult, ROOT, VENV_BIN, runBundledAction } from '../../../test/harness/action-runner.ts'
+import { type ActionRunResult, runBundledAction } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
 import {
   PYTHON,
+  buildExampleWheel,
   exec,
   expectFailure,
   expectSuccess,
   login,
   makeSdist,
   makeWheel,
+  publishToIndex,
   removeTempDirs,
   tempDir,
   unzip,
@@ -29,10 +31,6 @@ const KNOWN_TOKEN = 'ca-token.KNOWN+layer/secret=0123456789abcdef'
 let stack: Stack
 let handoff: Record<string, string>
 let marker: string
-
-async function publishToIndex(file: string): Promise<void> {
-  await copyFile(file, join(stack.pypiserver.packagesDir, file.split('/').pop() as string))
-}
 
 async function workspace(requirements?: string): Promise<string> {
   const dir = await tempDir('layer-ws')
@@ -57,21 +55,10 @@ beforeAll(async () => {
   stack = await startStack({ token: KNOWN_TOKEN })
   const wheels = await tempDir('layer-wheels')
   // The example library, built as a release would build it.
-  const built = await exec(join(VENV_BIN, 'uv'), [
-    'build',
-    '-q',
-    '--wheel',
-    '--no-build-isolation',
-    '--python',
-    PYTHON,
-    '--out-dir',
-    wheels,
-    join(ROOT, 'examples', 'acme-widgets')
-  ])
-  if (built.code !== 0) throw new Error(built.stderr)
-  for (const file of await readdir(wheels)) await publishToIndex(join(wheels, file))
+  await publishToIndex(stack, await buildExampleWheel(wheels))
   // A platform wheel for python3.12 on x86_64 only, with bytecode that must not reach the zip.
   await publishToIndex(
+    stack,
     await makeWheel(wheels, {
       name: 'acme-native',
       version: '2.0.0',
@@ -86,6 +73,7 @@ beforeAll(async () => {
   )
   // Only a wheel tagged with a newer manylinux than 2014 (glibc 2.28): fits python3.12 (2.34).
   await publishToIndex(
+    stack,
     await makeWheel(wheels, {
       name: 'acme-modern',
       version: '1.0.0',
@@ -94,7 +82,7 @@ beforeAll(async () => {
     })
   )
   marker = join(await tempDir('layer-marker'), 'setup-py-ran')
-  await publishToIndex(await makeSdist(wheels, { name: 'acme-sdistonly', version: '1.0.0', marker }))
+  await publishToIndex(stack, await makeSdist(wheels, { name: 'acme-sdistonly', version: '1.0.0', marker }))
   handoff = await login(stack)
 }, 120_000)
 
@@ -277,6 +265,7 @@ describe('Lambda`s size limits', () => {
   it('a layer over 250 MB unzipped fails with its size, its largest packages and the fix', async () => {
     const wheels = await tempDir('layer-big')
     await publishToIndex(
+      stack,
       await makeWheel(wheels, {
         name: 'acme-huge',
         version: '1.0.0',
@@ -299,6 +288,7 @@ describe('Lambda`s size limits', () => {
   it('a zip over 50 MB to publish without `s3-bucket` fails before any AWS call', async () => {
     const wheels = await tempDir('layer-random')
     await publishToIndex(
+      stack,
       await makeWheel(wheels, {
         name: 'acme-noise',
         version: '1.0.0',

@@ -1,11 +1,20 @@
 import { createHash } from 'node:crypto'
-import { copyFile, readFile, readdir } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { GetLayerVersionCommand, LambdaClient, ListLayerVersionsCommand } from '@aws-sdk/client-lambda'
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { type ActionRunResult, ROOT, VENV_BIN, runBundledAction } from '../../../test/harness/action-runner.ts'
+import { type ActionRunResult, runBundledAction } from '../../../test/harness/action-runner.ts'
 import { type Stack, startStack } from '../../../test/stack/stack.ts'
-import { PYTHON, exec, expectFailure, expectSuccess, login, makeWheel, removeTempDirs, tempDir } from './helpers.ts'
+import {
+  buildExampleWheel,
+  expectFailure,
+  expectSuccess,
+  login,
+  makeWheel,
+  publishToIndex,
+  removeTempDirs,
+  tempDir
+} from './helpers.ts'
 
 // Publishing to moto's Lambda (PublishLayerVersion, ListLayerVersions, GetLayerVersion) with an
 // OIDC role session: the version records the runtime and architecture, a re-run with the same
@@ -18,10 +27,6 @@ let stack: Stack
 let handoff: Record<string, string>
 let lambda: LambdaClient
 let s3: S3Client
-
-async function publishToIndex(file: string): Promise<void> {
-  await copyFile(file, join(stack.pypiserver.packagesDir, file.split('/').pop() as string))
-}
 
 async function runLayer(inputs: Record<string, string>): Promise<{ dir: string; result: ActionRunResult }> {
   const dir = await tempDir('layer-pub')
@@ -70,24 +75,13 @@ async function expectNoLeaks(result: ActionRunResult, zip: string): Promise<void
 beforeAll(async () => {
   stack = await startStack({ token: KNOWN_TOKEN })
   const wheels = await tempDir('layer-pub-wheels')
-  const built = await exec(join(VENV_BIN, 'uv'), [
-    'build',
-    '-q',
-    '--wheel',
-    '--no-build-isolation',
-    '--python',
-    PYTHON,
-    '--out-dir',
-    wheels,
-    join(ROOT, 'examples', 'acme-widgets')
-  ])
-  if (built.code !== 0) throw new Error(built.stderr)
-  for (const file of await readdir(wheels)) await publishToIndex(join(wheels, file))
+  await publishToIndex(stack, await buildExampleWheel(wheels))
   for (const [tag, value] of [
     ['cp313-cp313-manylinux2014_aarch64', 'arm'],
     ['cp313-cp313-manylinux2014_x86_64', 'x86']
   ] as const)
     await publishToIndex(
+      stack,
       await makeWheel(wheels, {
         name: 'acme-native',
         version: '3.0.0',

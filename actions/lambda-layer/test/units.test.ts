@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { chmod, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { resetSecretsForTests } from '@release/shared/secrets'
@@ -270,7 +270,9 @@ describe('getInputs', () => {
 
   it('refuses to send the token over plain http to another host', () => {
     setInputs({ packages: 'x' }, { ...HANDOFF, CODEARTIFACT_INDEX_URL: 'http://mirror.example.com/simple/' })
-    expect(() => getInputs()).toThrow('would send credentials over plain http to mirror.example.com')
+    expect(() => getInputs()).toThrow(
+      'The index codeartifact-login left in CODEARTIFACT_INDEX_URL: would send credentials over plain http to mirror.example.com.'
+    )
   })
 })
 
@@ -281,7 +283,7 @@ describe('the zip', () => {
   })
   afterEach(async () => rm(dir, { recursive: true, force: true }))
 
-  async function tree(root: string, mtime: Date, mode = 0o644): Promise<void> {
+  async function tree(root: string, mtime: Date): Promise<void> {
     for (const [path, text] of [
       ['pkg/__init__.py', 'x = 1\n'],
       ['pkg/_native.so', 'ELF'.repeat(1000)],
@@ -294,7 +296,7 @@ describe('the zip', () => {
       await writeFile(join(root, path), text)
       await utimes(join(root, path), mtime, mtime)
     }
-    await chmod(join(root, 'pkg/_native.so'), mode === 0o644 ? 0o755 : mode)
+    await chmod(join(root, 'pkg/_native.so'), 0o755)
   }
 
   // The time zone is checked by the integration test (a run with TZ set): jest gives each test
@@ -311,6 +313,18 @@ describe('the zip', () => {
     expect(first.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
     expect(first.codeSha256).toBe(createHash('sha256').update(bytes).digest('base64'))
     expect(first.size).toBe(bytes.length)
+  })
+
+  it('never writes through a `.partial` symlink that was already there', async () => {
+    const outside = join(dir, 'outside.txt')
+    await writeFile(outside, 'precious\n')
+    await mkdir(join(dir, 'ws'))
+    await symlink(outside, join(dir, 'ws', 'layer.zip.partial'))
+    await tree(join(dir, 'src'), new Date())
+    await writeLayerZip((await scanLayer(join(dir, 'src'))).files, join(dir, 'ws', 'layer.zip'))
+    expect(await readFile(outside, 'utf8')).toBe('precious\n')
+    expect((await lstat(join(dir, 'ws', 'layer.zip'))).isFile()).toBe(true)
+    expect((await readFile(join(dir, 'ws', 'layer.zip'))).subarray(0, 2).toString()).toBe('PK')
   })
 
   it('leaves out bytecode and bin/, sorts, and sizes by top-level entry', async () => {

@@ -2,10 +2,12 @@
 // async child processes (the stack's servers run in the jest process, so nothing here may
 // block it), and the inputs every run uses.
 import { execFile } from 'node:child_process'
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cp, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ROOT, VENV_BIN, type ActionRunResult } from '../../../test/harness/action-runner.ts'
+import { tempDir } from '../../../test/harness/temp-dirs.ts'
+
+export { removeTempDirs, tempDir } from '../../../test/harness/temp-dirs.ts'
 
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'publish')
 export { TEMP_WORKSPACE_ENV as WORKSPACE_ENV } from '../../../test/harness/action-runner.ts'
@@ -33,19 +35,6 @@ export function exec(
       }
     )
   })
-}
-
-const tempDirs: string[] = []
-
-/** A temp directory removed by removeTempDirs() (call it in afterAll). */
-export async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`))
-  tempDirs.push(dir)
-  return dir
-}
-
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
 }
 
 /** A fresh copy of a sample project (or of any directory) in a temp dir; returns its path. */

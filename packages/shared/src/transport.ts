@@ -18,8 +18,34 @@ export function isLoopbackHost(hostname: string): boolean {
 export const ALLOW_INSECURE_HTTP_INPUT = 'allow-insecure-http'
 
 /**
+ * Why sending credentials to `url` would expose them, or undefined when it would not: plain http
+ * to a host other than loopback, or to loopback through a proxy on another host.
+ */
+export function credentialTransportProblem(url: string | URL, env: Env = process.env): string | undefined {
+  const parsed = typeof url === 'string' ? new URL(url) : url
+  if (parsed.protocol !== 'http:') return undefined
+  if (!isLoopbackHost(parsed.hostname)) return `would send credentials over plain http to ${parsed.host}`
+  // Loopback is exempt only while the request stays on this machine. Through a proxy on another
+  // host (loopback is not exempt from HTTP_PROXY, as with curl) the request, its credentials
+  // included, crosses the network in plain text, and the proxy would reach its own loopback.
+  const proxy = proxyForUrl(parsed, env)
+  if (proxy && !isLoopbackHost(proxy.hostname))
+    return `would send credentials over plain http to ${parsed.host} through the proxy at ${proxy.host}`
+  return undefined
+}
+
+/** The fix for a credentialTransportProblem of `url`, however it came to be used. */
+export function credentialTransportFix(url: string | URL): string {
+  const parsed = typeof url === 'string' ? new URL(url) : url
+  return isLoopbackHost(parsed.hostname)
+    ? `add ${parsed.hostname} to NO_PROXY so the request stays on this machine, or use an https:// URL`
+    : 'use an https:// URL'
+}
+
+/**
  * Refuses, with one line naming `input`, to send credentials to `url` over plain http on a host
- * other than loopback, unless the workflow opted in with `allow-insecure-http: true`.
+ * other than loopback (or to loopback through a remote proxy), unless the workflow opted in with
+ * `allow-insecure-http: true`.
  */
 export function checkCredentialTransport(
   input: string,
@@ -27,25 +53,14 @@ export function checkCredentialTransport(
   allowInsecureHttp: boolean,
   env: Env = process.env
 ): void {
-  const parsed = typeof url === 'string' ? new URL(url) : url
-  if (parsed.protocol !== 'http:' || allowInsecureHttp) return
-  if (isLoopbackHost(parsed.hostname)) {
-    // Loopback is exempt only while the request stays on this machine. Through a proxy on
-    // another host (loopback is not exempt from HTTP_PROXY, as with curl) the request, its
-    // credentials included, crosses the network in plain text, and the proxy would reach its
-    // own loopback, not this machine's.
-    const proxy = proxyForUrl(parsed, env)
-    if (proxy && !isLoopbackHost(proxy.hostname))
-      throw new InputError(
-        input,
-        `would send credentials over plain http to ${parsed.host} through the proxy at ${proxy.host}`,
-        `add ${parsed.hostname} to NO_PROXY so the request stays on this machine, or use an https:// URL`
-      )
-    return
-  }
+  const problem = allowInsecureHttp ? undefined : credentialTransportProblem(url, env)
+  if (!problem) return
+  const fix = credentialTransportFix(url)
   throw new InputError(
     input,
-    `would send credentials over plain http to ${parsed.host}`,
-    `use an https:// URL (or, only on a network you trust end to end, set \`${ALLOW_INSECURE_HTTP_INPUT}: true\`)`
+    problem,
+    fix === 'use an https:// URL'
+      ? `use an https:// URL (or, only on a network you trust end to end, set \`${ALLOW_INSECURE_HTTP_INPUT}: true\`)`
+      : fix
   )
 }

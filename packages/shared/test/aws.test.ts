@@ -98,6 +98,15 @@ describe('getRepositoryAccess', () => {
     })
   })
 
+  it('refuses a plain-http repository endpoint on another host: the tools would send the token in clear', async () => {
+    codeartifact.on(GetAuthorizationTokenCommand).resolves({ authorizationToken: 't', expiration: new Date() })
+    codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: 'http://mirror.example.com/pypi/r/' })
+    const message = await getRepositoryAccess(session, { ...ref, domainOwner: '111122223333' }).catch(describeError)
+    expect(message).toBe(
+      'The repository endpoint http://mirror.example.com/pypi/r/: the tools would send credentials over plain http to mirror.example.com. Fix: use an https:// URL (check AWS_ENDPOINT_URL_CODEARTIFACT)'
+    )
+  })
+
   it('names both permissions when GetAuthorizationToken is denied', async () => {
     codeartifact.on(GetAuthorizationTokenCommand).rejects(awsError('AccessDeniedException', 403, 'not authorized'))
     codeartifact.on(GetRepositoryEndpointCommand).resolves({ repositoryEndpoint: 'https://x/pypi/r/' })

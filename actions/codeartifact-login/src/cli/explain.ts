@@ -1,4 +1,5 @@
-import { ActionError } from '@release/shared/errors'
+import { REJECTED_CREDENTIAL_ERRORS } from '@release/shared/aws/credentials'
+import { ActionError, oneLine } from '@release/shared/errors'
 import type { CliOptions } from './options.ts'
 
 // The shared AWS code phrases its fixes for a workflow (inputs such as `aws-region`, a role to
@@ -24,12 +25,7 @@ function isCredentialFailure(error: unknown): boolean {
 
 function isRejectedCredential(error: unknown): boolean {
   for (let e = error as { name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (
-      ['InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException'].includes(
-        e.name ?? ''
-      )
-    )
-      return true
+    if (REJECTED_CREDENTIAL_ERRORS.includes(e.name ?? '')) return true
   }
   return false
 }
@@ -37,7 +33,8 @@ function isRejectedCredential(error: unknown): boolean {
 function innermostMessage(error: unknown): string {
   let e = error as { message?: string; cause?: unknown } | undefined
   while (e?.cause) e = e.cause as typeof e
-  return e?.message ?? String(error)
+  // SDK messages (a credential_process's output among them) may span lines; the error is one.
+  return oneLine(e?.message ?? String(error))
 }
 
 function loginHint(options: Pick<CliOptions, 'profile'>): string {

@@ -9,9 +9,9 @@ useTerminalOutput()
 // The SDK warns on Node < 22 that its releases after January 2027 will need Node 22. The SDK
 // here is bundled and does not change under the user, so the warning is noise on a laptop.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true'
-// Registered as secrets (not masked: no runner) so that an error line never prints them.
-maskProxyCredentials()
 try {
+  // Registered as secrets (not masked: no runner) so that an error line never prints them.
+  maskProxyCredentials()
   const { runCli } = await import('./main.ts')
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),

@@ -21,7 +21,9 @@ export interface Io {
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const command = parseCommandLine(argv, io.env)
   if (command.help) {
-    io.stdout(USAGE)
+    // On stdout only for a person reading it: `source <(... --help)` must not run the text.
+    if (io.stdoutIsTerminal) io.stdout(USAGE)
+    else io.stderr(USAGE)
     return 0
   }
   if (command.unset) {

@@ -1,32 +1,37 @@
 import { parseArgs } from 'node:util'
 import { ActionError } from '@release/shared/errors'
 import { AWS_NAME_PATTERNS } from '@release/shared/aws/names'
-import { INDEX_MODES, type IndexMode, TOOLS, type Tool } from '../inputs.ts'
+import { TOKEN_DURATION } from '@release/shared/aws/inputs'
+import { INDEX_MODES, INDEX_NAME_PATTERN, type IndexMode, TOOLS, type Tool } from '../inputs.ts'
 import { SHELLS, type Shell } from './shell.ts'
 
-// The developer CLI's command line: the action's inputs as flags, with the same names, checks
-// and defaults, plus what only a terminal needs (a profile, the shell to print for, a file).
+// The developer CLI's command line: the action's inputs as flags, with the same names and
+// checks (and defaults, but for --tools: on a laptop every tool), plus what only a terminal
+// needs (a profile, the shell to print for, a file). A value taken from a variable is named by
+// that variable in errors, since the user never typed the flag.
 
 export const USAGE = `Usage: codeartifact-login --domain NAME --repository NAME [options]
 
 Prints shell commands that configure pip, uv, twine, poetry and pipenv for a CodeArtifact
 repository, using your own AWS credentials (a profile, SSO, or the environment):
 
-  source <(codeartifact-login --domain acme --repository python --profile dev)
+  source <(codeartifact-login --domain acme --repository python --profile dev)    # bash, zsh
+  eval "$(codeartifact-login --domain acme --repository python --profile dev)"     # dash, sh
 
 Options:
   --domain NAME            CodeArtifact domain (default: $CODEARTIFACT_DOMAIN)
   --repository NAME        CodeArtifact repository (default: $CODEARTIFACT_REPOSITORY)
   --domain-owner ID        account that owns the domain (default: $CODEARTIFACT_DOMAIN_OWNER,
                            else your own account)
-  --profile NAME           AWS profile, SSO ones included (default: $AWS_PROFILE)
+  --profile NAME           AWS profile, SSO ones included (default: $AWS_PROFILE); a profile
+                           wins over AWS_ACCESS_KEY_ID in the environment
   --region REGION          AWS region (default: $AWS_REGION, else the profile's region)
   --tools LIST             comma-separated: ${TOOLS.join(', ')} (default: all)
   --index-mode MODE        replace (CodeArtifact is the only index) or extra (beside PyPI);
                            default replace
   --index-name NAME        the index name uv, poetry and pipenv see (default codeartifact)
   --duration-seconds N     token lifetime, 900-43200 or 0 for the session's (default 43200)
-  --shell SHELL            ${SHELLS.join(', ')} (default sh: bash, zsh, dash)
+  --shell SHELL            ${SHELLS.join(', ')} (default sh: bash, zsh, dash, POSIX sh)
   --output FILE            write the commands to FILE (mode 0600) instead of printing them;
                            the only way the token reaches the disk
   --unset                  print commands that remove the variables again (no AWS calls)
@@ -91,21 +96,19 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   return {
     help: false,
     // --unset needs no repository: the variable names follow from the tools and index name alone.
-    domain: unset
-      ? ''
-      : required('--domain', values.domain ?? env['CODEARTIFACT_DOMAIN'], AWS_NAME_PATTERNS.codeartifactDomain),
+    domain: unset ? '' : fromFlagOrEnv('--domain', values.domain, 'CODEARTIFACT_DOMAIN', env, DOMAIN, true),
     repository: unset
       ? ''
-      : required(
-          '--repository',
-          values.repository ?? env['CODEARTIFACT_REPOSITORY'],
-          AWS_NAME_PATTERNS.codeartifactRepository
+      : fromFlagOrEnv('--repository', values.repository, 'CODEARTIFACT_REPOSITORY', env, REPOSITORY, true),
+    domainOwner: unset
+      ? undefined
+      : fromFlagOrEnv(
+          '--domain-owner',
+          values['domain-owner'],
+          'CODEARTIFACT_DOMAIN_OWNER',
+          env,
+          AWS_NAME_PATTERNS.accountId
         ),
-    domainOwner: optional(
-      '--domain-owner',
-      values['domain-owner'] ?? env['CODEARTIFACT_DOMAIN_OWNER'],
-      AWS_NAME_PATTERNS.accountId
-    ),
     profile: optional('--profile', values.profile, {
       regex: /^[\w.@+-]{1,128}$/,
       accepted: 'a profile name from ~/.aws/config'
@@ -113,10 +116,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     region: optional('--region', values.region, AWS_NAME_PATTERNS.region),
     tools: toolList(values.tools),
     indexMode: oneOf('--index-mode', values['index-mode'] ?? 'replace', INDEX_MODES),
-    indexName: required('--index-name', values['index-name'] ?? 'codeartifact', {
-      regex: /^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$/,
-      accepted: 'lowercase letters, digits, - and _, e.g. codeartifact'
-    }),
+    indexName: required('--index-name', values['index-name'] ?? 'codeartifact', INDEX_NAME_PATTERN),
     durationSeconds: duration(values['duration-seconds']),
     shell: oneOf('--shell', values.shell ?? 'sh', SHELLS),
     output:
@@ -130,6 +130,39 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
 interface Pattern {
   regex: RegExp
   accepted: string
+}
+
+const DOMAIN = AWS_NAME_PATTERNS.codeartifactDomain
+const REPOSITORY = AWS_NAME_PATTERNS.codeartifactRepository
+
+/** The flag's value, else the variable's; an error names whichever the value came from. */
+function fromFlagOrEnv(
+  flag: string,
+  value: string | undefined,
+  variable: string,
+  env: NodeJS.ProcessEnv,
+  pattern: Pattern,
+  isRequired: true
+): string
+function fromFlagOrEnv(
+  flag: string,
+  value: string | undefined,
+  variable: string,
+  env: NodeJS.ProcessEnv,
+  pattern: Pattern
+): string | undefined
+function fromFlagOrEnv(
+  flag: string,
+  value: string | undefined,
+  variable: string,
+  env: NodeJS.ProcessEnv,
+  pattern: Pattern,
+  isRequired = false
+): string | undefined {
+  const [given, source] = value !== undefined ? [value, flag] : [env[variable], variable]
+  if (!given && isRequired)
+    throw new UsageError(flag, 'is required', `pass ${flag} or set ${variable} (${pattern.accepted})`)
+  return optional(source, given, pattern)
 }
 
 function required(flag: string, value: string | undefined, pattern: Pattern): string {
@@ -156,12 +189,13 @@ function toolList(value: string | undefined): Tool[] {
 }
 
 function duration(value: string | undefined): number {
-  if (value === undefined) return 43200
+  if (value === undefined) return TOKEN_DURATION.default
   const seconds = /^\d+$/.test(value) ? Number(value) : NaN
-  if (seconds === 0 || (seconds >= 900 && seconds <= 43200)) return seconds
+  if ((TOKEN_DURATION.also as readonly number[]).includes(seconds)) return seconds
+  if (seconds >= TOKEN_DURATION.min && seconds <= TOKEN_DURATION.max) return seconds
   throw new UsageError(
     '--duration-seconds',
     `"${value}" is not valid`,
-    'expected 900-43200, or 0 for the rest of the session'
+    `expected ${TOKEN_DURATION.min}-${TOKEN_DURATION.max}, or 0 for the rest of the session`
   )
 }

@@ -15,9 +15,9 @@ function fishQuote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }
 
-/** PowerShell: verbatim single-quoted strings, a quote doubled. */
+/** PowerShell: verbatim single-quoted strings, a quote doubled (PowerShell also reads U+2018-U+201B as one). */
 function powershellQuote(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`
+  return `'${value.replace(/['\u2018-\u201B]/g, '$&$&')}'`
 }
 
 export function assignments(shell: Shell, variables: Record<string, string>): string {

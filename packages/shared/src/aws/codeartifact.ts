@@ -1,6 +1,7 @@
 import type { CodeartifactClient } from '@aws-sdk/client-codeartifact'
 import { ActionError } from '../errors.ts'
 import { registerSecret } from '../secrets.ts'
+import { credentialTransportFix, credentialTransportProblem } from '../transport.ts'
 import { AWS_ENDPOINT_HINT, callAws } from './call.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
 import { explainCredentialError, getAccountId } from './credentials.ts'
@@ -101,6 +102,13 @@ export async function getRepositoryAccess(session: AwsSession, options: AccessOp
     if (!token) throw new ActionError('CodeArtifact returned no authorization token.', { hint: AWS_ENDPOINT_HINT })
     if (!endpoint) throw new ActionError('CodeArtifact returned no repository endpoint.', { hint: AWS_ENDPOINT_HINT })
     const registryUrl = endpoint.endsWith('/') ? endpoint : `${endpoint}/`
+    // pip, uv, twine, poetry and pipenv send the token to this URL. CodeArtifact's are https;
+    // a stand-in's (AWS_ENDPOINT_URL_CODEARTIFACT) may not be.
+    const problem = credentialTransportProblem(registryUrl)
+    if (problem)
+      throw new ActionError(`The repository endpoint ${registryUrl}: the tools ${problem}.`, {
+        hint: `${credentialTransportFix(registryUrl)} (check AWS_ENDPOINT_URL_CODEARTIFACT)`
+      })
     return {
       domainOwner,
       token,

@@ -157,6 +157,14 @@ export async function getAccountId(session: AwsSession, deadlineMs?: number, sig
   }
 }
 
+/** The errors AWS answers credentials with that it does not accept (unknown, expired). */
+export const REJECTED_CREDENTIAL_ERRORS: readonly string[] = [
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException'
+]
+
 /**
  * Maps what any AWS call can end in to the fix: no credentials anywhere in the SDK's default
  * chain, credentials AWS rejects, and (for callers not using callAws) an endpoint that is not
@@ -170,12 +178,7 @@ export function explainCredentialError(error: unknown): unknown {
       cause: error
     })
   }
-  if (
-    name === 'InvalidClientTokenId' ||
-    name === 'UnrecognizedClientException' ||
-    name === 'ExpiredToken' ||
-    name === 'ExpiredTokenException'
-  ) {
+  if (REJECTED_CREDENTIAL_ERRORS.includes(name)) {
     return new ActionError(`AWS rejected the ambient credentials (${name}): ${(error as Error).message}`, {
       hint: 'refresh the credentials (they may have expired) or use `role-to-assume`',
       cause: error

@@ -72,6 +72,9 @@ export function getRetryTimeoutMs(): number {
   return getInteger('retry-timeout-seconds', { default: 60, min: 1, max: 900 }) * 1000
 }
 
+/** CodeArtifact's token lifetime: 900-43200 seconds, or 0 for the rest of the session. */
+export const TOKEN_DURATION = { default: 43200, min: 900, max: 43200, also: [0] } as const
+
 export interface CodeArtifactInputs {
   domain: string
   domainOwner?: string
@@ -89,6 +92,6 @@ export function getCodeArtifactInputs(
     domain,
     domainOwner: getOptionalString('domain-owner', { pattern: AWS_NAME_PATTERNS.accountId }),
     repository: getString('repository', { required: true, pattern: AWS_NAME_PATTERNS.codeartifactRepository }),
-    durationSeconds: getInteger('duration-seconds', { default: 43200, min: 900, max: 43200, also: [0] })
+    durationSeconds: getInteger('duration-seconds', { ...TOKEN_DURATION, also: [...TOKEN_DURATION.also] })
   }
 }
