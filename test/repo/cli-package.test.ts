@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 // `npx --package=github:<owner>/actions codeartifact-login` installs this repository as npm
@@ -44,3 +45,34 @@ it('packs the CLI bundle that package.json names as the codeartifact-login comma
     'package.json'
   ])
 })
+
+it('runs as `npx --package=git+file://<this repository>` with nothing else installed', () => {
+  // The way a laptop runs it (github: specs are fetched the same way, over https), from the
+  // committed HEAD, with an empty npm cache: the command works and npm installed the package alone.
+  const cache = mkdtempSync(join(tmpdir(), 'npx-cache-'))
+  const cwd = mkdtempSync(join(tmpdir(), 'npx-cwd-'))
+  try {
+    const stdout = execFileSync(
+      'npm',
+      ['exec', '--yes', `--package=git+file://${root}`, '--', 'codeartifact-login', '--unset', '--tools', 'twine'],
+      { cwd, encoding: 'utf8', env: { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' } }
+    )
+    expect(stdout.trim().split('\n')).toEqual([
+      'unset TWINE_REPOSITORY_URL',
+      'unset TWINE_USERNAME',
+      'unset TWINE_PASSWORD',
+      'unset CODEARTIFACT_AUTH_TOKEN',
+      'unset CODEARTIFACT_REGISTRY_URL',
+      'unset CODEARTIFACT_INDEX_URL',
+      'unset CODEARTIFACT_TOKEN_EXPIRATION'
+    ])
+    const installs = readdirSync(join(cache, '_npx'))
+    expect(installs).toHaveLength(1)
+    expect(
+      readdirSync(join(cache, '_npx', installs[0] as string, 'node_modules')).filter((n) => !n.startsWith('.'))
+    ).toEqual(['python-release-actions'])
+  } finally {
+    rmSync(cache, { recursive: true, force: true })
+    rmSync(cwd, { recursive: true, force: true })
+  }
+}, 120_000)
