@@ -422,6 +422,20 @@ describe('failures: one line on stderr naming the cause and the fix, nothing on 
     ])
   })
 
+  it('takes the region from the credentials file when the config file names none, as the SDK does', async () => {
+    const home = homeWith(
+      '',
+      `[dev]\naws_access_key_id = ${credentials.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${credentials.AWS_SECRET_ACCESS_KEY}\naws_session_token = ${credentials.AWS_SESSION_TOKEN}\nregion = ${stack.region}\n`
+    )
+    const result = await cli(
+      ['--domain', stack.domain, '--repository', stack.repository, '--profile', 'dev'],
+      shellEnv(home)
+    )
+    expect(result.stderr).not.toMatch(/error/i)
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain(`(owner ${stack.domainOwner}, ${stack.region})`)
+  })
+
   it('names the missing region', async () => {
     const result = await cli(['--domain', 'acme', '--repository', 'python'], shellEnv(homeWith('')))
     expect(result.stderr.trim()).toMatch(

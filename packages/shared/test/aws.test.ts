@@ -9,6 +9,7 @@ import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient }
 import { mockClient } from 'aws-sdk-client-mock'
 import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { checkAwsEndpointTransport } from '../src/aws/call.ts'
 import { getRepositoryAccess, listPackageVersions } from '../src/aws/codeartifact.ts'
 import { resolveAwsSession } from '../src/aws/credentials.ts'
 import { describeError } from '../src/errors.ts'
@@ -96,6 +97,23 @@ describe('getRepositoryAccess', () => {
       repository: 'python-internal',
       format: 'pypi'
     })
+  })
+
+  it('refuses AWS endpoint variables that would carry signed calls in plain text', () => {
+    expect(() => checkAwsEndpointTransport({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566' })).not.toThrow()
+    expect(() => checkAwsEndpointTransport({ AWS_ENDPOINT_URL: 'https://aws.corp.example' })).not.toThrow()
+    expect(() => checkAwsEndpointTransport({ AWS_ENDPOINT_URL_CODEARTIFACT: 'not a url' })).not.toThrow()
+    expect(() =>
+      checkAwsEndpointTransport({ AWS_ENDPOINT_URL_CODEARTIFACT: 'http://stand-in.corp.example:4566' })
+    ).toThrow(
+      'AWS_ENDPOINT_URL_CODEARTIFACT (http://stand-in.corp.example:4566): the AWS calls would send credentials over plain http to stand-in.corp.example:4566.'
+    )
+    expect(() =>
+      checkAwsEndpointTransport({
+        AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566',
+        HTTP_PROXY: 'http://proxy.corp.example:3128'
+      })
+    ).toThrow('through the proxy at proxy.corp.example:3128')
   })
 
   it('refuses a plain-http repository endpoint on another host: the tools would send the token in clear', async () => {

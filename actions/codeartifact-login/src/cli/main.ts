@@ -1,5 +1,6 @@
 import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import { checkAwsEndpointTransport } from '@release/shared/aws/call'
 import { CODEARTIFACT_USERNAME, getRepositoryAccess } from '@release/shared/aws/codeartifact'
 import { type AwsCredentials, type AwsSession, requestHandlerConfig } from '@release/shared/aws/client-config'
 import { INDEX_MODES } from '../inputs.ts'
@@ -31,6 +32,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return 0
   }
 
+  checkAwsEndpointTransport(io.env)
   const profile = await chooseProfile(command.profile, io.env)
   const session: AwsSession = {
     region: resolveRegion(command.region, profile, io.env),

@@ -30,7 +30,8 @@ export async function chooseProfile(flag: string | undefined, env: NodeJS.Proces
         : `create it with \`aws configure sso --profile ${name}\` or \`aws configure --profile ${name}\``
     )
   }
-  return { name, named, region: profile?.['region'] }
+  // As the SDK (and the AWS CLI) read it: config's value first, else the credentials file's.
+  return { name, named, region: profile?.['region'] ?? credentialsFile[name]?.['region'] }
 }
 
 /**

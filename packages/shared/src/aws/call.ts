@@ -1,5 +1,6 @@
 import { ActionError } from '../errors.ts'
 import { RETRY_TIMEOUT_HINT, logRetry, withRetry } from '../retry.ts'
+import { credentialTransportFix, credentialTransportProblem } from '../transport.ts'
 
 // One AWS call of the shared code: retried within the deadline, each attempt aborted when the
 // deadline passes (the SDK's own timeouts do not end a request an endpoint accepted and never
@@ -93,6 +94,23 @@ function isNonAwsBody(error: SdkError): boolean {
 }
 
 const ENDPOINT_VARIABLE = /^AWS_ENDPOINT_URL(?:_[A-Z0-9_]+)?$/
+
+/**
+ * Refuses an AWS_ENDPOINT_URL* that would carry signed calls in plain text: the session token
+ * travels in every request (X-Amz-Security-Token), and the answers carry tokens and
+ * credentials. Loopback stand-ins pass (unless a proxy elsewhere would carry them).
+ */
+export function checkAwsEndpointTransport(env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of Object.keys(env).sort()) {
+    const value = env[name]
+    if (!ENDPOINT_VARIABLE.test(name) || !value || !URL.canParse(value)) continue
+    const problem = credentialTransportProblem(value, env)
+    if (problem)
+      throw new ActionError(`${name} (${value}): the AWS calls ${problem}.`, {
+        hint: `${credentialTransportFix(value)}, or unset ${name} to use AWS's own endpoints`
+      })
+  }
+}
 
 /** Names the AWS_ENDPOINT_URL* variable that is not a URL; the SDK only says "Invalid URL". */
 function invalidEndpoint(error: SdkError): EndpointError {

@@ -2,7 +2,7 @@ import { ActionError } from '../errors.ts'
 import { jwtClaims, requestGitHubIdToken } from '../github-oidc.ts'
 import { registerSecret } from '../secrets.ts'
 import * as log from '../workflow-commands.ts'
-import { AWS_ENDPOINT_HINT, callAws, explainEndpointError } from './call.ts'
+import { AWS_ENDPOINT_HINT, callAws, checkAwsEndpointTransport, explainEndpointError } from './call.ts'
 import { type AwsSession, clientConfig } from './client-config.ts'
 import { accountIdFromArn } from './names.ts'
 
@@ -40,6 +40,7 @@ export async function resolveAwsSessionInGroup(options: CredentialOptions): Prom
 }
 
 export async function resolveAwsSession(options: CredentialOptions): Promise<AwsSession> {
+  checkAwsEndpointTransport()
   if (!options.roleToAssume) return { region: options.region, source: 'ambient' }
   const idToken = await requestGitHubIdToken(options.audience, {
     deadlineMs: options.deadlineMs,
