@@ -10,8 +10,9 @@ import { type PackageVersionRef, type VersionAsset, getVersionAsset } from '@rel
 import { ActionError } from '@release/shared/errors'
 import { runCommand } from '@release/shared/exec'
 import { createPrivateDir, removePrivateDir } from '@release/shared/private-files'
-import { classifyError, withRetry } from '@release/shared/retry'
+import { withRetry } from '@release/shared/retry'
 import type { Command } from '@release/shared/python/toolchain'
+import { UploadFailure, classifyUpload, classifyUploaderOutput, uploaderEnv } from '@release/shared/python/uploader'
 import * as log from '@release/shared/workflow-commands'
 
 export interface UploadTarget {
@@ -19,17 +20,6 @@ export interface UploadTarget {
   username: string
   /** Already masked. */
   token: string
-}
-
-/** Uploaded as one twine run; twine's status line decides whether another attempt is worth it. */
-class TwineFailure extends Error {
-  readonly status?: number
-  readonly network: boolean
-  constructor(message: string, status: number | undefined, network: boolean) {
-    super(message)
-    this.status = status
-    this.network = network
-  }
 }
 
 export async function transferAssets(
@@ -62,32 +52,26 @@ export async function transferAssets(
         const result = await runCommand(
           twine.command,
           [...twine.args, '--no-color', 'upload', '--non-interactive', '--disable-progress-bar', ...paths],
-          { ignoreReturnCode: true, timeoutMs: 300_000, env: twineEnv(target) }
+          {
+            ignoreReturnCode: true,
+            timeoutMs: 300_000,
+            env: uploaderEnv('twine', target.registryUrl, { username: target.username, password: target.token })
+          }
         )
         if (result.exitCode === 0) return
-        const output = `${result.stdout}\n${result.stderr}`
-        const status = /HTTPError: (\d{3})/.exec(output)?.[1]
-        const line = output.split('\n').find((l) => /HTTPError: \d{3}/.test(l)) ?? output.trim().split('\n').pop()
-        throw new TwineFailure(
-          (line ?? 'twine failed').trim(),
-          status ? Number(status) : undefined,
-          result.timedOut === true || /ConnectionError|Connection (aborted|reset|refused)|timed out/i.test(output)
-        )
+        if (result.timedOut) throw new UploadFailure('twine ran longer than 5 minutes', { network: true })
+        throw classifyUploaderOutput(`${result.stdout}\n${result.stderr}`)
       },
       {
         label: `Upload to ${target.registryUrl}`,
         deadlineMs,
         initialDelayMs: 1_000,
-        classify: (error) => {
-          if (!(error instanceof TwineFailure)) return classifyError(error)
-          const retryable = error.network || error.status === 429 || (error.status ?? 0) >= 500
-          return { retryable, reason: error.status ? `HTTP ${error.status}` : 'network error' }
-        },
+        classify: classifyUpload,
         onRetry: ({ attempt, delayMs, reason }) =>
           log.info(`Upload attempt ${attempt} failed (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s`)
       }
     ).catch((error: unknown) => {
-      if (!(error instanceof TwineFailure)) throw error
+      if (!(error instanceof UploadFailure)) throw error
       throw new ActionError(`The upload to ${target.registryUrl} failed: ${error.message}`, {
         hint:
           error.status === 401 || error.status === 403
@@ -97,22 +81,5 @@ export async function transferAssets(
     })
   } finally {
     await removePrivateDir(dir)
-  }
-}
-
-/**
- * twine's target and credentials, and nothing an earlier step left: TWINE_* of another index
- * would otherwise win over these.
- */
-export function twineEnv(target: UploadTarget): Record<string, string | undefined> {
-  return {
-    TWINE_REPOSITORY: undefined,
-    TWINE_REPOSITORY_URL: target.registryUrl,
-    TWINE_USERNAME: target.username,
-    TWINE_PASSWORD: target.token,
-    TWINE_NON_INTERACTIVE: '1',
-    // No keyring lookups on a runner (they can hang on a locked Secret Service).
-    PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring',
-    COLUMNS: '200'
   }
 }

@@ -22,6 +22,7 @@ import { CODEARTIFACT_USERNAME } from '@release/shared/aws/names'
 import { normalizeVersionInput } from '@release/shared/pep440'
 import { registerSecret } from '@release/shared/secrets'
 import { checkCredentialTransport } from '@release/shared/transport'
+import type { Uploader as SharedUploader } from '@release/shared/python/uploader'
 import { tagTemplateProblem } from '@release/shared/tag-template'
 import { getTagPrefix } from '@release/shared/released-version'
 
@@ -33,7 +34,7 @@ export const EXISTING_MODES = ['skip-identical', 'skip-released', 'fail'] as con
 export type ExistingMode = (typeof EXISTING_MODES)[number]
 export const VERIFY_MODES = ['index', 'install', 'none'] as const
 export type VerifyMode = (typeof VERIFY_MODES)[number]
-export const UPLOADERS = ['twine', 'uv'] as const
+export const UPLOADERS = ['twine', 'uv'] as const satisfies readonly SharedUploader[]
 export type Uploader = (typeof UPLOADERS)[number]
 
 export const PYPI_UPLOAD_URL = 'https://upload.pypi.org/legacy/'
