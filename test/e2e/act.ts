@@ -99,6 +99,13 @@ export async function runAct(run_: ActRun): Promise<ActResult> {
       CHECKOUT_STUB_SOURCE: run_.repo,
       ARTIFACT_STUB_DIR: join(dir, 'artifacts'),
       AWS_EC2_METADATA_DISABLED: 'true',
+      // act in host mode runs each step on a pty and, when the step fails, returns its status
+      // before it has copied what the step printed last (pkg/container/host_environment.go
+      // returns on cmd.Run()'s error ahead of `<-logctx.Done()`, then closes the pty), so a step
+      // that fails at once sometimes loses its error line. A failing step's bash or node waits
+      // 0.3 s before exiting; passing steps are not slowed.
+      BASH_ENV: join(ROOT, 'test', 'e2e', 'stubs', 'flush-on-failure', 'bash-env.sh'),
+      NODE_OPTIONS: `--require ${join(ROOT, 'test', 'e2e', 'stubs', 'flush-on-failure', 'node-preload.cjs')}`,
       ...run_.env
     })
   )
