@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import { resolveAwsSessionInGroup } from '@release/shared/aws/credentials'
 import { CODEARTIFACT_USERNAME } from '@release/shared/aws/names'
 import { ActionError, InputError } from '@release/shared/errors'
@@ -19,6 +19,7 @@ import * as log from '@release/shared/workflow-commands'
 import { type Inputs, checkRequirementsText, platformTags, runtimeId } from './inputs.ts'
 import { type LayerContents, largestTopLevel, sizeText, scanLayer, writeLayerZip } from './layer-zip.ts'
 import { pipEnv, pipFailure, pipInstallArgs, projectOf, unresolvedRequirement } from './pip.ts'
+import { pipfileLockRequirements } from './pipfile-lock.ts'
 import type { PublishResult } from './publish.ts'
 
 /**
@@ -50,7 +51,14 @@ async function readRequirements(inputs: Inputs): Promise<Requirements> {
         `"${given.path}" is not a file`,
         'use the path of a requirements file in the workspace'
       )
+    if (basename(path) === 'Pipfile')
+      throw new InputError(
+        'requirements',
+        `"${given.path}" is a Pipfile, which only pipenv resolves`,
+        'run `pipenv lock` and pass the Pipfile.lock beside it (its versions and sha256 are then what the layer holds)'
+      )
     text = await readFile(path, 'utf8')
+    if (basename(path) === 'Pipfile.lock') text = pipfileLockRequirements(text, 'requirements')
     source = relative(workspaceRoot(), path) || path
   } else text = `${given.specifiers.join('\n')}\n`
   const specifiers = checkRequirementsText(text, given.input)

@@ -72,6 +72,24 @@ export function unresolvedRequirement(output: string): string | undefined {
   )
 }
 
+/**
+ * pip in hash-checking mode (a requirement with --hash, as every Pipfile.lock line has) refused
+ * a download: the requirement and the file, as pip names them under its hash report.
+ */
+export function hashMismatch(output: string): { requirement: string; file?: string } | undefined {
+  const text = stripAnsi(output)
+  const report = text.indexOf('DO NOT MATCH THE HASHES')
+  if (report < 0) return undefined
+  // `    name==1.0 from <url>#sha256=... (from -r <file> (line 1)):`
+  const line = /^\s+(\S+) from (\S+)/m.exec(text.slice(report))
+  if (!line) return { requirement: 'a requirement' }
+  const file = (line[2] as string)
+    .replace(/[#?].*$|:$/g, '')
+    .split('/')
+    .pop()
+  return { requirement: line[1] as string, file }
+}
+
 /** The project name of a requirement (`acme-native[x]>=1.0` -> acme-native). */
 export function projectOf(requirement: string): string {
   return /^[A-Za-z0-9._-]+/.exec(requirement)?.[0] ?? requirement
@@ -87,6 +105,14 @@ export function pipFailure(
   available?: readonly string[]
 ): ActionError {
   const runtime = `${runtimeId(target.pythonVersion)} on ${target.architecture}`
+  const mismatch = hashMismatch(output)
+  if (mismatch)
+    return new ActionError(
+      `${mismatch.file ?? 'A file'} that pip downloaded for ${mismatch.requirement} has a sha256 the requirements do not list; nothing was installed.`,
+      {
+        hint: 'if the lock (or the --hash lines) predates that file, run `pipenv lock` again or update the hashes; otherwise the index serves other bytes than were locked: check it before trusting it'
+      }
+    )
   const requirement = unresolvedRequirement(output)
   const last = errorLine(stripAnsi(output)).replace(/^ERROR:\s*/, '')
   if (requirement) {

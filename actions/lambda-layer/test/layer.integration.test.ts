@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
@@ -226,6 +226,70 @@ describe('a layer from a requirements file', () => {
     expect(fromPackages.outputs['zip-path']).toBe(join(other, 'lambda-layer.zip'))
     expect(fromPackages.outputs['zip-sha256']).toBe(first.outputs['zip-sha256'])
   }, 180_000)
+})
+
+describe('a layer from a Pipfile.lock', () => {
+  /** `pipenv lock`'s form: every file of each locked version, by sha256, in `default`. */
+  async function lockFile(dir: string, versions: Record<string, string>, tamper = false): Promise<void> {
+    const files = await readdir(stack.pypiserver.packagesDir)
+    const entries: Record<string, { version: string; hashes: string[]; index: string }> = {}
+    for (const [name, version] of Object.entries(versions)) {
+      const prefix = `${name.replace(/-/g, '_')}-${version}`
+      const hashes: string[] = []
+      for (const file of files.filter((f) => f.startsWith(`${prefix}-`) || f === `${prefix}.tar.gz`)) {
+        const digest = createHash('sha256')
+          .update(await readFile(join(stack.pypiserver.packagesDir, file)))
+          .digest('hex')
+        hashes.push(`sha256:${tamper ? digest.replace(/^./, (c) => (c === '0' ? '1' : '0')) : digest}`)
+      }
+      expect(hashes.length).toBeGreaterThan(0)
+      entries[name] = { version: `==${version}`, hashes: hashes.sort(), index: 'codeartifact' }
+    }
+    const lock = {
+      _meta: { hash: { sha256: 'unused' }, sources: [{ name: 'codeartifact', url: '${PIPENV_CODEARTIFACT_URL}' }] },
+      default: entries,
+      develop: { 'acme-sdistonly': { version: '==1.0.0', hashes: ['sha256:00'] } }
+    }
+    await writeFile(join(dir, 'Pipfile.lock'), JSON.stringify(lock, null, 4))
+  }
+
+  it('installs exactly the locked versions, hash-checked, and leaves `develop` out', async () => {
+    const dir = await workspace()
+    await lockFile(dir, { 'acme-widgets': '0.1.0', 'acme-native': '2.0.0' })
+    const result = await runLayer(dir, { requirements: 'Pipfile.lock', 'python-version': '3.12' })
+    expectSuccess(result)
+    const names = (await zipEntries(join(dir, 'lambda-layer.zip'))).map((entry) => entry.name)
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'python/acme_widgets-0.1.0.dist-info/METADATA',
+        'python/acme_native-2.0.0.dist-info/METADATA'
+      ])
+    )
+    expect(names.filter((name) => /sdistonly|acme_modern/.test(name))).toEqual([])
+    const pip = result.spawnedEnvs.find((child) => child.argv.includes('pip') && child.argv.includes('install'))
+    expect(pip).toBeDefined()
+    expect(result.stdout).toContain('2 requirements from Pipfile.lock')
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  it('refuses a file whose sha256 the lock does not list, and installs nothing', async () => {
+    const dir = await workspace()
+    await lockFile(dir, { 'acme-widgets': '0.1.0' }, true)
+    const line = expectFailure(await runLayer(dir, { requirements: 'Pipfile.lock', 'python-version': '3.12' }))
+    expect(line).toMatch(
+      /^acme_widgets-0\.1\.0-py3-none-any\.whl that pip downloaded for acme-widgets==0\.1\.0 has a sha256 the requirements do not list; nothing was installed\. Fix: /
+    )
+    expect(existsSync(join(dir, 'lambda-layer.zip'))).toBe(false)
+  })
+
+  it('refuses a Pipfile: resolving it is pipenv`s job', async () => {
+    const dir = await workspace()
+    await writeFile(join(dir, 'Pipfile'), '[packages]\nacme-widgets = "*"\n')
+    const line = expectFailure(await runLayer(dir, { requirements: 'Pipfile' }))
+    expect(line).toBe(
+      'Input `requirements`: "Pipfile" is a Pipfile, which only pipenv resolves; run `pipenv lock` and pass the Pipfile.lock beside it (its versions and sha256 are then what the layer holds).'
+    )
+  })
 })
 
 describe('requirements without a fitting wheel', () => {

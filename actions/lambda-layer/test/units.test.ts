@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { chmod, lstat, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { describeError } from '@release/shared/errors'
 import { resetSecretsForTests } from '@release/shared/secrets'
 import { restoreEnvAfterEach, setInputs as setHarnessInputs } from '../../../test/harness/inputs.ts'
 import {
@@ -14,7 +15,8 @@ import {
   specifierProblem
 } from '../src/inputs.ts'
 import { largestTopLevel, scanLayer, sizeText, writeLayerZip } from '../src/layer-zip.ts'
-import { pipEnv, pipFailure, pipInstallArgs, unresolvedRequirement } from '../src/pip.ts'
+import { hashMismatch, pipEnv, pipFailure, pipInstallArgs, unresolvedRequirement } from '../src/pip.ts'
+import { pipfileLockRequirements } from '../src/pipfile-lock.ts'
 import { s3Key } from '../src/publish.ts'
 
 restoreEnvAfterEach()
@@ -273,6 +275,64 @@ describe('getInputs', () => {
     expect(() => getInputs()).toThrow(
       'The index codeartifact-login left in CODEARTIFACT_INDEX_URL: would send credentials over plain http to mirror.example.com.'
     )
+  })
+})
+
+describe('Pipfile.lock', () => {
+  const lock = (packages: Record<string, unknown>, develop: Record<string, unknown> = {}) =>
+    JSON.stringify({ _meta: { hash: { sha256: 'x' } }, default: packages, develop })
+
+  it('pins every default package with its markers, extras and all its hashes; develop is left out', () => {
+    const text = pipfileLockRequirements(
+      lock(
+        {
+          requests: { version: '==2.32.3', hashes: ['sha256:aa', 'sha256:bb'], markers: "python_version >= '3.8'" },
+          'acme-widgets': { version: '==0.1.0', hashes: ['sha256:cc'], extras: ['fast'], index: 'codeartifact' }
+        },
+        { pytest: { version: '==8.0.0', hashes: ['sha256:dd'] } }
+      ),
+      'requirements'
+    )
+    expect(text).toBe(
+      "acme-widgets[fast]==0.1.0 --hash=sha256:cc\nrequests==2.32.3 ; python_version >= '3.8' --hash=sha256:aa --hash=sha256:bb\n"
+    )
+    // What checkRequirementsText then sees: requirements only, the hashes kept for pip.
+    expect(checkRequirementsText(text, 'requirements')).toEqual([
+      'acme-widgets[fast]==0.1.0',
+      "requests==2.32.3 ; python_version >= '3.8'"
+    ])
+  })
+
+  it.each([
+    ['{', /Input `requirements`: is not JSON/],
+    [JSON.stringify({ develop: {} }), /has no "default" section/],
+    [lock({}), /locks no package in "default"/],
+    [
+      lock({ x: { git: 'https://github.com/a/x.git', ref: 'abc' } }),
+      /locks x from git \(https:\/\/github.com\/a\/x.git\)/
+    ],
+    [lock({ x: { path: '.', editable: true } }), /locks x from a path or URL/],
+    [lock({ x: { version: '*', hashes: ['sha256:a'] } }), /locks x without a pinned version/],
+    [lock({ x: { version: '==1.0' } }), /records no sha256 for x/]
+  ])('refuses %s', (text, expected) => {
+    expect(() => pipfileLockRequirements(text, 'requirements')).toThrow(expected)
+  })
+
+  it('names the file and the requirement when pip refuses a download whose sha256 the lock does not list', () => {
+    const output = [
+      'ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. Otherwise, examine the package contents carefully; someone may have tampered with them.',
+      '    acme-widgets==0.1.0 from http://127.0.0.1:8080/pypi/r/packages/acme_widgets-0.1.0-py3-none-any.whl#sha256=ab12 (from -r /tmp/x/requirements.txt (line 1)):',
+      '        Expected sha256 0000',
+      '             Got        ab12'
+    ].join('\n')
+    expect(hashMismatch(output)).toEqual({
+      requirement: 'acme-widgets==0.1.0',
+      file: 'acme_widgets-0.1.0-py3-none-any.whl'
+    })
+    expect(describeError(pipFailure(output, { pythonVersion: '3.12', architecture: 'x86_64' }))).toMatch(
+      /^acme_widgets-0\.1\.0-py3-none-any\.whl that pip downloaded for acme-widgets==0\.1\.0 has a sha256 the requirements do not list; nothing was installed\. Fix: if the lock/
+    )
+    expect(hashMismatch('ERROR: No matching distribution found for x')).toBeUndefined()
   })
 })
 
