@@ -105,6 +105,7 @@ export async function run(inputs: Inputs): Promise<void> {
         throw new ActionError(`pip is not installed in ${toolchain.python}.`, {
           hint: 'run actions/setup-python before this step, or point `python` at an interpreter with pip'
         })
+      warnIfMarkersMisjudged(requirements.specifiers, toolchain.pythonVersion, inputs.pythonVersion)
       const started = Date.now()
       const args = ['-m', 'pip', ...pipInstallArgs({ target: installDir, requirementsFile, ...inputs })]
       const result = await runCommand(toolchain.python, args, {
@@ -240,6 +241,19 @@ export async function run(inputs: Inputs): Promise<void> {
   } finally {
     await removePrivateDir(work)
   }
+}
+
+/**
+ * pip evaluates environment markers for the Python it runs on; `--python-version` does not
+ * change that. On another minor version than the runtime's, a `; python_version < "3.12"`
+ * requirement is taken or left out as that Python would, not as the runtime would.
+ */
+function warnIfMarkersMisjudged(specifiers: readonly string[], runnerVersion: string, runtimeVersion: string): void {
+  const runner = runnerVersion.split('.').slice(0, 2).join('.')
+  if (runner === runtimeVersion || !specifiers.some((specifier) => specifier.includes(';'))) return
+  log.warning(
+    `The requirements have environment markers, which pip evaluates for the Python it runs on (${runner}), not for the layer's python${runtimeVersion}: run this step on Python ${runtimeVersion} (actions/setup-python) so the layer holds what the runtime would install.`
+  )
 }
 
 /** The files the index lists for `project`, for the error line; undefined when it cannot be read. */

@@ -282,6 +282,26 @@ describe('a layer from a Pipfile.lock', () => {
     expect(existsSync(join(dir, 'lambda-layer.zip'))).toBe(false)
   })
 
+  it('warns when markers would be evaluated for another Python than the runtime`s', async () => {
+    // The tests' pip runs on .venv's Python; a layer for another minor version gets the warning.
+    const runner = (
+      await exec(PYTHON, ['-c', 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'])
+    ).stdout.trim()
+    const other = runner === '3.12' ? '3.13' : '3.12'
+    const dir = await workspace('acme-widgets==0.1.0 ; python_version >= "3.9"\n')
+    const result = await runLayer(dir, { requirements: 'requirements.txt', 'python-version': other })
+    expectSuccess(result)
+    expect(result.warnings).toContain(
+      `The requirements have environment markers, which pip evaluates for the Python it runs on (${runner}), not for the layer's python${other}: run this step on Python ${other} (actions/setup-python) so the layer holds what the runtime would install.`
+    )
+    const same = await runLayer(await workspace('acme-widgets==0.1.0 ; python_version >= "3.9"\n'), {
+      requirements: 'requirements.txt',
+      'python-version': runner
+    })
+    expectSuccess(same)
+    expect(same.warnings).toEqual([])
+  })
+
   it('refuses a Pipfile: resolving it is pipenv`s job', async () => {
     const dir = await workspace()
     await writeFile(join(dir, 'Pipfile'), '[packages]\nacme-widgets = "*"\n')
