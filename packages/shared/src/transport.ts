@@ -55,12 +55,12 @@ export function checkCredentialTransport(
 ): void {
   const problem = allowInsecureHttp ? undefined : credentialTransportProblem(url, env)
   if (!problem) return
-  const fix = credentialTransportFix(url)
+  const parsed = typeof url === 'string' ? new URL(url) : url
   throw new InputError(
     input,
     problem,
-    fix === 'use an https:// URL'
-      ? `use an https:// URL (or, only on a network you trust end to end, set \`${ALLOW_INSECURE_HTTP_INPUT}: true\`)`
-      : fix
+    isLoopbackHost(parsed.hostname)
+      ? credentialTransportFix(parsed)
+      : `use an https:// URL (or, only on a network you trust end to end, set \`${ALLOW_INSECURE_HTTP_INPUT}: true\`)`
   )
 }

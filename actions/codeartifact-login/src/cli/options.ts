@@ -96,10 +96,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   return {
     help: false,
     // --unset needs no repository: the variable names follow from the tools and index name alone.
-    domain: unset ? '' : fromFlagOrEnv('--domain', values.domain, 'CODEARTIFACT_DOMAIN', env, DOMAIN, true),
+    domain: unset ? '' : requiredFromFlagOrEnv('--domain', values.domain, 'CODEARTIFACT_DOMAIN', env, DOMAIN),
     repository: unset
       ? ''
-      : fromFlagOrEnv('--repository', values.repository, 'CODEARTIFACT_REPOSITORY', env, REPOSITORY, true),
+      : requiredFromFlagOrEnv('--repository', values.repository, 'CODEARTIFACT_REPOSITORY', env, REPOSITORY),
     domainOwner: unset
       ? undefined
       : fromFlagOrEnv(
@@ -141,28 +141,21 @@ function fromFlagOrEnv(
   value: string | undefined,
   variable: string,
   env: NodeJS.ProcessEnv,
-  pattern: Pattern,
-  isRequired: true
-): string
-function fromFlagOrEnv(
+  pattern: Pattern
+): string | undefined {
+  return value !== undefined ? optional(flag, value, pattern) : optional(variable, env[variable], pattern)
+}
+
+function requiredFromFlagOrEnv(
   flag: string,
   value: string | undefined,
   variable: string,
   env: NodeJS.ProcessEnv,
   pattern: Pattern
-): string | undefined
-function fromFlagOrEnv(
-  flag: string,
-  value: string | undefined,
-  variable: string,
-  env: NodeJS.ProcessEnv,
-  pattern: Pattern,
-  isRequired = false
-): string | undefined {
-  const [given, source] = value !== undefined ? [value, flag] : [env[variable], variable]
-  if (!given && isRequired)
-    throw new UsageError(flag, 'is required', `pass ${flag} or set ${variable} (${pattern.accepted})`)
-  return optional(source, given, pattern)
+): string {
+  const given = fromFlagOrEnv(flag, value, variable, env, pattern)
+  if (!given) throw new UsageError(flag, 'is required', `pass ${flag} or set ${variable} (${pattern.accepted})`)
+  return given
 }
 
 function required(flag: string, value: string | undefined, pattern: Pattern): string {
